@@ -1,0 +1,188 @@
+#include "config.h"
+
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "snapshot", cmd_snapshot_main, "one fragmentation report (the default command)" },
+	{ "watch", cmd_watch_main, "live dashboard, JSON lines, record and replay" },
+	{ "simulate", cmd_simulate_main, "buddy allocator and compaction simulation" },
+	{ "diff", cmd_diff_main, "compare two snapshots (JSON files or --root trees)" },
+	{ "capture", cmd_capture_main, "copy the live files into a --root tree" },
+};
+
+void fs_err(const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fputs("fragstat: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void fs_err_diag(const struct fs_diag *d)
+{
+	const char *file = d->file ? d->file : "(input)";
+	if (d->line && d->col)
+		fs_err("%s:%u:%u: %s", file, d->line, d->col, d->msg);
+	else if (d->line)
+		fs_err("%s:%u: %s", file, d->line, d->msg);
+	else
+		fs_err("%s: %s", file, d->msg);
+}
+
+int fs_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("fragstat: ", stderr);
+	if (cmd)
+		fprintf(stderr, "%s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'fragstat %s%s--help' for more information.\n",
+		cmd ? cmd : "", cmd ? " " : "");
+	return FS_EXIT_USAGE;
+}
+
+int fs_finish(int status)
+{
+	/* A command that wrote its output must not "succeed" if the write
+	 * failed: check every buffered byte reached the file. */
+	int werr = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		werr = errno ? errno : EIO;
+	if (fclose(stdout) != 0 && !werr)
+		werr = errno ? errno : EIO;
+	if (werr) {
+		if (werr == EPIPE)
+			return FS_EXIT_OUTPUT;   /* reader went away: quietly */
+		fs_err("error writing output: %s", strerror(werr));
+		return FS_EXIT_OUTPUT;
+	}
+	return status;
+}
+
+int fs_color_mode(const char *mode, FILE *f)
+{
+	if (!mode || strcmp(mode, "auto") == 0) {
+		const char *nc = getenv("NO_COLOR");
+		const char *term = getenv("TERM");
+		if (nc && *nc)
+			return 0;
+		if (term && strcmp(term, "dumb") == 0)
+			return 0;
+		return isatty(fileno(f)) ? 1 : 0;
+	}
+	if (strcmp(mode, "always") == 0)
+		return 1;
+	if (strcmp(mode, "never") == 0)
+		return 0;
+	return -1;
+}
+
+unsigned fs_term_width(FILE *f)
+{
+	const char *c = getenv("COLUMNS");
+	if (c && *c) {
+		long v = fs_opt_long(c, 10000);
+		if (v >= 40)
+			return (unsigned)v;
+	}
+	struct winsize ws;
+	if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return 80;
+}
+
+long fs_opt_long(const char *s, long max)
+{
+	char *end;
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	return v;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: fragstat [COMMAND] [OPTIONS]\n"
+		"Memory fragmentation and compaction analyzer for Linux.\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+		"\n"
+		"Without a command, fragstat runs 'snapshot' with the options given.\n"
+		"'fragstat COMMAND --help' describes a command's options.\n"
+		"\n"
+		"  -h, --help      show this help and exit\n"
+		"  -V, --version   show the version and exit\n"
+		"\n"
+		"Exit status: 0 ok, 1 usage error, 2 input unreadable or malformed,\n"
+		"3 output could not be written, 4 internal error. See fragstat(1).\n");
+}
+
+int cli_main(int argc, char **argv)
+{
+	if (argc >= 2) {
+		const char *a = argv[1];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			return fs_finish(FS_EXIT_OK);
+		}
+		if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+			printf("%s\n", PACKAGE_STRING);
+			return fs_finish(FS_EXIT_OK);
+		}
+		if (strcmp(a, "help") == 0) {
+			if (argc >= 3) {
+				char *hv[] = { argv[2], (char *)"--help", NULL };
+				for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+					if (strcmp(commands[i].name, argv[2]) == 0)
+						return commands[i].run(2, hv);
+				return fs_usage_error(NULL, "unknown command '%s'", argv[2]);
+			}
+			usage(stdout);
+			return fs_finish(FS_EXIT_OK);
+		}
+		if (a[0] != '-') {
+			for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+				if (strcmp(commands[i].name, a) == 0)
+					return commands[i].run(argc - 1, argv + 1);
+			return fs_usage_error(NULL, "unknown command '%s'", a);
+		}
+	}
+	/* No command: snapshot with the options given. */
+	char **av = calloc((size_t)argc + 2, sizeof *av);
+	if (!av) {
+		fs_err("out of memory");
+		return FS_EXIT_INTERNAL;
+	}
+	av[0] = (char *)"snapshot";
+	for (int i = 1; i < argc; i++)
+		av[i] = argv[i];
+	int rc = cmd_snapshot_main(argc, av);
+	free(av);
+	return rc;
+}

@@ -1,0 +1,52 @@
+/* cli.h - command line entry: command table, exit codes, and the few
+ * helpers every cmd_*.c uses to speak to the user. Only cli*.c and cmd_*.c
+ * print to stderr or end the process. */
+#ifndef FRAGSTAT_CLI_H
+#define FRAGSTAT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "procfs.h"
+
+/* Documented exit statuses (man page, EXIT STATUS). */
+enum fs_exit {
+	FS_EXIT_OK = 0,
+	FS_EXIT_USAGE = 1,      /* bad command line */
+	FS_EXIT_INPUT = 2,      /* input unreadable or malformed */
+	FS_EXIT_OUTPUT = 3,     /* writing the output failed (full disk, closed pipe) */
+	FS_EXIT_INTERNAL = 4,   /* out of memory or another internal failure */
+};
+
+int cli_main(int argc, char **argv);
+
+/* "fragstat: <message>\n" on stderr. */
+void fs_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "fragstat: file:line:col: message\n" (line/col left out when 0). */
+void fs_err_diag(const struct fs_diag *d);
+/* Report a usage error with a hint to --help; returns FS_EXIT_USAGE. */
+int fs_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Flush and close stdout; FS_EXIT_OUTPUT (with a message) when a write
+ * failed, else `status`. Every command returns through this. */
+int fs_finish(int status);
+
+/* Decide colour for --color auto|always|never on stream f (NO_COLOR and
+ * TERM=dumb honoured for auto). Returns -1 for an unknown mode. */
+int fs_color_mode(const char *mode, FILE *f);
+
+/* Terminal width: COLUMNS, else the tty's, else 80. */
+unsigned fs_term_width(FILE *f);
+
+/* Parse a non-negative integer option value; -1 on error. */
+long fs_opt_long(const char *s, long max);
+
+/* Commands (cmd_*.c). argv[0] is the command name; each parses its own
+ * options with getopt_long and returns an enum fs_exit value. */
+int cmd_snapshot_main(int argc, char **argv);
+int cmd_watch_main(int argc, char **argv);
+int cmd_simulate_main(int argc, char **argv);
+int cmd_capture_main(int argc, char **argv);
+int cmd_diff_main(int argc, char **argv);
+
+#endif

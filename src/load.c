@@ -1,0 +1,84 @@
+#include "config.h"
+
+#include "load.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "render_json.h"
+
+static int read_stdin(struct fs_buf *b)
+{
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (len + 1 >= cap) {
+			if (cap >= FS_FILE_MAX * 4) {
+				free(buf);
+				return -EFBIG;
+			}
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t r = read(STDIN_FILENO, buf + len, cap - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = -errno;
+			free(buf);
+			return e;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = '\0';
+	b->data = buf;
+	b->len = len;
+	return 0;
+}
+
+int fs_load_state(const char *path, struct fs_snapshot **out, struct fs_diag *d)
+{
+	struct stat st;
+	*out = NULL;
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		struct fs_snapshot *s = fs_snapshot_new();
+		struct fs_collect_result res;
+		struct fs_collect_opts o = { .root = path, .mask = FS_SRC_ALL };
+		if (!s)
+			return -ENOMEM;
+		int r = fs_collect(s, &o, &res, d);
+		if (r) {
+			fs_snapshot_free(s);
+			return r;
+		}
+		*out = s;
+		return 0;
+	}
+	struct fs_buf b;
+	bool is_stdin = strcmp(path, "-") == 0;
+	int r = is_stdin ? read_stdin(&b) : fs_file_read(path, &b);
+	const char *name = is_stdin ? "(stdin)" : path;
+	if (r) {
+		if (r == -EFBIG)
+			fs_diag_set(d, name, 0, 0, "larger than fragstat reads; not a fragstat snapshot");
+		else
+			fs_diag_set(d, name, 0, 0, "%s", strerror(-r));
+		return r == -EFBIG ? -EINVAL : r;
+	}
+	r = fs_json_load_snapshot(name, b.data, b.len, out, d);
+	fs_buf_free(&b);
+	return r;
+}

@@ -1,0 +1,12 @@
+/* load.h - open a state given by the user: a --root tree or fragstat JSON. */
+#ifndef FRAGSTAT_LOAD_H
+#define FRAGSTAT_LOAD_H
+
+#include "procfs.h"
+#include "snapshot.h"
+
+/* A directory is read as a --root tree, a file (or "-") as fragstat JSON.
+ * Returns 0 and an owned snapshot, or a negative errno with *d filled. */
+int fs_load_state(const char *path, struct fs_snapshot **out, struct fs_diag *d);
+
+#endif

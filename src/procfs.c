@@ -1,0 +1,225 @@
+#include "config.h"
+
+#include "procfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int fs_diag_set(struct fs_diag *d, const char *file, unsigned line, unsigned col,
+		const char *fmt, ...)
+{
+	if (d) {
+		va_list ap;
+		d->file = file;
+		d->line = line;
+		d->col = col;
+		va_start(ap, fmt);
+		vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+void fs_buf_free(struct fs_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+}
+
+int fs_file_read(const char *path, struct fs_buf *out)
+{
+	int fd;
+	size_t cap = 8192, len = 0;
+	char *buf;
+
+	out->data = NULL;
+	out->len = 0;
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(cap);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		if (len + 1 >= cap) {
+			if (cap >= FS_FILE_MAX) {
+				free(buf);
+				close(fd);
+				return -EFBIG;
+			}
+			size_t ncap = cap * 2 > FS_FILE_MAX ? FS_FILE_MAX : cap * 2;
+			char *nb = realloc(buf, ncap);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		ssize_t r = read(fd, buf + len, cap - 1 - len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = -errno;
+			free(buf);
+			close(fd);
+			return e;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	out->data = buf;
+	out->len = len;
+	return 0;
+}
+
+char *fs_path_join(char *buf, size_t size, const char *root, const char *rel)
+{
+	int n;
+	if (!root || !*root)
+		root = "/";
+	size_t rl = strlen(root);
+	while (rl > 1 && root[rl - 1] == '/')
+		rl--;
+	if (rl == 1 && root[0] == '/')
+		n = snprintf(buf, size, "/%s", rel);
+	else
+		n = snprintf(buf, size, "%.*s/%s", (int)rl, root, rel);
+	if (n < 0 || (size_t)n >= size)
+		return NULL;
+	return buf;
+}
+
+void fs_cursor_init(struct fs_cursor *c, const char *file, const char *data, size_t len)
+{
+	c->file = file;
+	c->p = data;
+	c->end = data + len;
+	c->line = c->eol = data;
+	c->lineno = 0;
+}
+
+bool fs_cursor_next(struct fs_cursor *c)
+{
+	if (c->p >= c->end)
+		return false;
+	c->line = c->p;
+	const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+	c->eol = nl ? nl : c->end;
+	c->p = nl ? nl + 1 : c->end;
+	c->lineno++;
+	return true;
+}
+
+unsigned fs_cursor_col(const struct fs_cursor *c, const char *q)
+{
+	if (q < c->line)
+		return 1;
+	return (unsigned)(q - c->line) + 1;
+}
+
+int fs_cursor_err(const struct fs_cursor *c, struct fs_diag *d, const char *q,
+		  const char *fmt, ...)
+{
+	if (d) {
+		va_list ap;
+		d->file = c->file;
+		d->line = c->lineno;
+		d->col = fs_cursor_col(c, q);
+		va_start(ap, fmt);
+		vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+const char *fs_skip_blank(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+bool fs_only_blank(const char *p, const char *end)
+{
+	return fs_skip_blank(p, end) == end;
+}
+
+int fs_parse_u64(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	if (p >= end || *p < '0' || *p > '9')
+		return -EINVAL;
+	while (p < end && *p >= '0' && *p <= '9') {
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+		p++;
+	}
+	*out = v;
+	*pp = p;
+	return 0;
+}
+
+int fs_parse_i64(const char **pp, const char *end, int64_t *out)
+{
+	const char *p = *pp;
+	bool neg = false;
+	uint64_t v;
+	if (p < end && *p == '-') {
+		neg = true;
+		p++;
+	}
+	int r = fs_parse_u64(&p, end, &v);
+	if (r)
+		return r;
+	if (neg) {
+		if (v > (uint64_t)INT64_MAX + 1)
+			return -ERANGE;
+		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	} else {
+		if (v > (uint64_t)INT64_MAX)
+			return -ERANGE;
+		*out = (int64_t)v;
+	}
+	*pp = p;
+	return 0;
+}
+
+int fs_parse_word(const char **pp, const char *end, char *buf, size_t size)
+{
+	const char *p = *pp, *s = p;
+	while (p < end && *p != ' ' && *p != '\t' && *p != '\n')
+		p++;
+	size_t n = (size_t)(p - s);
+	if (n == 0)
+		return -EINVAL;
+	if (n >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*pp = p;
+	return 0;
+}
+
+bool fs_match(const char *p, const char *end, const char *s)
+{
+	size_t n = strlen(s);
+	return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
+}

@@ -1,0 +1,81 @@
+/* procfs.h - file access and text scanning shared by every reader.
+ *
+ * Conventions: functions return 0 or a negative errno; on a parse error
+ * they return -EINVAL and fill the caller's struct fs_diag with the file,
+ * 1-based line and column and what was expected. Nothing here prints.
+ * Ownership: fs_file_read() fills an fs_buf that the caller releases with
+ * fs_buf_free().
+ */
+#ifndef FRAGSTAT_PROCFS_H
+#define FRAGSTAT_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A parse (or read) diagnostic. file points at caller-owned storage. */
+struct fs_diag {
+	const char *file;      /* path as shown to the user */
+	unsigned line, col;    /* 1-based; 0 when not applicable */
+	char msg[200];         /* what was expected / what went wrong */
+};
+
+/* Set a diagnostic (printf-style message); returns -EINVAL for convenience. */
+int fs_diag_set(struct fs_diag *d, const char *file, unsigned line, unsigned col,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Largest file the readers accept; /proc files are far smaller. */
+#define FS_FILE_MAX (16u * 1024 * 1024)
+
+struct fs_buf {
+	char *data;            /* NUL-terminated */
+	size_t len;
+};
+
+/* Read a whole file (retrying EINTR, bounded by FS_FILE_MAX: -EFBIG past it).
+ * Returns 0, -ENOENT, -EACCES, -EFBIG, -EIO, ... */
+int fs_file_read(const char *path, struct fs_buf *out);
+void fs_buf_free(struct fs_buf *b);
+
+/* Join root and a relative path ("proc/buddyinfo") into buf. root NULL or ""
+ * means "/". Returns buf, or NULL when it does not fit. */
+char *fs_path_join(char *buf, size_t size, const char *root, const char *rel);
+
+/* A cursor over the lines of a buffer, tracking line and column for errors. */
+struct fs_cursor {
+	const char *file;      /* for diagnostics */
+	const char *p, *end;   /* remaining text */
+	const char *line;      /* start of current line */
+	const char *eol;       /* end of current line (at '\n' or end) */
+	unsigned lineno;       /* 1-based number of current line */
+};
+
+void fs_cursor_init(struct fs_cursor *c, const char *file, const char *data, size_t len);
+/* Advance to the next line; false at end of input. c->line..c->eol is the line. */
+bool fs_cursor_next(struct fs_cursor *c);
+/* 1-based column of pointer q on the current line. */
+unsigned fs_cursor_col(const struct fs_cursor *c, const char *q);
+/* Set a diagnostic at pointer q of the current line; returns -EINVAL. */
+int fs_cursor_err(const struct fs_cursor *c, struct fs_diag *d, const char *q,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Skip spaces and tabs from p (not past end). */
+const char *fs_skip_blank(const char *p, const char *end);
+/* True when p..end holds only blanks (and a trailing '\r' is NOT blank). */
+bool fs_only_blank(const char *p, const char *end);
+
+/* Strict unsigned decimal at *pp: digits only, no sign, no overflow.
+ * On success stores the value, advances *pp past the digits and returns 0;
+ * -EINVAL when no digit, -ERANGE on overflow (past UINT64_MAX). */
+int fs_parse_u64(const char **pp, const char *end, uint64_t *out);
+/* Same with an optional leading '-' and the int64 range. */
+int fs_parse_i64(const char **pp, const char *end, int64_t *out);
+
+/* Copy the word at *pp (up to blank or end) into buf; -ENAMETOOLONG when it
+ * does not fit, -EINVAL when empty. Advances *pp. */
+int fs_parse_word(const char **pp, const char *end, char *buf, size_t size);
+
+/* True when the text at p starts with the literal s (and fits before end). */
+bool fs_match(const char *p, const char *end, const char *s);
+
+#endif

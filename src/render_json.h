@@ -1,0 +1,28 @@
+/* render_json.h - the snapshot JSON contract (schema_version) via jansson.
+ *
+ * Ownership: fs_json_report() returns a new reference the caller must
+ * json_decref(). fs_json_load_snapshot() returns an owned snapshot.
+ */
+#ifndef FRAGSTAT_RENDER_JSON_H
+#define FRAGSTAT_RENDER_JSON_H
+
+#include <jansson.h>
+
+#include "procfs.h"
+#include "report.h"
+
+#define FS_SCHEMA_VERSION 1
+
+/* The whole snapshot document for a report. NULL on ENOMEM. */
+json_t *fs_json_report(const struct fs_report *r);
+
+/* Dump flags used everywhere (stable key order, fixed precision). */
+#define FS_JSON_DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+
+/* Rebuild a snapshot from a document fs_json_report() wrote (also a JSON
+ * line of `watch --json`). Returns 0, or -EINVAL with *d naming the file,
+ * line, column (jansson's) and what was expected, or -ENOMEM. */
+int fs_json_load_snapshot(const char *file, const char *data, size_t len,
+			  struct fs_snapshot **out, struct fs_diag *d);
+
+#endif

@@ -1,0 +1,269 @@
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "fragindex.h"
+#include "render.h"
+
+/* Text report for people: a plain-language summary first, then per zone a
+ * table with one row per order (fits 80 columns for any order count). */
+
+#define C_RESET "\033[0m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_RED "\033[31m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+
+struct tctx {
+	FILE *out;
+	bool color;
+	const struct fs_report *r;
+};
+
+static const char *col(const struct tctx *t, const char *c)
+{
+	return t->color ? c : "";
+}
+
+static const char *verdict_color(enum fs_verdict_kind k)
+{
+	switch (k) {
+	case FS_VERDICT_OK: return C_GREEN;
+	case FS_VERDICT_COMPACT: return C_YELLOW;
+	case FS_VERDICT_RECLAIM: return C_RED;
+	case FS_VERDICT_UNKNOWN: break;
+	}
+	return "";
+}
+
+/* Human size of `bytes`: 4K, 2M, 1.5G ... (binary units). */
+static void human(char *buf, size_t size, uint64_t bytes)
+{
+	static const char units[] = "BKMGTPE";
+	unsigned u = 0;
+	uint64_t whole = bytes, rem = 0;
+	while (whole >= 1024 && u < sizeof units - 2) {
+		rem = whole % 1024;
+		whole /= 1024;
+		u++;
+	}
+	if (u == 0 || rem == 0 || whole >= 100)
+		snprintf(buf, size, "%" PRIu64 "%c", whole, units[u]);
+	else
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", whole, rem * 10 / 1024, units[u]);
+}
+
+static void kidx(char *buf, size_t size, int v)
+{
+	/* As the kernel prints it, without the trailing space. */
+	int n = fs_kfmt_value(buf, size, FS_KFMT_UNUSABLE, v);
+	if (n > 0 && buf[n - 1] == ' ')
+		buf[n - 1] = '\0';
+}
+
+static void header(struct tctx *t)
+{
+	const struct fs_report *r = t->r;
+	const struct fs_snapshot *s = r->snap;
+	char ps[32];
+	human(ps, sizeof ps, s->page_size);
+	fprintf(t->out, "%sfragstat%s: %s%s%s, kernel %s, %s pages%s, %u orders, pageblock order ",
+		col(t, C_BOLD), col(t, C_RESET), fs_kind_name(s->kind), s->path ? " " : "",
+		s->path ? s->path : "", s->kernel ? s->kernel : "unknown", ps,
+		s->page_size_assumed ? " (assumed)" : "", r->orders);
+	if (s->pageblock_order >= 0)
+		fprintf(t->out, "%d\n", s->pageblock_order);
+	else
+		fprintf(t->out, "unknown\n");
+
+	bool any = false;
+	for (int i = 0; i < FS_SRC_COUNT; i++) {
+		enum fs_src_status st = s->src[i];
+		if (st == FS_ST_OK || st == FS_ST_UNREAD)
+			continue;
+		fprintf(t->out, "%s %s %s", any ? "," : "not read:", fs_src_name(i), fs_src_status_name(st));
+		any = true;
+	}
+	if (any)
+		fputc('\n', t->out);
+}
+
+static void zone_list(struct tctx *t, enum fs_verdict_kind kind, const char *label)
+{
+	const struct fs_report *r = t->r;
+	int k = r->focus_order;
+	bool first = true;
+	for (size_t i = 0; i < r->nnodes; i++)
+		for (unsigned z = 0; z < r->nodes[i].nzones; z++) {
+			const struct fs_zone_report *zr = &r->nodes[i].zones[z];
+			if (!zr->has_verdicts || zr->verdicts[k].kind != kind)
+				continue;
+			const struct fs_verdict *v = &zr->verdicts[k];
+			if (first)
+				fprintf(t->out, "  %s%s%s\n", col(t, verdict_color(kind)), label, col(t, C_RESET));
+			first = false;
+			fprintf(t->out, "    node %d %-8s ", zr->node, zr->zone->name);
+			switch (kind) {
+			case FS_VERDICT_OK:
+				fprintf(t->out, "free %" PRIu64 " > low %" PRIu64 " + reserve %" PRId64
+					", a block of order >= %d is free\n", v->free - v->highatomic,
+					v->mark, v->reserve, k);
+				break;
+			case FS_VERDICT_COMPACT:
+				fprintf(t->out, "no free block of order >= %d; free %" PRIu64
+					" passes %s %" PRIu64 " + gap %" PRIu64 " + reserve %" PRId64 "%s\n",
+					k, v->free - v->highatomic, v->costly ? "low" : "min",
+					v->order0_mark, v->gap, v->reserve,
+					v->costly ? "; fragindex above threshold" : "");
+				break;
+			case FS_VERDICT_RECLAIM:
+				if (!v->gap_ok || k == 0)
+					fprintf(t->out, "free %" PRIu64 " <= %s %" PRIu64 " + gap %" PRIu64
+						" + reserve %" PRId64 "\n", v->free - v->highatomic,
+						v->costly ? "low" : "min", v->order0_mark, k ? v->gap : 0,
+						v->reserve);
+				else {
+					char fi[16];
+					kidx(fi, sizeof fi, v->fragidx);
+					fprintf(t->out, "fragmentation index %s <= threshold %d.%03d:"
+						" lack of memory, not fragmentation\n", fi,
+						r->extfrag_threshold / 1000, r->extfrag_threshold % 1000);
+				}
+				break;
+			case FS_VERDICT_UNKNOWN:
+				fprintf(t->out, "no watermarks (zoneinfo not read)\n");
+				break;
+			}
+		}
+}
+
+static void summary(struct tctx *t)
+{
+	const struct fs_report *r = t->r;
+	const struct fs_snapshot *s = r->snap;
+	char sz[32];
+	int k = r->focus_order;
+	human(sz, sizeof sz, s->page_size << k);
+	fprintf(t->out, "\n%sOrder %d (%s) for a movable allocation:%s\n", col(t, C_BOLD), k, sz,
+		col(t, C_RESET));
+	zone_list(t, FS_VERDICT_OK, "can allocate now:");
+	zone_list(t, FS_VERDICT_COMPACT, "would need compaction:");
+	zone_list(t, FS_VERDICT_RECLAIM, "lack free memory (reclaim first):");
+	zone_list(t, FS_VERDICT_UNKNOWN, "cannot tell:");
+	bool unknown = false;
+	for (size_t i = 0; i < r->nnodes; i++)
+		for (unsigned z = 0; z < r->nodes[i].nzones; z++)
+			if (!r->nodes[i].zones[z].has_verdicts)
+				unknown = true;
+	if (unknown)
+		fprintf(t->out, "  no verdict for zones without zoneinfo watermarks\n");
+	fprintf(t->out, "  extfrag_threshold %d%s\n", r->extfrag_threshold,
+		r->extfrag_threshold_default ? " (kernel default; the setting was not read)" : "");
+
+	human(sz, sizeof sz, s->page_size << r->hpage_order);
+	for (size_t i = 0; i < r->nnodes; i++) {
+		const struct fs_node_report *nr = &r->nodes[i];
+		fprintf(t->out, "  node %d: %" PRIu64 " huge pages (order %d, %s) free now, at most %" PRIu64
+			" after ideal compaction%s\n", nr->node, nr->huge_now, r->hpage_order, sz,
+			nr->huge_max, r->hpage_order_assumed ? " (huge page order assumed)" : "");
+		if (nr->has_proactive)
+			fprintf(t->out, "  node %d: kcompactd score %u (proactiveness %d%s: low %u, high %u):"
+				" %s%s%s\n", nr->node, nr->score, r->proactiveness,
+				r->proactiveness_default ? " assumed" : "", nr->wmark_low, nr->wmark_high,
+				col(t, nr->would_compact ? C_YELLOW : C_GREEN),
+				nr->would_compact ? "would compact proactively now" : "no proactive compaction",
+				col(t, C_RESET));
+	}
+	if (r->kcheck_available)
+		fprintf(t->out, "  kernel cross-check: %s%s%s (%u values compared with debugfs extfrag/%s)\n",
+			col(t, r->kcheck_mismatches ? C_RED : C_GREEN),
+			r->kcheck_mismatches ? "DISAGREES" : "agrees", col(t, C_RESET), r->kcheck_compared,
+			s->kind == FS_KIND_LIVE && !s->kcheck_stable ? "; buddyinfo changed meanwhile" : "");
+}
+
+static void zone_table(struct tctx *t, const struct fs_zone_report *zr)
+{
+	const struct fs_report *r = t->r;
+	const struct fs_snapshot *s = r->snap;
+	const struct fs_zone *z = zr->zone;
+	char sz[32], a[16], b[16];
+
+	human(sz, sizeof sz, zr->free_pages * s->page_size);
+	fprintf(t->out, "\n%sNode %d, zone %s%s: %" PRIu64 " free pages (%s)", col(t, C_BOLD), zr->node,
+		z->name, col(t, C_RESET), zr->free_pages, sz);
+	if ((z->zi_have & (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) == (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH))
+		fprintf(t->out, "; watermarks min %" PRIu64 " low %" PRIu64 " high %" PRIu64, z->min,
+			z->low, z->high);
+	if (z->zi_have & FS_ZI_BOOST && z->boost)
+		fprintf(t->out, " (boost %" PRIu64 ")", z->boost);
+	fputc('\n', t->out);
+	if (z->zi_have & FS_ZI_MANAGED)
+		fprintf(t->out, "  managed %" PRIu64 ", present %" PRIu64 ", spanned %" PRIu64
+			" pages; zoneinfo free %" PRIu64 "\n", z->managed, z->present, z->spanned,
+			z->pages_free);
+	fprintf(t->out, "  %5s %6s %12s %12s %8s %8s %s\n", "order", "size", "free blocks",
+		"free pages", "unusable", "fragidx", zr->has_verdicts ? "verdict" : "");
+	for (unsigned k = 0; k < r->orders; k++) {
+		human(sz, sizeof sz, s->page_size << k);
+		bool focus = (int)k == r->focus_order;
+		fprintf(t->out, "%s%c %5u %6s %12" PRIu64 " %12" PRIu64, focus ? col(t, C_BOLD) : "",
+			focus ? '>' : ' ', k, sz, z->free[k], k < 64 ? z->free[k] << k : 0);
+		if (zr->indices_ok) {
+			kidx(a, sizeof a, zr->unusable[k]);
+			kidx(b, sizeof b, zr->fragidx[k]);
+			fprintf(t->out, " %8s %8s", a, b);
+		} else {
+			fprintf(t->out, " %8s %8s", "overflow", "overflow");
+		}
+		if (zr->has_verdicts) {
+			enum fs_verdict_kind vk = zr->verdicts[k].kind;
+			fprintf(t->out, " %s%s%s", col(t, verdict_color(vk)), fs_verdict_name(vk),
+				col(t, focus ? C_RESET C_BOLD : C_RESET));
+		}
+		if (z->has_kextfrag || z->has_kunusable) {
+			bool bad = (z->has_kextfrag && z->kextfrag[k] != zr->fragidx[k]) ||
+				   (z->has_kunusable && z->kunusable[k] != zr->unusable[k]);
+			if (bad)
+				fprintf(t->out, " %s(kernel differs)%s", col(t, C_RED), col(t, C_RESET));
+		}
+		fprintf(t->out, "%s\n", focus ? col(t, C_RESET) : "");
+	}
+	if (z->has_types) {
+		fprintf(t->out, "  free blocks by migratetype (order 0..%u):\n", r->orders - 1);
+		for (unsigned ty = 0; ty < s->nmt; ty++) {
+			fprintf(t->out, "    %-11s", s->mt_names[ty]);
+			for (unsigned k = 0; k < r->orders; k++)
+				fprintf(t->out, " %s%" PRIu64, z->capped[ty][k] ? ">" : "", z->free_by_type[ty][k]);
+			fputc('\n', t->out);
+		}
+	}
+	if (z->has_blocks) {
+		uint64_t total = 0, unmov = 0;
+		for (unsigned ty = 0; ty < s->nmt; ty++) {
+			total += z->blocks[ty];
+			if (!strcmp(s->mt_names[ty], "Unmovable") || !strcmp(s->mt_names[ty], "Reclaimable"))
+				unmov += z->blocks[ty];
+		}
+		fprintf(t->out, "  pageblocks:");
+		for (unsigned ty = 0; ty < s->nmt; ty++)
+			fprintf(t->out, " %s %" PRIu64, s->mt_names[ty], z->blocks[ty]);
+		if (total)
+			fprintf(t->out, "; unmovable+reclaimable %" PRIu64 ".%" PRIu64 "%%",
+				unmov * 100 / total, unmov * 1000 / total % 10);
+		fputc('\n', t->out);
+	}
+}
+
+int fs_render_table(FILE *out, const struct fs_report *r, const struct fs_render_opts *o)
+{
+	struct tctx t = { .out = out, .color = o && o->color, .r = r };
+	header(&t);
+	summary(&t);
+	for (size_t i = 0; i < r->nnodes; i++)
+		for (unsigned z = 0; z < r->nodes[i].nzones; z++)
+			zone_table(&t, &r->nodes[i].zones[z]);
+	return ferror(out) ? -EIO : 0;
+}

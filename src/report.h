@@ -1,0 +1,110 @@
+/* report.h - what fragstat computes from a snapshot; all renderers see.
+ *
+ * fs_report_new() is a pure function of the snapshot and options: no I/O.
+ * The report points into the snapshot (zone pointers), so the snapshot must
+ * outlive the report. Ownership: fs_report_new() returns an owned report,
+ * released with fs_report_free().
+ */
+#ifndef FRAGSTAT_REPORT_H
+#define FRAGSTAT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+enum fs_verdict_kind {
+	FS_VERDICT_UNKNOWN = 0,  /* not enough data (no zoneinfo watermarks) */
+	FS_VERDICT_OK,           /* order-k watermark check passes: allocate */
+	FS_VERDICT_COMPACT,      /* memory is there but not contiguous: compact */
+	FS_VERDICT_RECLAIM,      /* too little free memory: reclaim */
+};
+
+/* The kernel's decision for a movable user allocation of one order, with
+ * the numbers that decided it (kernel-facts §3.1, §5.7). */
+struct fs_verdict {
+	enum fs_verdict_kind kind;
+	uint64_t free;            /* NR_FREE_PAGES used (zoneinfo "pages free") */
+	uint64_t highatomic;      /* free pages subtracted as highatomic reserve */
+	uint64_t mark;            /* low watermark (boost included, as printed) */
+	int64_t reserve;          /* lowmem_reserve[highest zone index] */
+	uint64_t gap;             /* compact_gap(order) = 2 << order */
+	uint64_t order0_mark;     /* watermark used for the order-0 gap check */
+	bool wmark_ok;            /* order-k watermark passes (free part) */
+	bool block_ok;            /* a free block of order >= k on an allowed list */
+	bool gap_ok;              /* order-0 check at order0_mark + gap passes */
+	bool costly;              /* order > PAGE_ALLOC_COSTLY_ORDER (3) */
+	int fragidx;              /* kernel value (x1000) */
+	bool fragidx_rules;       /* 0 <= fragidx <= threshold for a costly order */
+};
+
+struct fs_zone_report {
+	const struct fs_zone *zone;   /* into the snapshot */
+	int node;
+	uint64_t free_pages;          /* sum of buddyinfo blocks << order */
+	bool indices_ok;              /* false when the counts overflow 64 bits */
+	int unusable[FS_MAX_ORDERS];  /* kernel integers (x1000) */
+	int fragidx[FS_MAX_ORDERS];
+	unsigned extfrag_pct[FS_MAX_ORDERS];
+
+	bool has_verdicts;
+	struct fs_verdict verdicts[FS_MAX_ORDERS];
+
+	/* Huge page capacity at the compaction huge page order. */
+	uint64_t huge_now;            /* free blocks of order >= hpage order, in hpages */
+	uint64_t huge_max;            /* free pages / hpage pages: after ideal compaction */
+
+	/* Kernel cross-check against debugfs for this zone. */
+	bool kcheck_extfrag, kcheck_unusable;       /* compared */
+	unsigned kcheck_mismatch;                   /* orders that differ */
+};
+
+struct fs_node_report {
+	int node;
+	unsigned nzones;
+	struct fs_zone_report zones[FS_MAX_ZONES];
+
+	/* Proactive compaction as kcompactd sees it (kernel-facts §3.2). */
+	bool has_proactive;
+	unsigned score;               /* node fragmentation score 0..100 */
+	unsigned wmark_low, wmark_high;
+	bool would_compact;
+	uint64_t node_present;        /* sum of zone present pages */
+
+	uint64_t huge_now, huge_max;
+};
+
+struct fs_report_opts {
+	int focus_order;              /* -1: the compaction huge page order */
+	int node_filter;              /* -1: all */
+	const char *zone_filter;      /* NULL: all */
+};
+
+struct fs_report {
+	const struct fs_snapshot *snap;
+	unsigned orders;
+	int focus_order;
+	int hpage_order;              /* compaction huge page order used */
+	bool hpage_order_assumed;     /* pageblock order unknown: assumed */
+
+	int extfrag_threshold;        /* the one used */
+	bool extfrag_threshold_default;
+	int proactiveness;
+	bool proactiveness_default;
+
+	size_t nnodes;
+	struct fs_node_report *nodes;
+
+	/* Kernel cross-check summary. */
+	bool kcheck_available;        /* debugfs values present */
+	unsigned kcheck_compared;     /* values compared */
+	unsigned kcheck_mismatches;
+};
+
+/* Compute a report. Returns NULL on ENOMEM. */
+struct fs_report *fs_report_new(const struct fs_snapshot *s, const struct fs_report_opts *o);
+void fs_report_free(struct fs_report *r);
+
+const char *fs_verdict_name(enum fs_verdict_kind k);
+
+#endif

@@ -1,0 +1,80 @@
+# tests/setup.sh - sourced by every shell test. Emits TAP.
+#
+# Provides: $FRAGSTAT (the binary, prefixed with $VALGRIND when set),
+# $SRC (top_srcdir), $FIX (tests/fixtures), $TMP (removed on exit),
+# ok COND-CMD DESCRIPTION..., is GOT WANT DESC, skip_all REASON,
+# run CMD... (captures $out, $err, $rc), and done_testing.
+set -u
+LC_ALL=C; export LC_ALL
+TZ=UTC; export TZ
+NO_COLOR=1; export NO_COLOR
+COLUMNS=80; export COLUMNS
+FRAGSTAT_FAKE_TIME=${FRAGSTAT_FAKE_TIME-1700000000}; export FRAGSTAT_FAKE_TIME
+SRC=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILD=${top_builddir:-$SRC}
+FIX=$SRC/tests/fixtures
+FRAGSTAT_BIN=${FRAGSTAT:-$BUILD/src/fragstat}
+FRAGSTAT="${VALGRIND:+$VALGRIND }$FRAGSTAT_BIN"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/fragstat-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+_tap_n=0
+_tap_failed=0
+
+# ok DESC -- CMD...: passes when CMD exits 0.
+ok() {
+	_d=$1; shift
+	[ "${1-}" = "--" ] && shift
+	_tap_n=$((_tap_n + 1))
+	if "$@"; then
+		echo "ok $_tap_n - $_d"
+	else
+		echo "not ok $_tap_n - $_d"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+# is GOT WANT DESC: string equality, shows both on failure.
+is() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" = "$2" ]; then
+		echo "ok $_tap_n - $3"
+	else
+		echo "not ok $_tap_n - $3"
+		printf '%s\n' "# got:  $1" "# want: $2" | head -20
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+# same_file GOT_FILE WANT_FILE DESC: byte equality with a diff on failure.
+same_file() {
+	_tap_n=$((_tap_n + 1))
+	if cmp -s "$1" "$2"; then
+		echo "ok $_tap_n - $3"
+	else
+		echo "not ok $_tap_n - $3"
+		diff -u "$2" "$1" | head -40 | sed 's/^/# /'
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+# run CMD...: runs it, storing stdout in $out, stderr in $err, status in $rc.
+run() {
+	set +e
+	"$@" >"$TMP/.out" 2>"$TMP/.err"
+	rc=$?
+	set -e
+	out=$(cat "$TMP/.out")
+	err=$(cat "$TMP/.err")
+	set +e
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$_tap_n"
+	if [ "$_tap_n" -eq 0 ]; then echo "Bail out! no test ran"; exit 99; fi
+	[ "$_tap_failed" -eq 0 ]
+}
