@@ -10,7 +10,7 @@
 
 static int tap_n, tap_failed;
 
-static inline void tap_vok(int cond, const char *fmt, va_list ap)
+static inline __attribute__((format(printf, 2, 0))) void tap_vok(int cond, const char *fmt, va_list ap)
 {
 	tap_n++;
 	if (!cond)
@@ -45,9 +45,17 @@ static inline __attribute__((format(printf, 1, 2))) void diag(const char *fmt, .
 #define is_u64(got, want, ...) \
 	(ok((uint64_t)(got) == (uint64_t)(want), __VA_ARGS__) ? 1 : \
 	 (diag("  got %" PRIu64 ", want %" PRIu64, (uint64_t)(got), (uint64_t)(want)), 0))
+static inline int tap_str_eq(const char *got, const char *want)
+{
+	return got && want && strcmp(got, want) == 0;
+}
+static inline const char *tap_str_show(const char *s)
+{
+	return s ? s : "(null)";
+}
 #define is_str(got, want, ...) \
-	(ok((got) && strcmp((got), (want)) == 0, __VA_ARGS__) ? 1 : \
-	 (diag("  got \"%s\", want \"%s\"", (got) ? (got) : "(null)", (want)), 0))
+	(ok(tap_str_eq((got), (want)), __VA_ARGS__) ? 1 : \
+	 (diag("  got \"%s\", want \"%s\"", tap_str_show(got), tap_str_show(want)), 0))
 
 /* Print the plan (at the end) and return the exit status. */
 static inline int done_testing(void)
