@@ -122,6 +122,35 @@ long fs_opt_long(const char *s, long max)
 	return v;
 }
 
+int fs_parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p = s;
+	if (!s || *p < '0' || *p > '9')
+		return -1;
+	while (*p >= '0' && *p <= '9') {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	}
+	unsigned shift = 0;
+	switch (*p) {
+	case 'k': case 'K': shift = 10; p++; break;
+	case 'm': case 'M': shift = 20; p++; break;
+	case 'g': case 'G': shift = 30; p++; break;
+	case 't': case 'T': shift = 40; p++; break;
+	default: break;
+	}
+	if (shift && (*p == 'i' || *p == 'I'))
+		p++;
+	if (*p == 'b' || *p == 'B')
+		p++;
+	if (*p || (shift && v > (UINT64_MAX >> shift)))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -157,7 +186,8 @@ int cli_main(int argc, char **argv)
 		}
 		if (strcmp(a, "help") == 0) {
 			if (argc >= 3) {
-				char *hv[] = { argv[2], (char *)"--help", NULL };
+				static char help_opt[] = "--help";
+				char *hv[] = { argv[2], help_opt, NULL };
 				for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 					if (strcmp(commands[i].name, argv[2]) == 0)
 						return commands[i].run(2, hv);
@@ -179,7 +209,8 @@ int cli_main(int argc, char **argv)
 		fs_err("out of memory");
 		return FS_EXIT_INTERNAL;
 	}
-	av[0] = (char *)"snapshot";
+	static char snapshot_name[] = "snapshot";
+	av[0] = snapshot_name;
 	for (int i = 1; i < argc; i++)
 		av[i] = argv[i];
 	int rc = cmd_snapshot_main(argc, av);

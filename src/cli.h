@@ -5,6 +5,7 @@
 #define FRAGSTAT_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "procfs.h"
@@ -37,6 +38,10 @@ int fs_color_mode(const char *mode, FILE *f);
 
 /* Terminal width: COLUMNS, else the tty's, else 80. */
 unsigned fs_term_width(FILE *f);
+
+/* Parse a size such as 4096, 64K, 1G (binary units, optional B/iB suffix);
+ * -1 on error or overflow. */
+int fs_parse_size(const char *s, uint64_t *out);
 
 /* Parse a non-negative integer option value; -1 on error. */
 long fs_opt_long(const char *s, long max);

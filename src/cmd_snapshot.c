@@ -24,6 +24,8 @@ static void usage(FILE *f)
 		"\n"
 		"Output:\n"
 		"  -o, --format FMT      table (default), json or prometheus\n"
+		"      --prometheus-no-migratetype\n"
+		"                        prometheus: leave out the per-migratetype families\n"
 		"      --color WHEN      auto (default), always or never; NO_COLOR is honoured\n"
 		"      --kernel-format F print debugfs extfrag/F exactly as the kernel would,\n"
 		"                        F = extfrag_index or unusable_index\n"
@@ -31,6 +33,7 @@ static void usage(FILE *f)
 		"  -z, --zone NAME       only zones named NAME (DMA, DMA32, Normal, ...)\n"
 		"  -k, --order N         the order to focus on (default: the compaction huge\n"
 		"                        page order, the pageblock order)\n"
+		"      --page-size SIZE  page size of a capture that does not tell (4K, 64K)\n"
 		"      --no-kernel-check do not read debugfs to compare with the kernel\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
@@ -39,7 +42,7 @@ static void usage(FILE *f)
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK };
+enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT };
 
 int cmd_snapshot_main(int argc, char **argv)
 {
@@ -51,6 +54,8 @@ int cmd_snapshot_main(int argc, char **argv)
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "kernel-format", required_argument, NULL, OPT_KFMT },
 		{ "no-kernel-check", no_argument, NULL, OPT_NO_KCHECK },
+		{ "prometheus-no-migratetype", no_argument, NULL, OPT_PROM_NO_MT },
+		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 		{ "node", required_argument, NULL, 'N' },
 		{ "zone", required_argument, NULL, 'z' },
 		{ "order", required_argument, NULL, 'k' },
@@ -63,6 +68,7 @@ int cmd_snapshot_main(int argc, char **argv)
 	struct fs_report_opts rep = { .focus_order = -1, .node_filter = -1 };
 	int kfmt = -1;
 	bool kcheck = true;
+	uint64_t page_size = 0;
 	int c;
 
 	optind = 1;
@@ -85,6 +91,12 @@ int cmd_snapshot_main(int argc, char **argv)
 				return fs_usage_error("snapshot", "--kernel-format takes extfrag_index or unusable_index, not '%s'", optarg);
 			break;
 		case OPT_NO_KCHECK: kcheck = false; break;
+		case OPT_PROM_NO_MT: ro.prom_no_migratetype = true; break;
+		case OPT_PAGE_SIZE:
+			if (fs_parse_size(optarg, &page_size) || page_size < 512 || page_size > (1u << 24) ||
+			    (page_size & (page_size - 1)))
+				return fs_usage_error("snapshot", "--page-size takes a power of two such as 4K or 64K, not '%s'", optarg);
+			break;
 		case 'N':
 			if ((rep.node_filter = (int)fs_opt_long(optarg, 65535)) < 0)
 				return fs_usage_error("snapshot", "--node takes a node number, not '%s'", optarg);
@@ -138,6 +150,10 @@ int cmd_snapshot_main(int argc, char **argv)
 		}
 		fs_err_diag(&d);
 		return FS_EXIT_INPUT;
+	}
+	if (page_size) {
+		s->page_size = page_size;
+		s->page_size_assumed = false;
 	}
 	if (rep.focus_order >= (int)s->orders) {
 		unsigned n = s->orders;

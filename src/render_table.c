@@ -20,6 +20,7 @@
 struct tctx {
 	FILE *out;
 	bool color;
+	unsigned width;
 	const struct fs_report *r;
 };
 
@@ -79,15 +80,25 @@ static void header(struct tctx *t)
 	else
 		fprintf(t->out, "unknown\n");
 
-	bool any = false;
+	/* Sources that could not be read, wrapped to the width. */
+	unsigned used = 0;
 	for (int i = 0; i < FS_SRC_COUNT; i++) {
 		enum fs_src_status st = s->src[i];
+		char item[64];
 		if (st == FS_ST_OK || st == FS_ST_UNREAD)
 			continue;
-		fprintf(t->out, "%s %s %s", any ? "," : "not read:", fs_src_name(i), fs_src_status_name(st));
-		any = true;
+		int n = snprintf(item, sizeof item, "%s %s %s", used ? "," : "not read:",
+				 fs_src_name(i), fs_src_status_name(st));
+		if (used && used + (unsigned)n > t->width) {
+			fputs(",\n ", t->out);
+			used = 1;
+			n = fprintf(t->out, "%s", item + 1);
+		} else {
+			fputs(item, t->out);
+		}
+		used += (unsigned)n;
 	}
-	if (any)
+	if (used)
 		fputc('\n', t->out);
 }
 
@@ -259,7 +270,8 @@ static void zone_table(struct tctx *t, const struct fs_zone_report *zr)
 
 int fs_render_table(FILE *out, const struct fs_report *r, const struct fs_render_opts *o)
 {
-	struct tctx t = { .out = out, .color = o && o->color, .r = r };
+	struct tctx t = { .out = out, .color = o && o->color, .r = r,
+			  .width = o && o->width >= 40 ? o->width : 80 };
 	header(&t);
 	summary(&t);
 	for (size_t i = 0; i < r->nnodes; i++)

@@ -7,7 +7,7 @@ is "$rc" 0 "--help exits 0"
 ok "--help lists the commands" -- sh -c 'printf "%s" "$1" | grep -q "snapshot" && printf "%s" "$1" | grep -q "simulate"' _ "$out"
 run $FRAGSTAT snapshot --help
 is "$rc" 0 "snapshot --help exits 0"
-for opt in --root --input --format --color --kernel-format --node --zone --order --no-kernel-check; do
+for opt in --root --input --format --color --kernel-format --node --zone --order --no-kernel-check --page-size; do
 	ok "snapshot --help documents $opt" -- sh -c 'printf "%s" "$1" | grep -q -- "$2"' _ "$out" "$opt"
 	ok "man page documents $opt" -- grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$SRC/man/fragstat.1.in"
 done

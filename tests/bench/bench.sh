@@ -1,0 +1,6 @@
+#!/bin/sh
+# make bench: run every benchmark and print its figures (no pass/fail).
+set -u
+B=${top_builddir:-.}
+echo "== snapshot (table)"; "$B/tests/bench/bench_snapshot" "$B/src/fragstat" 201 table
+echo "== snapshot (json)";  "$B/tests/bench/bench_snapshot" "$B/src/fragstat" 201 json
