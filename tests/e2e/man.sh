@@ -1,0 +1,33 @@
+#!/bin/sh
+# The man page matches the program: it is valid man(7), documents every
+# option --help lists, every verdict, and every key a snapshot zone has.
+. "${top_srcdir:-.}/tests/setup.sh"
+MAN=$SRC/man/fragstat.1.in
+if command -v groff >/dev/null 2>&1; then
+	run groff -man -ww -z "$MAN"
+	is "$err" "" "groff -man -ww finds no problem"
+fi
+for cmd in snapshot; do
+	$FRAGSTAT $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u > "$TMP/opts"
+	while read -r opt; do
+		pat=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+		ok "man page documents $cmd $opt" -- grep -q -- "$pat" "$MAN"
+	done < "$TMP/opts"
+done
+for v in ok compact reclaim unknown; do
+	ok "VERDICTS explains $v" -- sh -c "sed -n '/^\.SH VERDICTS/,/^\.SH /p' '$MAN' | grep -q '^\.B $v\$'"
+done
+$FRAGSTAT --root "$FIX/real/x86_64-vm-6.18-idle" -o json > "$TMP/s.json"
+python3 - "$TMP/s.json" > "$TMP/keys" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+keys = set(d) | set(d["source"]) | set(d["nodes"][0]) | set(d["nodes"][0]["zones"][0])
+keys |= set(d["nodes"][0]["zones"][0]["verdicts"][0])
+keys |= set(d["nodes"][0]["proactive"]) | set(d["kernel_check"])
+print("\n".join(sorted(keys)))
+PY
+while read -r k; do
+	pat=$(printf '%s' "$k" | sed 's/_/\\\\?_/g')
+	ok "man page mentions JSON key $k" -- grep -q "$k" "$MAN"
+done < "$TMP/keys"
+done_testing
