@@ -10,12 +10,23 @@
 #include <string.h>
 #include <unistd.h>
 
+static void diag_file(struct fs_diag *d, const char *file)
+{
+	if (!file) {
+		d->file = NULL;
+		return;
+	}
+	if (file != d->file_store)
+		snprintf(d->file_store, sizeof d->file_store, "%s", file);
+	d->file = d->file_store;
+}
+
 int fs_diag_set(struct fs_diag *d, const char *file, unsigned line, unsigned col,
 		const char *fmt, ...)
 {
 	if (d) {
 		va_list ap;
-		d->file = file;
+		diag_file(d, file);
 		d->line = line;
 		d->col = col;
 		va_start(ap, fmt);
@@ -137,7 +148,7 @@ int fs_cursor_err(const struct fs_cursor *c, struct fs_diag *d, const char *q,
 {
 	if (d) {
 		va_list ap;
-		d->file = c->file;
+		diag_file(d, c->file);
 		d->line = c->lineno;
 		d->col = fs_cursor_col(c, q);
 		va_start(ap, fmt);

@@ -13,9 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A parse (or read) diagnostic. file points at caller-owned storage. */
+/* A parse (or read) diagnostic. fs_diag_set()/fs_cursor_err() copy the
+ * file name into file_store, so the diagnostic outlives the buffers and
+ * paths of the reader that filled it. */
 struct fs_diag {
-	const char *file;      /* path as shown to the user */
+	const char *file;      /* path as shown to the user (usually file_store) */
+	char file_store[512];
 	unsigned line, col;    /* 1-based; 0 when not applicable */
 	char msg[200];         /* what was expected / what went wrong */
 };

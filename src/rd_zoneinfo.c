@@ -92,7 +92,9 @@ static int rd_zoneinfo_err(struct rd_zoneinfo_st *st, const char *q, const char 
 {
 	if (st->d) {
 		va_list ap;
-		st->d->file = st->c.file;
+		snprintf(st->d->file_store, sizeof st->d->file_store, "%s",
+			 st->c.file ? st->c.file : "");
+		st->d->file = st->c.file ? st->d->file_store : NULL;
 		st->d->line = st->c.lineno;
 		st->d->col = fs_cursor_col(&st->c, q);
 		va_start(ap, fmt);
