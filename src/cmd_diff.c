@@ -1,12 +1,158 @@
-/* Placeholder until the diff command lands; owned by its area in mk/. */
+/* cmd_diff.c - fragstat diff A B: what changed between two states. */
 #include "config.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cli.h"
+#include "diff.h"
+#include "load.h"
+#include "render_diff.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: fragstat diff [OPTIONS] A B\n"
+		"What changed from A to B: per node, zone and order the change in free blocks,\n"
+		"in the unusable free space and fragmentation indices and in the verdicts;\n"
+		"the compaction, migration and THP counters of vmstat, with per-second rates\n"
+		"when both sides carry the time they were taken.\n"
+		"\n"
+		"A and B are each a --root tree (a 'fragstat capture' directory, a sosreport)\n"
+		"or a snapshot fragstat wrote as JSON ('-' = stdin, for one of them).\n"
+		"A JSON snapshot carries its time; a capture carries it in fragstat-capture.txt;\n"
+		"other trees have none, so their counters get deltas but no rates.\n"
+		"\n"
+		"Options:\n"
+		"  -o, --format FMT      table (default) or json\n"
+		"      --compact         one-line JSON\n"
+		"  -h, --help            show this help and exit\n"
+		"  -V, --version         show the version and exit\n"
+		"\n"
+		"Zones present on one side only are listed as such. Exit status: 0 ok,\n"
+		"1 usage error, 2 input unreadable or malformed, 3 output could not be\n"
+		"written, 4 internal error.\n");
+}
+
+/* A capture's note says when it was taken: "timestamp_ns: N". */
+static bool capture_time(const char *dir, struct fs_snapshot *s)
+{
+	char path[4096];
+	struct fs_buf b;
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return false;
+	if (!fs_path_join(path, sizeof path, dir, "fragstat-capture.txt") || fs_file_read(path, &b))
+		return false;
+	bool found = false;
+	for (char *line = b.data; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strncmp(line, "timestamp_ns: ", 14) == 0) {
+			char *end;
+			errno = 0;
+			long long ns = strtoll(line + 14, &end, 10);
+			if (!errno && end != line + 14 && *end == '\0' && ns >= 0) {
+				s->time_sec = ns / 1000000000LL;
+				s->time_nsec = (int32_t)(ns % 1000000000LL);
+				found = true;
+			}
+			break;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	fs_buf_free(&b);
+	return found;
+}
+
+static int load(const char *path, struct fs_snapshot **s, bool *has_time)
+{
+	struct fs_diag d = { 0 };
+	int r = fs_load_state(path, s, &d);
+	if (r) {
+		if (r == -ENOMEM) {
+			fs_err("out of memory");
+			return FS_EXIT_INTERNAL;
+		}
+		fs_err_diag(&d);
+		return FS_EXIT_INPUT;
+	}
+	*has_time = (*s)->kind == FS_KIND_JSON || capture_time(path, *s);
+	return FS_EXIT_OK;
+}
+
+enum { OPT_COMPACT = 256 };
 
 int cmd_diff_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fs_err("'diff' is not implemented yet");
-	return FS_EXIT_USAGE;
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'o' },
+		{ "compact", no_argument, NULL, OPT_COMPACT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false, compact = false;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "table") == 0)
+				json = false;
+			else
+				return fs_usage_error("diff", "unknown format '%s' (table or json)", optarg);
+			break;
+		case OPT_COMPACT: compact = true; break;
+		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
+		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
+		case ':': return fs_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
+		default: return fs_usage_error("diff", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 2)
+		return fs_usage_error("diff", "needs two states, A and B (got %d)", argc - optind);
+	const char *pa = argv[optind], *pb = argv[optind + 1];
+	if (strcmp(pa, "-") == 0 && strcmp(pb, "-") == 0)
+		return fs_usage_error("diff", "only one of A and B can be stdin");
+
+	struct fs_snapshot *sa = NULL, *sb = NULL;
+	struct fs_report *ra = NULL, *rb = NULL;
+	struct fs_diff *d = NULL;
+	struct fs_diff_sides sides = { 0 };
+	int status = load(pa, &sa, &sides.time_a);
+	if (status == FS_EXIT_OK)
+		status = load(pb, &sb, &sides.time_b);
+	if (status != FS_EXIT_OK)
+		goto out;
+	struct fs_report_opts ro = { .focus_order = -1, .node_filter = -1 };
+	ra = fs_report_new(sa, &ro);
+	rb = fs_report_new(sb, &ro);
+	if (!ra || !rb || fs_diff_new(ra, sides.time_a, rb, sides.time_b, &d)) {
+		fs_err("out of memory");
+		status = FS_EXIT_INTERNAL;
+		goto out;
+	}
+	sides.a = sa;
+	sides.b = sb;
+	int r = json ? fs_render_diff_json(stdout, d, &sides, compact)
+		     : fs_render_diff_table(stdout, d, &sides);
+	if (r == -ENOMEM) {
+		fs_err("out of memory");
+		status = FS_EXIT_INTERNAL;
+	}
+out:
+	fs_diff_free(d);
+	fs_report_free(ra);
+	fs_report_free(rb);
+	fs_snapshot_free(sa);
+	fs_snapshot_free(sb);
+	return fs_finish(status);
 }
