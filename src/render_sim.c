@@ -1,0 +1,281 @@
+#include "config.h"
+
+#include "render_sim.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fragindex.h"
+#include "render_json.h"
+#include "sim_compact.h"
+
+int sim_timeline_add(struct sim_timeline *t, const struct sim_machine *m, uint64_t op,
+		     const char *phase, uint64_t used, unsigned focus)
+{
+	struct sim_sample *s;
+	unsigned orders = sim_machine_orders(m), nz = sim_machine_nzones(m);
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 32;
+		void *q = realloc(t->s, cap * sizeof *t->s);
+		if (!q)
+			return -ENOMEM;
+		t->s = q;
+		t->cap = cap;
+	}
+	s = &t->s[t->n++];
+	memset(s, 0, sizeof *s);
+	s->op = op;
+	s->phase = phase;
+	s->used_pages = used;
+	for (unsigned c = 0; c < SIM_CNT_NR; c++)
+		s->cnt[c] = sim_counter(m, (enum sim_cnt)c);
+	for (unsigned z = 0; z < nz; z++) {
+		struct sim_zone_sample *zs = &s->zones[z];
+		struct fs_contig_info info;
+		zs->free_pages = sim_zone_free_pages(m, z);
+		for (unsigned o = 0; o < orders; o++)
+			zs->free_blocks[o] = sim_zone_nr_free(m, z, o);
+		if (fs_fill_contig(zs->free_blocks, orders, focus, &info) == 0) {
+			zs->unusable = fs_unusable_index(focus, &info);
+			zs->fragidx = fs_fragmentation_index(focus, orders - 1, &info);
+		}
+		if (sim_zone_watermark_ok(m, z, focus, sim_zone_wmark(m, z, 1), nz - 1))
+			zs->verdict = "ok";
+		else if (sim_compaction_suitable(m, z, focus))
+			zs->verdict = "compact";
+		else
+			zs->verdict = "reclaim";
+	}
+	return 0;
+}
+
+void sim_timeline_free(struct sim_timeline *t)
+{
+	free(t->s);
+	t->s = NULL;
+	t->n = t->cap = 0;
+}
+
+/* "%d.%03d" like the kernel's unusable_index, sign kept for -1.000 */
+static void sim_fmt_index(char *buf, size_t size, int v)
+{
+	if (v < 0)
+		snprintf(buf, size, "-%d.%03d", -v / 1000, -v % 1000);
+	else
+		snprintf(buf, size, "%d.%03d", v / 1000, v % 1000);
+}
+
+static void sim_header(FILE *out, const struct sim_run_info *ri, const struct sim_machine *m)
+{
+	unsigned nz = sim_machine_nzones(m);
+
+	fprintf(out, "fragstat simulate: workload %s", ri->workload);
+	if (ri->trace)
+		fprintf(out, " (%s)", ri->trace);
+	if (ri->from)
+		fprintf(out, ", from %s", ri->from);
+	fprintf(out, ", seed %" PRIu64 ", compaction %s\n", ri->seed, ri->compaction);
+	fprintf(out, "machine: %" PRIu64 " pages of %" PRIu64 " B, %u orders, pageblock order %u\n",
+		sim_machine_pages(m), sim_machine_page_size(m), sim_machine_orders(m),
+		sim_machine_pageblock_order(m));
+	for (unsigned z = 0; z < nz; z++)
+		fprintf(out, "  zone %-8s %10" PRIu64 " pages  min %" PRIu64 " low %" PRIu64
+			" high %" PRIu64 "\n", sim_zone_name(m, z), sim_zone_pages(m, z),
+			sim_zone_wmark(m, z, 0), sim_zone_wmark(m, z, 1), sim_zone_wmark(m, z, 2));
+	if (ri->from_info)
+		fprintf(out, "from: node %d, %" PRIu64 " free pages placed, %" PRIu64 " unplaced\n",
+			ri->from_info->node, ri->from_info->free_pages,
+			ri->from_info->unplaced_pages);
+}
+
+static int sim_render_table(FILE *out, const struct sim_run_info *ri, const struct sim_machine *m,
+			    const struct sim_timeline *t, const struct fs_report *final,
+			    const struct fs_render_opts *o)
+{
+	unsigned nz = sim_machine_nzones(m);
+
+	sim_header(out, ri, m);
+	fprintf(out, "\ntimeline (order %u):\n", ri->focus);
+	fprintf(out, "%8s %-6s %9s %5s %6s %-7s %8s %7s %6s %8s\n", "op", "zone", "free",
+		"unus", "frag", "verdict", "alloc_ok", "a_fail", "stall", "migrated");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct sim_sample *s = &t->s[i];
+		for (unsigned z = 0; z < nz; z++) {
+			char u[16], f[16];
+			sim_fmt_index(u, sizeof u, s->zones[z].unusable);
+			sim_fmt_index(f, sizeof f, s->zones[z].fragidx);
+			fprintf(out, "%8" PRIu64 " %-6.6s %9" PRIu64 " %5s %6s %-7s %8" PRIu64
+				" %7" PRIu64 " %6" PRIu64 " %8" PRIu64 "\n",
+				s->op, sim_zone_name(m, z), s->zones[z].free_pages, u, f,
+				s->zones[z].verdict, s->cnt[SIM_CNT_ALLOC_SUCCESS],
+				s->cnt[SIM_CNT_ALLOC_FAIL], s->cnt[SIM_CNT_COMPACT_STALL],
+				s->cnt[SIM_CNT_PGMIGRATE_SUCCESS]);
+		}
+	}
+	fprintf(out, "\ncounters:\n");
+	for (unsigned c = 0; c < SIM_CNT_NR; c++)
+		fprintf(out, "  %-32s %" PRIu64 "\n", sim_cnt_name((enum sim_cnt)c),
+			sim_counter(m, (enum sim_cnt)c));
+	if (ri->perf)
+		fprintf(out, "\nperf: %.0f pairs/s steady, %.2f metadata bytes/page, "
+			"%.3f ns/page init\n", ri->steady_pairs_per_sec,
+			ri->metadata_bytes_per_page, ri->init_ns_per_page);
+	fprintf(out, "\nfinal state:\n");
+	if (fflush(out))
+		return -EIO;
+	return fs_render(out, final, o);
+}
+
+static json_t *sim_json_counts(const uint64_t *v, unsigned n)
+{
+	json_t *a = json_array();
+	for (unsigned i = 0; a && i < n; i++)
+		json_array_append_new(a, json_integer((json_int_t)v[i]));
+	return a;
+}
+
+static json_t *sim_json_run(const struct sim_run_info *ri, const struct sim_machine *m)
+{
+	json_t *o = json_object(), *zones = json_array();
+	unsigned nz = sim_machine_nzones(m);
+
+	if (!o || !zones) {
+		json_decref(o);
+		json_decref(zones);
+		return NULL;
+	}
+	json_object_set_new(o, "workload", json_string(ri->workload));
+	if (ri->trace)
+		json_object_set_new(o, "trace", json_string(ri->trace));
+	if (ri->from)
+		json_object_set_new(o, "from", json_string(ri->from));
+	json_object_set_new(o, "seed", json_integer((json_int_t)ri->seed));
+	json_object_set_new(o, "ops", json_integer((json_int_t)ri->ops));
+	json_object_set_new(o, "every", json_integer((json_int_t)ri->every));
+	json_object_set_new(o, "compaction", json_string(ri->compaction));
+	json_object_set_new(o, "page_size", json_integer((json_int_t)sim_machine_page_size(m)));
+	json_object_set_new(o, "orders", json_integer(sim_machine_orders(m)));
+	json_object_set_new(o, "pageblock_order", json_integer(sim_machine_pageblock_order(m)));
+	json_object_set_new(o, "focus_order", json_integer(ri->focus));
+	for (unsigned z = 0; z < nz; z++) {
+		json_t *zo = json_object();
+		json_object_set_new(zo, "zone", json_string(sim_zone_name(m, z)));
+		json_object_set_new(zo, "pages", json_integer((json_int_t)sim_zone_pages(m, z)));
+		json_object_set_new(zo, "start_pfn",
+				    json_integer((json_int_t)sim_zone_start_pfn(m, z)));
+		json_object_set_new(zo, "min", json_integer((json_int_t)sim_zone_wmark(m, z, 0)));
+		json_object_set_new(zo, "low", json_integer((json_int_t)sim_zone_wmark(m, z, 1)));
+		json_object_set_new(zo, "high", json_integer((json_int_t)sim_zone_wmark(m, z, 2)));
+		json_array_append_new(zones, zo);
+	}
+	json_object_set_new(o, "zones", zones);
+	if (ri->from_info) {
+		json_t *f = json_object();
+		json_object_set_new(f, "node", json_integer(ri->from_info->node));
+		json_object_set_new(f, "free_pages_placed",
+				    json_integer((json_int_t)ri->from_info->free_pages));
+		json_object_set_new(f, "free_pages_unplaced",
+				    json_integer((json_int_t)ri->from_info->unplaced_pages));
+		json_object_set_new(o, "from_layout", f);
+	}
+	return o;
+}
+
+static json_t *sim_json_sample(const struct sim_sample *s, const struct sim_machine *m)
+{
+	json_t *o = json_object(), *zones = json_array();
+	unsigned nz = sim_machine_nzones(m), orders = sim_machine_orders(m);
+
+	if (!o || !zones) {
+		json_decref(o);
+		json_decref(zones);
+		return NULL;
+	}
+	json_object_set_new(o, "op", json_integer((json_int_t)s->op));
+	json_object_set_new(o, "phase", json_string(s->phase));
+	json_object_set_new(o, "used_pages", json_integer((json_int_t)s->used_pages));
+	for (unsigned c = 0; c < SIM_CNT_NR; c++)
+		json_object_set_new(o, sim_cnt_name((enum sim_cnt)c),
+				    json_integer((json_int_t)s->cnt[c]));
+	for (unsigned z = 0; z < nz; z++) {
+		json_t *zo = json_object();
+		const struct sim_zone_sample *zs = &s->zones[z];
+		json_object_set_new(zo, "zone", json_string(sim_zone_name(m, z)));
+		json_object_set_new(zo, "free_pages", json_integer((json_int_t)zs->free_pages));
+		json_object_set_new(zo, "free_blocks", sim_json_counts(zs->free_blocks, orders));
+		json_object_set_new(zo, "unusable_index", json_real(zs->unusable / 1000.0));
+		json_object_set_new(zo, "fragmentation_index", json_real(zs->fragidx / 1000.0));
+		json_object_set_new(zo, "verdict", json_string(zs->verdict));
+		json_array_append_new(zones, zo);
+	}
+	json_object_set_new(o, "zones", zones);
+	return o;
+}
+
+static int sim_render_json(FILE *out, const struct sim_run_info *ri, const struct sim_machine *m,
+			   const struct sim_timeline *t, const struct fs_report *final,
+			   const struct fs_render_opts *o)
+{
+	json_t *doc = json_object(), *tl = json_array(), *cnt = json_object(), *fin;
+	int rc = 0;
+
+	if (!doc || !tl || !cnt) {
+		json_decref(doc);
+		json_decref(tl);
+		json_decref(cnt);
+		return -ENOMEM;
+	}
+	json_object_set_new(doc, "schema_version", json_integer(FS_SCHEMA_VERSION));
+	json_object_set_new(doc, "fragstat_version", json_string(PACKAGE_VERSION));
+	json_object_set_new(doc, "simulation", sim_json_run(ri, m));
+	for (size_t i = 0; i < t->n; i++)
+		json_array_append_new(tl, sim_json_sample(&t->s[i], m));
+	json_object_set_new(doc, "timeline", tl);
+	for (unsigned c = 0; c < SIM_CNT_NR; c++)
+		json_object_set_new(cnt, sim_cnt_name((enum sim_cnt)c),
+				    json_integer((json_int_t)sim_counter(m, (enum sim_cnt)c)));
+	json_object_set_new(doc, "counters", cnt);
+	if (ri->perf) {
+		json_t *p = json_object();
+		json_object_set_new(p, "steady_pairs_per_sec", json_real(ri->steady_pairs_per_sec));
+		json_object_set_new(p, "steady_seconds", json_real(ri->steady_seconds));
+		json_object_set_new(p, "metadata_bytes_per_page",
+				    json_real(ri->metadata_bytes_per_page));
+		json_object_set_new(p, "init_ns_per_page", json_real(ri->init_ns_per_page));
+		if (ri->compact_seconds >= 0)
+			json_object_set_new(p, "compact_memory_seconds", json_real(ri->compact_seconds));
+		json_object_set_new(doc, "perf", p);
+	}
+	fin = final ? fs_json_report(final) : NULL;
+	if (final && !fin) {
+		json_decref(doc);
+		return -ENOMEM;
+	}
+	if (fin)
+		json_object_set_new(doc, "final", fin);
+	if (json_dumpf(doc, out, FS_JSON_DUMP_FLAGS | (o->compact_json ? JSON_COMPACT : JSON_INDENT(2))))
+		rc = -EIO;
+	else if (fputc('\n', out) == EOF)
+		rc = -EIO;
+	json_decref(doc);
+	return rc;
+}
+
+int sim_render(FILE *out, const struct sim_run_info *ri, const struct sim_machine *m,
+	       const struct sim_timeline *t, const struct fs_report *final,
+	       const struct fs_render_opts *o)
+{
+	int rc;
+
+	if (o->format == FS_FMT_JSON)
+		rc = sim_render_json(out, ri, m, t, final, o);
+	else
+		rc = sim_render_table(out, ri, m, t, final, o);
+	if (rc == 0 && ferror(out))
+		rc = -EIO;
+	return rc;
+}

@@ -1,0 +1,902 @@
+#include "config.h"
+
+#include "sim_buddy.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_compact.h"
+#include "sim_internal.h"
+
+static const char *const sim_cnt_names[] = {
+	[SIM_CNT_COMPACT_STALL] = "compact_stall",
+	[SIM_CNT_COMPACT_FAIL] = "compact_fail",
+	[SIM_CNT_COMPACT_SUCCESS] = "compact_success",
+	[SIM_CNT_COMPACT_MIGRATE_SCANNED] = "compact_migrate_scanned",
+	[SIM_CNT_COMPACT_FREE_SCANNED] = "compact_free_scanned",
+	[SIM_CNT_COMPACT_ISOLATED] = "compact_isolated",
+	[SIM_CNT_COMPACT_DAEMON_WAKE] = "compact_daemon_wake",
+	[SIM_CNT_COMPACT_DAEMON_MIGRATE_SCANNED] = "compact_daemon_migrate_scanned",
+	[SIM_CNT_COMPACT_DAEMON_FREE_SCANNED] = "compact_daemon_free_scanned",
+	[SIM_CNT_PGMIGRATE_SUCCESS] = "pgmigrate_success",
+	[SIM_CNT_PGMIGRATE_FAIL] = "pgmigrate_fail",
+	[SIM_CNT_ALLOC_SUCCESS] = "alloc_success",
+	[SIM_CNT_ALLOC_FAIL] = "alloc_fail",
+	[SIM_CNT_FREE] = "free",
+	[SIM_CNT_FALLBACK] = "alloc_fallback",
+	[SIM_CNT_CLAIM] = "pageblock_claimed",
+	[SIM_CNT_COMPACT_RUNS] = "compact_runs",
+};
+_Static_assert(sizeof sim_cnt_names / sizeof sim_cnt_names[0] == SIM_CNT_NR,
+	       "counter name table out of sync");
+
+static const char *const sim_mt_names[SIM_NR_MT] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic",
+};
+
+/* The fallback table (§5.3). */
+static const uint8_t sim_fallbacks[SIM_MT_PCPTYPES][2] = {
+	[SIM_MT_UNMOVABLE] = { SIM_MT_RECLAIMABLE, SIM_MT_MOVABLE },
+	[SIM_MT_MOVABLE] = { SIM_MT_RECLAIMABLE, SIM_MT_UNMOVABLE },
+	[SIM_MT_RECLAIMABLE] = { SIM_MT_UNMOVABLE, SIM_MT_MOVABLE },
+};
+
+const char *sim_cnt_name(enum sim_cnt c)
+{
+	return (unsigned)c < SIM_CNT_NR ? sim_cnt_names[c] : "?";
+}
+
+const char *sim_mt_name(enum sim_mt mt)
+{
+	return (unsigned)mt < SIM_NR_MT ? sim_mt_names[mt] : "?";
+}
+
+int sim_mt_parse(const char *s, enum sim_mt *out)
+{
+	static const struct { const char *name, *abbr; enum sim_mt mt; } t[] = {
+		{ "unmovable", "U", SIM_MT_UNMOVABLE },
+		{ "movable", "M", SIM_MT_MOVABLE },
+		{ "reclaimable", "R", SIM_MT_RECLAIMABLE },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcasecmp(s, t[i].name) == 0 || strcasecmp(s, t[i].abbr) == 0) {
+			*out = t[i].mt;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+void sim_config_default(struct sim_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->page_size = 4096;
+	c->orders = 11;
+	c->pageblock_order = 9;
+	c->nzones = 1;
+	strcpy(c->zones[0].name, "Normal");
+	c->zones[0].pages = (UINT64_C(1) << 30) / 4096;
+	c->watermark_scale_factor = 10;
+	c->min_free_kbytes = -1;
+	c->extfrag_threshold = 500;
+	c->proactiveness = 20;
+	c->compaction = SIM_COMPACT_DIRECT;
+}
+
+/* ---- free lists --------------------------------------------------------- */
+
+static inline void sim_list_add(struct sim_zone *z, uint32_t pfn, unsigned order, unsigned mt,
+				bool to_tail)
+{
+	struct sim_link *l = &z->link[pfn];
+
+	if (to_tail) {
+		uint32_t t = z->tail[order][mt];
+		l->next = SIM_NIL;
+		l->prev = t;
+		if (t != SIM_NIL)
+			z->link[t].next = pfn;
+		else
+			z->head[order][mt] = pfn;
+		z->tail[order][mt] = pfn;
+	} else {
+		uint32_t h = z->head[order][mt];
+		l->prev = SIM_NIL;
+		l->next = h;
+		if (h != SIM_NIL)
+			z->link[h].prev = pfn;
+		else
+			z->tail[order][mt] = pfn;
+		z->head[order][mt] = pfn;
+	}
+	z->info[pfn] = SIM_INFO(order, mt, SIM_ST_FREE);
+	z->nr_mt[order][mt]++;
+	z->nr_free[order]++;
+	z->free_pages += (uint64_t)1 << order;
+}
+
+void sim_del_free(struct sim_zone *z, uint32_t pfn)
+{
+	uint8_t b = z->info[pfn];
+	unsigned order = SIM_ORDER(b), mt = SIM_MTOF(b);
+	struct sim_link *l = &z->link[pfn];
+
+	if (l->prev != SIM_NIL)
+		z->link[l->prev].next = l->next;
+	else
+		z->head[order][mt] = l->next;
+	if (l->next != SIM_NIL)
+		z->link[l->next].prev = l->prev;
+	else
+		z->tail[order][mt] = l->prev;
+	z->info[pfn] = 0;
+	z->nr_mt[order][mt]--;
+	z->nr_free[order]--;
+	z->free_pages -= (uint64_t)1 << order;
+}
+
+/* expand(): put the upper halves at the head of list mt, keep the lowest part. */
+static inline void sim_expand(struct sim_zone *z, uint32_t pfn, unsigned low, unsigned high,
+			      unsigned mt)
+{
+	while (high > low) {
+		high--;
+		sim_list_add(z, pfn + ((uint32_t)1 << high), high, mt, false);
+	}
+}
+
+void sim_mark_alloc(struct sim_zone *z, uint32_t pfn, unsigned order, unsigned mt, uint32_t tag)
+{
+	z->info[pfn] = SIM_INFO(order, mt, SIM_ST_ALLOC);
+	z->link[pfn].next = tag;
+	z->link[pfn].prev = SIM_NIL;
+}
+
+uint32_t sim_rmqueue_smallest(struct sim_zone *z, unsigned orders, unsigned order, unsigned mt)
+{
+	for (unsigned o = order; o < orders; o++) {
+		uint32_t pfn = z->head[o][mt];
+		if (pfn == SIM_NIL)
+			continue;
+		sim_del_free(z, pfn);
+		sim_expand(z, pfn, order, o, mt);
+		return pfn;
+	}
+	return SIM_NIL;
+}
+
+/* ---- fallback and claiming (§5.3, §5.4) ---------------------------------- */
+
+bool sim_can_claim(const struct sim_machine *m, unsigned current_order, unsigned start_mt)
+{
+	if (current_order >= m->pbo)
+		return true;
+	if (current_order >= m->pbo / 2 || start_mt == SIM_MT_RECLAIMABLE ||
+	    start_mt == SIM_MT_UNMOVABLE)
+		return true;
+	return false;
+}
+
+static int sim_find_fallback(const struct sim_machine *m, const struct sim_zone *z,
+			     unsigned order, unsigned mt, bool *can_claim)
+{
+	if (z->nr_free[order] == 0)
+		return -1;
+	for (unsigned i = 0; i < 2; i++) {
+		unsigned f = sim_fallbacks[mt][i];
+		if (z->head[order][f] == SIM_NIL)
+			continue;
+		*can_claim = sim_can_claim(m, order, mt);
+		return (int)f;
+	}
+	return -1;
+}
+
+static void sim_set_block_range(struct sim_machine *m, struct sim_zone *z, uint32_t pfn,
+				unsigned order, unsigned mt)
+{
+	uint32_t first = pfn >> m->pbo;
+	uint32_t n = order >= m->pbo ? (uint32_t)1 << (order - m->pbo) : 1;
+
+	for (uint32_t b = first; b < first + n && b < z->nblocks; b++)
+		z->pbtype[b] = (uint8_t)mt;
+}
+
+/* try to claim the pageblock holding pfn (prep_move_freepages_block + the
+ * free + alike test); returns true when the block was moved to start_mt. */
+static bool sim_try_claim_block(struct sim_machine *m, struct sim_zone *z, uint32_t pfn,
+				unsigned block_mt, unsigned start_mt)
+{
+	uint32_t start = pfn & ~(m->pb_pages - 1), end = start + m->pb_pages;
+	uint64_t nfree = 0, movable = 0, alike;
+
+	if (end > z->npages)
+		return false;   /* block not fully inside the zone */
+	for (uint32_t p = start; p < end;) {
+		uint8_t b = z->info[p];
+		unsigned st = SIM_STATE(b);
+		uint32_t n = (uint32_t)1 << SIM_ORDER(b);
+		if (st == SIM_ST_FREE)
+			nfree += n;
+		else if (st == SIM_ST_ALLOC && SIM_MTOF(b) == SIM_MT_MOVABLE)
+			movable += n;
+		p += st == SIM_ST_NONE ? 1 : n;
+	}
+	if (start_mt == SIM_MT_MOVABLE)
+		alike = movable;
+	else if (block_mt == SIM_MT_MOVABLE)
+		alike = m->pb_pages - nfree - movable;
+	else
+		alike = 0;
+	if (nfree + alike < (uint64_t)1 << (m->pbo - 1))
+		return false;
+	/* __move_freepages_block: every free page to the tail of start_mt's lists */
+	for (uint32_t p = start; p < end;) {
+		uint8_t b = z->info[p];
+		unsigned st = SIM_STATE(b), o = SIM_ORDER(b);
+		if (st == SIM_ST_FREE) {
+			sim_del_free(z, p);
+			sim_list_add(z, p, o, start_mt, true);
+		}
+		p += st == SIM_ST_NONE ? 1 : (uint32_t)1 << o;
+	}
+	z->pbtype[start >> m->pbo] = (uint8_t)start_mt;
+	m->cnt[SIM_CNT_CLAIM]++;
+	return true;
+}
+
+static uint32_t sim_rmqueue_fallback(struct sim_machine *m, struct sim_zone *z, unsigned order,
+				     unsigned start_mt, bool nofragment)
+{
+	unsigned min_order = order, co;
+	bool can_claim = false;
+	int fmt = -1;
+
+	if (nofragment && order < m->pbo)
+		min_order = m->pbo;
+	for (co = m->orders; co-- > min_order;) {
+		fmt = sim_find_fallback(m, z, co, start_mt, &can_claim);
+		if (fmt < 0)
+			continue;
+		if (!can_claim && start_mt == SIM_MT_MOVABLE && co > order)
+			goto find_smallest;
+		goto do_steal;
+	}
+	return SIM_NIL;
+
+find_smallest:
+	for (co = order; co < m->orders; co++) {
+		fmt = sim_find_fallback(m, z, co, start_mt, &can_claim);
+		if (fmt >= 0)
+			break;
+	}
+	if (fmt < 0)
+		return SIM_NIL;
+
+do_steal: {
+	uint32_t pfn = z->head[co][fmt];
+	unsigned block_mt = sim_pbtype(m, z, pfn);
+
+	m->cnt[SIM_CNT_FALLBACK]++;
+	if (block_mt == SIM_MT_HIGHATOMIC)
+		goto single_page;
+	if (co >= m->pbo) {
+		sim_del_free(z, pfn);
+		sim_set_block_range(m, z, pfn, co, start_mt);
+		sim_expand(z, pfn, order, co, start_mt);
+		m->cnt[SIM_CNT_CLAIM] += (uint64_t)1 << (co - m->pbo);
+		return pfn;
+	}
+	if (can_claim && sim_try_claim_block(m, z, pfn, block_mt, start_mt))
+		return sim_rmqueue_smallest(z, m->orders, order, start_mt);
+single_page:
+	sim_del_free(z, pfn);
+	sim_expand(z, pfn, order, co, block_mt);
+	return pfn;
+	}
+}
+
+uint32_t sim_rmqueue(struct sim_machine *m, struct sim_zone *z, unsigned order, unsigned mt,
+		     bool nofragment)
+{
+	uint32_t pfn = sim_rmqueue_smallest(z, m->orders, order, mt);
+
+	if (pfn == SIM_NIL && mt < SIM_MT_PCPTYPES)
+		pfn = sim_rmqueue_fallback(m, z, order, mt, nofragment);
+	return pfn;
+}
+
+/* ---- freeing (§5.5) ----------------------------------------------------- */
+
+static inline bool sim_mergeable(unsigned mt)
+{
+	return mt < SIM_MT_PCPTYPES;
+}
+
+void sim_free_one(struct sim_machine *m, struct sim_zone *z, uint32_t pfn, unsigned order)
+{
+	unsigned mt = sim_pbtype(m, z, pfn), max = m->orders - 1;
+	bool to_tail = false;
+
+	while (order < max) {
+		uint32_t buddy = pfn ^ ((uint32_t)1 << order);
+		uint8_t b;
+		unsigned bmt = mt;
+		if (buddy >= z->npages)
+			break;
+		b = z->info[buddy];
+		if (SIM_STATE(b) != SIM_ST_FREE || SIM_ORDER(b) != order)
+			break;
+		if (order >= m->pbo) {
+			bmt = sim_pbtype(m, z, buddy);
+			if (bmt != mt && (!sim_mergeable(mt) || !sim_mergeable(bmt)))
+				break;
+		}
+		sim_del_free(z, buddy);
+		if (bmt != mt)
+			sim_set_block_range(m, z, buddy, order, mt);
+		pfn &= buddy;
+		order++;
+	}
+	/* buddy_merge_likely */
+	if (order + 1 < max) {
+		uint32_t higher = pfn & ~((uint32_t)1 << order);
+		uint32_t hb = higher ^ ((uint32_t)1 << (order + 1));
+		if (hb < z->npages) {
+			uint8_t b = z->info[hb];
+			to_tail = SIM_STATE(b) == SIM_ST_FREE && SIM_ORDER(b) == order + 1;
+		}
+	}
+	sim_list_add(z, pfn, order, mt, to_tail);
+}
+
+/* ---- watermarks (§5.6, §5.7) --------------------------------------------- */
+
+static uint64_t sim_int_sqrt(uint64_t x)
+{
+	uint64_t r = 0, bit = UINT64_C(1) << 62;
+
+	while (bit > x)
+		bit >>= 2;
+	while (bit) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return r;
+}
+
+static bool sim_zone_is_highmem(const char *name)
+{
+	return strcmp(name, "HighMem") == 0 || strcmp(name, "Movable") == 0;
+}
+
+static unsigned sim_reserve_ratio(const char *name)
+{
+	if (strcmp(name, "DMA") == 0 || strcmp(name, "DMA32") == 0)
+		return 256;
+	if (strcmp(name, "Normal") == 0)
+		return 32;
+	return 0;
+}
+
+static unsigned sim_log2(uint64_t x)
+{
+	unsigned l = 0;
+	while (x > 1) {
+		x >>= 1;
+		l++;
+	}
+	return l;
+}
+
+static void sim_setup_wmarks(struct sim_machine *m)
+{
+	uint64_t lowmem = 0, mfk, pages_min;
+	unsigned shift = sim_log2(m->cfg.page_size);
+
+	for (unsigned i = 0; i < m->nzones; i++)
+		if (!sim_zone_is_highmem(m->zones[i].name))
+			lowmem += m->zones[i].npages;
+	if (m->cfg.min_free_kbytes >= 0) {
+		mfk = (uint64_t)m->cfg.min_free_kbytes;
+	} else {
+		mfk = sim_int_sqrt(lowmem * (m->cfg.page_size >> 10) * 16);
+		if (mfk < 128)
+			mfk = 128;
+		if (mfk > 262144)
+			mfk = 262144;
+	}
+	m->min_free_kbytes = mfk;
+	pages_min = shift >= 10 ? mfk >> (shift - 10) : mfk;
+	for (unsigned i = 0; i < m->nzones; i++) {
+		struct sim_zone *z = &m->zones[i];
+		uint64_t managed = z->npages, tmp, gap, wsf = m->cfg.watermark_scale_factor;
+		if (m->cfg.no_watermarks) {
+			z->wmark[0] = z->wmark[1] = z->wmark[2] = 0;
+			continue;
+		}
+		if (sim_zone_is_highmem(z->name)) {
+			tmp = managed / 1024;
+			if (tmp < 32)
+				tmp = 32;
+			if (tmp > 128)
+				tmp = 128;
+		} else {
+			tmp = lowmem ? pages_min * managed / lowmem : 0;
+		}
+		z->wmark[0] = tmp;
+		gap = (managed / 10000) * wsf + ((managed % 10000) * wsf) / 10000;
+		if (tmp / 4 > gap)
+			gap = tmp / 4;
+		z->wmark[1] = tmp + gap;
+		z->wmark[2] = tmp + 2 * gap;
+	}
+	/* lowmem_reserve */
+	for (unsigned i = 0; i < m->nzones; i++) {
+		unsigned ratio = sim_reserve_ratio(m->zones[i].name);
+		uint64_t sum = 0;
+		memset(m->zones[i].reserve, 0, sizeof m->zones[i].reserve);
+		for (unsigned j = i + 1; j < m->nzones; j++) {
+			sum += m->zones[j].npages;
+			if (ratio && m->zones[i].npages && !m->cfg.no_watermarks)
+				m->zones[i].reserve[j] = (int64_t)(sum / ratio);
+		}
+	}
+}
+
+static uint64_t sim_highatomic_free(const struct sim_machine *m, const struct sim_zone *z)
+{
+	uint64_t n = 0;
+	for (unsigned o = 0; o < m->orders; o++)
+		n += z->nr_mt[o][SIM_MT_HIGHATOMIC] << o;
+	return n;
+}
+
+static bool sim_wmark_ok(const struct sim_machine *m, const struct sim_zone *z, unsigned order,
+			 uint64_t mark, unsigned hz)
+{
+	int64_t free = (int64_t)z->free_pages;
+
+	free -= ((int64_t)1 << order) - 1;
+	if (z->nr_ha_blocks)
+		free -= (int64_t)sim_highatomic_free(m, z);
+	if (free <= (int64_t)mark + z->reserve[hz])
+		return false;
+	if (order == 0)
+		return true;
+	for (unsigned o = order; o < m->orders; o++) {
+		if (!z->nr_free[o])
+			continue;
+		for (unsigned mt = 0; mt < SIM_MT_PCPTYPES; mt++)
+			if (z->head[o][mt] != SIM_NIL)
+				return true;
+	}
+	return false;
+}
+
+bool sim_zone_watermark_ok(const struct sim_machine *m, unsigned z, unsigned order,
+			   uint64_t mark, unsigned highest_zoneidx)
+{
+	return sim_wmark_ok(m, &m->zones[z], order, mark, highest_zoneidx);
+}
+
+/* ---- machine -------------------------------------------------------------- */
+
+int sim_machine_new(const struct sim_config *c, struct sim_machine **out)
+{
+	struct sim_machine *m;
+	uint64_t start = 0, maxblock;
+
+	*out = NULL;
+	if (c->orders < 2 || c->orders > FS_MAX_ORDERS || c->pageblock_order >= c->orders ||
+	    c->pageblock_order < 1 || c->nzones < 1 || c->nzones > FS_MAX_ZONES ||
+	    c->page_size < 1024 || (c->page_size & (c->page_size - 1)))
+		return -EINVAL;
+	maxblock = UINT64_C(1) << (c->orders - 1);
+	for (unsigned i = 0; i < c->nzones; i++) {
+		if (c->zones[i].pages == 0)
+			return -EINVAL;
+		if (c->zones[i].pages > (UINT64_C(1) << 31))
+			return -ERANGE;
+	}
+	m = calloc(1, sizeof *m);
+	if (!m)
+		return -ENOMEM;
+	m->cfg = *c;
+	m->orders = c->orders;
+	m->pbo = c->pageblock_order;
+	m->pb_pages = (uint32_t)1 << m->pbo;
+	m->nzones = c->nzones;
+	for (unsigned i = 0; i < c->nzones; i++) {
+		struct sim_zone *z = &m->zones[i];
+		uint32_t n = (uint32_t)c->zones[i].pages, pfn;
+		snprintf(z->name, sizeof z->name, "%s", c->zones[i].name);
+		z->npages = n;
+		z->nblocks = (n + m->pb_pages - 1) >> m->pbo;
+		start = (start + maxblock - 1) & ~(maxblock - 1);
+		z->start_pfn = start;
+		start += n;
+		z->link = malloc((size_t)n * sizeof *z->link);
+		z->info = calloc(n, 1);
+		z->pbtype = malloc(z->nblocks);
+		if (!z->link || !z->info || !z->pbtype) {
+			sim_machine_free(m);
+			return -ENOMEM;
+		}
+		memset(z->pbtype, SIM_MT_MOVABLE, z->nblocks);
+		for (unsigned o = 0; o < FS_MAX_ORDERS; o++)
+			for (unsigned t = 0; t < SIM_NR_MT; t++)
+				z->head[o][t] = z->tail[o][t] = SIM_NIL;
+		/* memblock_free_all: largest aligned blocks, to the tail */
+		for (pfn = 0; pfn < n;) {
+			unsigned o = m->orders - 1;
+			while (o > 0 && ((pfn & (((uint32_t)1 << o) - 1)) ||
+					 (uint64_t)pfn + ((uint64_t)1 << o) > n))
+				o--;
+			sim_list_add(z, pfn, o, SIM_MT_MOVABLE, true);
+			pfn += (uint32_t)1 << o;
+		}
+		z->cached_migrate_pfn = 0;
+		z->cached_free_pfn = (n - 1) & ~(m->pb_pages - 1);
+		z->compact_order_failed = m->orders;
+	}
+	m->nofragment = m->nzones >= 2 && strcmp(m->zones[m->nzones - 1].name, "Normal") == 0 &&
+			strcmp(m->zones[m->nzones - 2].name, "DMA32") == 0;
+	sim_setup_wmarks(m);
+	*out = m;
+	return 0;
+}
+
+void sim_machine_free(struct sim_machine *m)
+{
+	if (!m)
+		return;
+	for (unsigned i = 0; i < m->nzones; i++) {
+		free(m->zones[i].link);
+		free(m->zones[i].info);
+		free(m->zones[i].pbtype);
+	}
+	free(m);
+}
+
+void sim_machine_set_moved(struct sim_machine *m, sim_moved_fn fn, void *ctx)
+{
+	m->moved = fn;
+	m->moved_ctx = ctx;
+}
+
+/* ---- allocation entry ------------------------------------------------------ */
+
+int sim_get_page(struct sim_machine *m, unsigned order, unsigned mt, unsigned which,
+		 bool nofragment, uint32_t tag, uint32_t *pfnp)
+{
+	unsigned hz = m->nzones - 1;
+
+retry:
+	for (unsigned i = m->nzones; i-- > 0;) {
+		struct sim_zone *z = &m->zones[i];
+		uint32_t pfn;
+		if (!sim_wmark_ok(m, z, order, z->wmark[which], hz))
+			continue;
+		pfn = sim_rmqueue(m, z, order, mt, nofragment);
+		if (pfn == SIM_NIL)
+			continue;
+		sim_mark_alloc(z, pfn, order, mt, tag);
+		*pfnp = pfn;
+		return (int)i;
+	}
+	if (nofragment) {
+		nofragment = false;
+		goto retry;
+	}
+	return -1;
+}
+
+int sim_alloc(struct sim_machine *m, unsigned order, enum sim_mt mt, uint32_t tag,
+	      struct sim_ref *out)
+{
+	uint32_t pfn = SIM_NIL;
+	int zi;
+
+	if (order >= m->orders || (unsigned)mt >= SIM_MT_PCPTYPES)
+		return -EINVAL;
+	/* fast path: low watermark, ALLOC_NOFRAGMENT when DMA32 sits below Normal */
+	zi = sim_get_page(m, order, mt, 1, m->nofragment, tag, &pfn);
+	/* slow path: min watermark */
+	if (zi < 0)
+		zi = sim_get_page(m, order, mt, 0, false, tag, &pfn);
+	if (zi < 0 && order > 0 && m->cfg.compaction != SIM_COMPACT_NONE)
+		zi = sim_compact_direct(m, order, mt, tag, &pfn);
+	if (zi < 0) {
+		m->cnt[SIM_CNT_ALLOC_FAIL]++;
+		return -ENOMEM;
+	}
+	m->cnt[SIM_CNT_ALLOC_SUCCESS]++;
+	out->zone = (uint8_t)zi;
+	out->pfn = pfn;
+	return 0;
+}
+
+int sim_free(struct sim_machine *m, struct sim_ref ref)
+{
+	struct sim_zone *z;
+	uint8_t b;
+
+	if (ref.zone >= m->nzones)
+		return -EINVAL;
+	z = &m->zones[ref.zone];
+	if (ref.pfn >= z->npages)
+		return -EINVAL;
+	b = z->info[ref.pfn];
+	if (SIM_STATE(b) != SIM_ST_ALLOC)
+		return -EINVAL;
+	z->info[ref.pfn] = 0;
+	m->cnt[SIM_CNT_FREE]++;
+	sim_free_one(m, z, ref.pfn, SIM_ORDER(b));
+	return 0;
+}
+
+/* ---- invariant check ------------------------------------------------------ */
+
+#define SIM_FAIL(...) do { snprintf(msg, size, __VA_ARGS__); return -EUCLEAN; } while (0)
+
+static int sim_check_zone(const struct sim_machine *m, unsigned zi, char *msg, size_t size)
+{
+	const struct sim_zone *z = &m->zones[zi];
+	uint64_t cnt[FS_MAX_ORDERS][SIM_NR_MT], free_pages = 0;
+	unsigned max = m->orders - 1;
+
+	memset(cnt, 0, sizeof cnt);
+	for (uint32_t p = 0; p < z->npages;) {
+		uint8_t b = z->info[p];
+		unsigned st = SIM_STATE(b), o = SIM_ORDER(b), mt = SIM_MTOF(b);
+		uint32_t n = (uint32_t)1 << o;
+		if (st == SIM_ST_NONE)
+			SIM_FAIL("zone %s: pfn %u belongs to no block", z->name, p);
+		if (st != SIM_ST_FREE && st != SIM_ST_ALLOC)
+			SIM_FAIL("zone %s: pfn %u has a bad state %u", z->name, p, st);
+		if (o > max || (p & (n - 1)) || (uint64_t)p + n > z->npages)
+			SIM_FAIL("zone %s: block at pfn %u order %u misplaced", z->name, p, o);
+		for (uint32_t q = p + 1; q < p + n; q++)
+			if (z->info[q] != 0)
+				SIM_FAIL("zone %s: pfn %u inside block %u/%u is also a head",
+					 z->name, q, p, o);
+		if (st == SIM_ST_FREE) {
+			uint32_t buddy = p ^ n;
+			cnt[o][mt]++;
+			free_pages += n;
+			for (uint32_t blk = p >> m->pbo; blk <= (p + n - 1) >> m->pbo; blk++)
+				if (z->pbtype[blk] != mt)
+					SIM_FAIL("zone %s: free block %u/%u on list %s but pageblock %u is %s",
+						 z->name, p, o, sim_mt_name(mt), blk,
+						 sim_mt_name(z->pbtype[blk]));
+			if (o < max && buddy < z->npages && SIM_STATE(z->info[buddy]) == SIM_ST_FREE &&
+			    SIM_ORDER(z->info[buddy]) == o) {
+				unsigned bmt = SIM_MTOF(z->info[buddy]);
+				if (o < m->pbo || bmt == mt ||
+				    (sim_mergeable(mt) && sim_mergeable(bmt)))
+					SIM_FAIL("zone %s: free buddies %u and %u of order %u not merged",
+						 z->name, p, buddy, o);
+			}
+		}
+		p += n;
+	}
+	if (free_pages != z->free_pages)
+		SIM_FAIL("zone %s: free pages %llu, counter says %llu", z->name,
+			 (unsigned long long)free_pages, (unsigned long long)z->free_pages);
+	for (unsigned o = 0; o < m->orders; o++) {
+		uint64_t tot = 0;
+		for (unsigned mt = 0; mt < SIM_NR_MT; mt++) {
+			uint64_t len = 0;
+			uint32_t prev = SIM_NIL;
+			if (cnt[o][mt] != z->nr_mt[o][mt])
+				SIM_FAIL("zone %s: order %u %s: %llu free blocks, counter %llu",
+					 z->name, o, sim_mt_name(mt), (unsigned long long)cnt[o][mt],
+					 (unsigned long long)z->nr_mt[o][mt]);
+			for (uint32_t p = z->head[o][mt]; p != SIM_NIL; p = z->link[p].next) {
+				uint8_t b;
+				if (p >= z->npages || ++len > cnt[o][mt])
+					SIM_FAIL("zone %s: order %u %s list corrupt", z->name, o,
+						 sim_mt_name(mt));
+				b = z->info[p];
+				if (SIM_STATE(b) != SIM_ST_FREE || SIM_ORDER(b) != o || SIM_MTOF(b) != mt)
+					SIM_FAIL("zone %s: pfn %u on list %u/%s is not such a free block",
+						 z->name, p, o, sim_mt_name(mt));
+				if (z->link[p].prev != prev)
+					SIM_FAIL("zone %s: pfn %u has a bad prev link", z->name, p);
+				prev = p;
+			}
+			if (len != cnt[o][mt] || z->tail[o][mt] != prev)
+				SIM_FAIL("zone %s: order %u %s list length %llu or tail wrong", z->name,
+					 o, sim_mt_name(mt), (unsigned long long)len);
+			tot += len;
+		}
+		if (tot != z->nr_free[o])
+			SIM_FAIL("zone %s: order %u nr_free %llu, lists hold %llu", z->name, o,
+				 (unsigned long long)z->nr_free[o], (unsigned long long)tot);
+	}
+	return 0;
+}
+
+int sim_check(const struct sim_machine *m, char *msg, size_t size)
+{
+	for (unsigned i = 0; i < m->nzones; i++) {
+		int rc = sim_check_zone(m, i, msg, size);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- accessors -------------------------------------------------------------- */
+
+uint64_t sim_counter(const struct sim_machine *m, enum sim_cnt c)
+{
+	return (unsigned)c < SIM_CNT_NR ? m->cnt[c] : 0;
+}
+
+unsigned sim_machine_nzones(const struct sim_machine *m) { return m->nzones; }
+unsigned sim_machine_orders(const struct sim_machine *m) { return m->orders; }
+unsigned sim_machine_pageblock_order(const struct sim_machine *m) { return m->pbo; }
+uint64_t sim_machine_page_size(const struct sim_machine *m) { return m->cfg.page_size; }
+enum sim_compact_mode sim_machine_compaction(const struct sim_machine *m)
+{
+	return m->cfg.compaction;
+}
+
+uint64_t sim_machine_pages(const struct sim_machine *m)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < m->nzones; i++)
+		n += m->zones[i].npages;
+	return n;
+}
+
+uint64_t sim_machine_metadata_bytes(const struct sim_machine *m)
+{
+	uint64_t n = sizeof *m;
+	for (unsigned i = 0; i < m->nzones; i++)
+		n += (uint64_t)m->zones[i].npages * (sizeof(struct sim_link) + 1) +
+		     m->zones[i].nblocks;
+	return n;
+}
+
+const char *sim_zone_name(const struct sim_machine *m, unsigned z) { return m->zones[z].name; }
+uint64_t sim_zone_pages(const struct sim_machine *m, unsigned z) { return m->zones[z].npages; }
+uint64_t sim_zone_free_pages(const struct sim_machine *m, unsigned z)
+{
+	return m->zones[z].free_pages;
+}
+uint64_t sim_zone_nr_free(const struct sim_machine *m, unsigned z, unsigned order)
+{
+	return order < FS_MAX_ORDERS ? m->zones[z].nr_free[order] : 0;
+}
+uint64_t sim_zone_nr_free_mt(const struct sim_machine *m, unsigned z, unsigned order,
+			     enum sim_mt mt)
+{
+	return order < FS_MAX_ORDERS && (unsigned)mt < SIM_NR_MT ? m->zones[z].nr_mt[order][mt] : 0;
+}
+uint64_t sim_zone_blocks(const struct sim_machine *m, unsigned z, enum sim_mt mt)
+{
+	uint64_t n = 0;
+	for (uint32_t b = 0; b < m->zones[z].nblocks; b++)
+		n += m->zones[z].pbtype[b] == (uint8_t)mt;
+	return n;
+}
+uint64_t sim_zone_wmark(const struct sim_machine *m, unsigned z, unsigned which)
+{
+	return which < 3 ? m->zones[z].wmark[which] : 0;
+}
+int64_t sim_zone_reserve(const struct sim_machine *m, unsigned z, unsigned j)
+{
+	return j < FS_MAX_ZONES ? m->zones[z].reserve[j] : 0;
+}
+uint64_t sim_zone_start_pfn(const struct sim_machine *m, unsigned z)
+{
+	return m->zones[z].start_pfn;
+}
+
+/* ---- import support ----------------------------------------------------------- */
+
+int sim_seed_begin(struct sim_machine *m, unsigned zi)
+{
+	struct sim_zone *z;
+
+	if (zi >= m->nzones)
+		return -EINVAL;
+	z = &m->zones[zi];
+	for (unsigned o = 0; o < FS_MAX_ORDERS; o++) {
+		z->nr_free[o] = 0;
+		for (unsigned t = 0; t < SIM_NR_MT; t++) {
+			z->head[o][t] = z->tail[o][t] = SIM_NIL;
+			z->nr_mt[o][t] = 0;
+		}
+	}
+	z->free_pages = 0;
+	for (uint32_t p = 0; p < z->npages; p++) {
+		unsigned mt = sim_pbtype(m, z, p);
+		sim_mark_alloc(z, p, 0, mt == SIM_MT_HIGHATOMIC ? SIM_MT_UNMOVABLE : mt, UINT32_MAX);
+	}
+	return 0;
+}
+
+int sim_seed_block_type(struct sim_machine *m, unsigned zi, uint32_t block, enum sim_mt mt)
+{
+	if (zi >= m->nzones || block >= m->zones[zi].nblocks || (unsigned)mt >= SIM_NR_MT)
+		return -EINVAL;
+	if (m->zones[zi].pbtype[block] == SIM_MT_HIGHATOMIC)
+		m->zones[zi].nr_ha_blocks--;
+	if (mt == SIM_MT_HIGHATOMIC)
+		m->zones[zi].nr_ha_blocks++;
+	m->zones[zi].pbtype[block] = (uint8_t)mt;
+	return 0;
+}
+
+int sim_seed_free(struct sim_machine *m, unsigned zi, uint32_t pfn, unsigned order)
+{
+	struct sim_zone *z;
+	uint32_t n = (uint32_t)1 << order;
+
+	if (zi >= m->nzones || order >= m->orders)
+		return -EINVAL;
+	z = &m->zones[zi];
+	if ((pfn & (n - 1)) || (uint64_t)pfn + n > z->npages)
+		return -EINVAL;
+	for (uint32_t p = pfn; p < pfn + n; p++)
+		if (SIM_STATE(z->info[p]) != SIM_ST_ALLOC || SIM_ORDER(z->info[p]) != 0)
+			return -EINVAL;
+	for (uint32_t p = pfn; p < pfn + n; p++)
+		z->info[p] = 0;
+	sim_list_add(z, pfn, order, sim_pbtype(m, z, pfn), true);
+	return 0;
+}
+
+int sim_foreach_alloc(struct sim_machine *m,
+		      int (*fn)(void *ctx, unsigned zone, uint32_t pfn, unsigned order,
+				enum sim_mt mt, uint32_t tag),
+		      void *ctx)
+{
+	for (unsigned zi = 0; zi < m->nzones; zi++) {
+		struct sim_zone *z = &m->zones[zi];
+		for (uint32_t p = 0; p < z->npages;) {
+			uint8_t b = z->info[p];
+			if (SIM_STATE(b) == SIM_ST_ALLOC) {
+				int rc = fn(ctx, zi, p, SIM_ORDER(b), (enum sim_mt)SIM_MTOF(b),
+					    z->link[p].next);
+				if (rc)
+					return rc;
+			}
+			p += SIM_STATE(b) == SIM_ST_NONE ? 1 : (uint32_t)1 << SIM_ORDER(b);
+		}
+	}
+	return 0;
+}
+
+int sim_set_tag(struct sim_machine *m, struct sim_ref ref, uint32_t tag)
+{
+	if (ref.zone >= m->nzones || ref.pfn >= m->zones[ref.zone].npages ||
+	    SIM_STATE(m->zones[ref.zone].info[ref.pfn]) != SIM_ST_ALLOC)
+		return -EINVAL;
+	m->zones[ref.zone].link[ref.pfn].next = tag;
+	return 0;
+}
+
+void sim_zone_set_wmarks(struct sim_machine *m, unsigned zi, uint64_t min, uint64_t low,
+			 uint64_t high, const int64_t *reserve, unsigned nreserve)
+{
+	struct sim_zone *z = &m->zones[zi];
+
+	z->wmark[0] = min;
+	z->wmark[1] = low;
+	z->wmark[2] = high;
+	if (reserve)
+		for (unsigned j = 0; j < nreserve && j < m->nzones; j++)
+			z->reserve[j] = reserve[j];
+}

@@ -1,0 +1,185 @@
+/* sim_buddy.h - a Linux-faithful buddy allocator for `fragstat simulate`.
+ *
+ * Zones with per-order, per-migratetype free lists, pageblock types, the
+ * kernel's fallback and claiming rules, merging with head/tail placement
+ * and watermarks (kernel-facts.md §5). The model follows 6.10-6.14:
+ * free pages always sit on the list of their pageblock's type, the fallback
+ * search goes largest-first with a smallest-first retry for movable
+ * requests that cannot claim. No per-cpu lists, no watermark boost, no
+ * HighAtomic reserve (the type exists for imported states only).
+ *
+ * Nothing here prints or exits; functions return 0 or a negative errno.
+ * Ownership: sim_machine_new() returns an owned machine, released with
+ * sim_machine_free().
+ */
+#ifndef FRAGSTAT_SIM_BUDDY_H
+#define FRAGSTAT_SIM_BUDDY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+enum sim_mt {
+	SIM_MT_UNMOVABLE = 0,
+	SIM_MT_MOVABLE = 1,
+	SIM_MT_RECLAIMABLE = 2,
+	SIM_MT_HIGHATOMIC = 3,
+	SIM_NR_MT = 4,
+};
+#define SIM_MT_PCPTYPES 3
+
+enum sim_compact_mode {
+	SIM_COMPACT_NONE,
+	SIM_COMPACT_DIRECT,     /* direct compaction on allocation failure */
+	SIM_COMPACT_PROACTIVE,  /* direct + kcompactd's proactive compaction */
+	SIM_COMPACT_FULL,       /* direct + vm.compact_memory at the end */
+};
+
+/* Counters: the vmstat ones first (names as in /proc/vmstat), then the
+ * simulator's own. The name table is checked against this enum. */
+enum sim_cnt {
+	SIM_CNT_COMPACT_STALL,
+	SIM_CNT_COMPACT_FAIL,
+	SIM_CNT_COMPACT_SUCCESS,
+	SIM_CNT_COMPACT_MIGRATE_SCANNED,
+	SIM_CNT_COMPACT_FREE_SCANNED,
+	SIM_CNT_COMPACT_ISOLATED,
+	SIM_CNT_COMPACT_DAEMON_WAKE,
+	SIM_CNT_COMPACT_DAEMON_MIGRATE_SCANNED,
+	SIM_CNT_COMPACT_DAEMON_FREE_SCANNED,
+	SIM_CNT_PGMIGRATE_SUCCESS,
+	SIM_CNT_PGMIGRATE_FAIL,
+	SIM_CNT_NR_VMSTAT,
+	SIM_CNT_ALLOC_SUCCESS = SIM_CNT_NR_VMSTAT,
+	SIM_CNT_ALLOC_FAIL,
+	SIM_CNT_FREE,
+	SIM_CNT_FALLBACK,       /* allocations served from another type's list */
+	SIM_CNT_CLAIM,          /* pageblocks claimed by a fallback */
+	SIM_CNT_COMPACT_RUNS,   /* compact_zone() runs of any kind */
+	SIM_CNT_NR,
+};
+
+/* Name of a counter ("compact_stall", ..., "alloc_success"). */
+const char *sim_cnt_name(enum sim_cnt c);
+/* Kernel name of a migratetype ("Unmovable", ...). */
+const char *sim_mt_name(enum sim_mt mt);
+/* Parse a migratetype: unmovable|movable|reclaimable (any case) or U/M/R. */
+int sim_mt_parse(const char *s, enum sim_mt *out);
+
+struct sim_zone_spec {
+	char name[FS_NAME_MAX];
+	uint64_t pages;
+};
+
+struct sim_config {
+	uint64_t page_size;           /* bytes, power of two */
+	unsigned orders;              /* NR_PAGE_ORDERS, 2..16 */
+	unsigned pageblock_order;     /* < orders */
+	unsigned nzones;              /* lowest zone first */
+	struct sim_zone_spec zones[FS_MAX_ZONES];
+	bool no_watermarks;           /* all watermarks 0 (benchmarks) */
+	unsigned watermark_scale_factor;   /* default 10 */
+	int64_t min_free_kbytes;      /* -1: computed like the kernel */
+	int extfrag_threshold;        /* default 500 */
+	int proactiveness;            /* default 20 */
+	enum sim_compact_mode compaction;
+};
+
+/* Fill a config with the kernel's defaults: 4 KiB pages, 11 orders,
+ * pageblock order 9, one Normal zone of 1 GiB, direct compaction. */
+void sim_config_default(struct sim_config *c);
+
+struct sim_machine;
+
+/* Called when compaction moves an allocation: tag is the caller's tag. */
+typedef void (*sim_moved_fn)(void *ctx, uint32_t tag, unsigned zone, uint32_t new_pfn);
+
+/* Build a machine: every zone's pages freed as the largest aligned blocks
+ * (like memblock_free_all), all pageblocks Movable. -EINVAL on a bad
+ * config, -ENOMEM, -ERANGE when a zone exceeds 2^31 pages. */
+int sim_machine_new(const struct sim_config *c, struct sim_machine **out);
+void sim_machine_free(struct sim_machine *m);
+
+/* Register the callback compaction uses to report moved allocations. */
+void sim_machine_set_moved(struct sim_machine *m, sim_moved_fn fn, void *ctx);
+
+/* A live allocation: zone index and zone-relative pfn. */
+struct sim_ref {
+	uint32_t pfn;
+	uint8_t zone;
+};
+
+/* Allocate 2^order pages of type mt the way __alloc_pages would for a
+ * user (highest zone first, low then min watermark, direct compaction
+ * per the config). tag is stored with the block. 0 or -ENOMEM. */
+int sim_alloc(struct sim_machine *m, unsigned order, enum sim_mt mt, uint32_t tag,
+	      struct sim_ref *out);
+/* Free a block returned by sim_alloc (merging like __free_one_page).
+ * -EINVAL when ref is not the head of a live allocation. */
+int sim_free(struct sim_machine *m, struct sim_ref ref);
+
+/* Verify every invariant (each page in one block, merging maximal, lists,
+ * counters, list types). 0, or -EUCLEAN with a message in msg. */
+int sim_check(const struct sim_machine *m, char *msg, size_t size);
+
+/* Counter value. */
+uint64_t sim_counter(const struct sim_machine *m, enum sim_cnt c);
+
+/* Machine-wide shape. */
+unsigned sim_machine_nzones(const struct sim_machine *m);
+unsigned sim_machine_orders(const struct sim_machine *m);
+unsigned sim_machine_pageblock_order(const struct sim_machine *m);
+uint64_t sim_machine_page_size(const struct sim_machine *m);
+/* Bytes of per-page metadata the allocator keeps (total / pages). */
+uint64_t sim_machine_metadata_bytes(const struct sim_machine *m);
+uint64_t sim_machine_pages(const struct sim_machine *m);
+/* The compaction mode the machine was built with. */
+enum sim_compact_mode sim_machine_compaction(const struct sim_machine *m);
+
+/* Per-zone reads (zone index < nzones). */
+const char *sim_zone_name(const struct sim_machine *m, unsigned z);
+uint64_t sim_zone_pages(const struct sim_machine *m, unsigned z);
+uint64_t sim_zone_free_pages(const struct sim_machine *m, unsigned z);
+/* Free blocks of `order` (all types, = buddyinfo). */
+uint64_t sim_zone_nr_free(const struct sim_machine *m, unsigned z, unsigned order);
+/* Free blocks of `order` on type mt's list (= pagetypeinfo). */
+uint64_t sim_zone_nr_free_mt(const struct sim_machine *m, unsigned z, unsigned order,
+			     enum sim_mt mt);
+/* Pageblocks of type mt. */
+uint64_t sim_zone_blocks(const struct sim_machine *m, unsigned z, enum sim_mt mt);
+/* Watermarks min/low/high (which 0..2) and lowmem_reserve[j]. */
+uint64_t sim_zone_wmark(const struct sim_machine *m, unsigned z, unsigned which);
+int64_t sim_zone_reserve(const struct sim_machine *m, unsigned z, unsigned j);
+uint64_t sim_zone_start_pfn(const struct sim_machine *m, unsigned z);
+
+/* __zone_watermark_ok for a user request (no reserve rights, no CMA). */
+bool sim_zone_watermark_ok(const struct sim_machine *m, unsigned z, unsigned order,
+			   uint64_t mark, unsigned highest_zoneidx);
+
+/* Import support (--from): make every page an order-0 allocation of its
+ * pageblock's type, with tag UINT32_MAX; then sim_seed_free() turns
+ * aligned ranges into free blocks. Pageblock types set with
+ * sim_seed_block_type() first. */
+int sim_seed_begin(struct sim_machine *m, unsigned z);
+int sim_seed_block_type(struct sim_machine *m, unsigned z, uint32_t block, enum sim_mt mt);
+/* Make [pfn, pfn + 2^order) free as one block at the tail of its list;
+ * -EINVAL if unaligned or any page is not an order-0 allocation. */
+int sim_seed_free(struct sim_machine *m, unsigned z, uint32_t pfn, unsigned order);
+/* Visit every live allocation (zone, pfn, order, type, tag); stops on a
+ * non-zero return and passes it on. */
+int sim_foreach_alloc(struct sim_machine *m,
+		      int (*fn)(void *ctx, unsigned zone, uint32_t pfn, unsigned order,
+				enum sim_mt mt, uint32_t tag),
+		      void *ctx);
+/* Change the tag of a live allocation. */
+int sim_set_tag(struct sim_machine *m, struct sim_ref ref, uint32_t tag);
+
+
+
+/* Replace zone z's watermarks and lowmem_reserve (an imported state keeps
+ * the real machine's). reserve may be NULL. */
+void sim_zone_set_wmarks(struct sim_machine *m, unsigned z, uint64_t min, uint64_t low,
+			 uint64_t high, const int64_t *reserve, unsigned nreserve);
+#endif

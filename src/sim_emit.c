@@ -1,0 +1,307 @@
+#include "config.h"
+
+#include "sim_emit.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sim_internal.h"
+
+/* vmstat order of the kernel's vmstat_text for the counters we keep */
+static const enum sim_cnt sim_vmstat_order[] = {
+	SIM_CNT_PGMIGRATE_SUCCESS,
+	SIM_CNT_PGMIGRATE_FAIL,
+	SIM_CNT_COMPACT_MIGRATE_SCANNED,
+	SIM_CNT_COMPACT_FREE_SCANNED,
+	SIM_CNT_COMPACT_ISOLATED,
+	SIM_CNT_COMPACT_STALL,
+	SIM_CNT_COMPACT_FAIL,
+	SIM_CNT_COMPACT_SUCCESS,
+	SIM_CNT_COMPACT_DAEMON_WAKE,
+	SIM_CNT_COMPACT_DAEMON_MIGRATE_SCANNED,
+	SIM_CNT_COMPACT_DAEMON_FREE_SCANNED,
+};
+_Static_assert(sizeof sim_vmstat_order / sizeof sim_vmstat_order[0] == SIM_CNT_NR_VMSTAT,
+	       "vmstat order table out of sync");
+
+uint64_t sim_min_free_kbytes(const struct sim_machine *m)
+{
+	return m->min_free_kbytes;
+}
+
+static uint64_t sim_free_total(const struct sim_machine *m)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < m->nzones; i++)
+		n += m->zones[i].free_pages;
+	return n;
+}
+
+int sim_emit_snapshot(const struct sim_machine *m, struct fs_snapshot *s)
+{
+	struct fs_node *n;
+
+	s->kind = FS_KIND_SIMULATED;
+	s->page_size = m->cfg.page_size;
+	s->page_size_assumed = false;
+	s->orders = m->orders;
+	s->pageblock_order = (int)m->pbo;
+	s->pages_per_block = m->pb_pages;
+	s->time_sec = 0;
+	s->time_nsec = 0;
+	s->src[FS_SRC_BUDDYINFO] = FS_ST_OK;
+	s->src[FS_SRC_PAGETYPEINFO] = FS_ST_OK;
+	s->src[FS_SRC_ZONEINFO] = FS_ST_OK;
+	s->src[FS_SRC_VMSTAT] = FS_ST_OK;
+	s->src[FS_SRC_EXTFRAG_THRESHOLD] = FS_ST_OK;
+	s->src[FS_SRC_COMPACTION_PROACTIVENESS] = FS_ST_OK;
+	s->src[FS_SRC_WATERMARK_SCALE_FACTOR] = FS_ST_OK;
+	s->src[FS_SRC_MIN_FREE_KBYTES] = FS_ST_OK;
+	s->nmt = 0;
+	for (unsigned t = 0; t < SIM_NR_MT; t++)
+		if (fs_snapshot_mt_index(s, sim_mt_name((enum sim_mt)t)) != (int)t)
+			return -ENOMEM;
+	n = fs_snapshot_node_get(s, 0);
+	if (!n)
+		return -ENOMEM;
+	for (unsigned i = 0; i < m->nzones; i++) {
+		const struct sim_zone *z = &m->zones[i];
+		struct fs_zone *fz = fs_node_zone_get(n, z->name);
+		uint64_t gap = z->wmark[1] - z->wmark[0];
+		if (!fz)
+			return -ENOMEM;
+		fz->has_buddy = true;
+		fz->has_types = true;
+		fz->has_blocks = true;
+		for (unsigned o = 0; o < m->orders; o++) {
+			fz->free[o] = z->nr_free[o];
+			for (unsigned t = 0; t < SIM_NR_MT; t++)
+				fz->free_by_type[t][o] = z->nr_mt[o][t];
+		}
+		for (unsigned t = 0; t < SIM_NR_MT; t++)
+			fz->blocks[t] = sim_zone_blocks(m, i, (enum sim_mt)t);
+		fz->has_zoneinfo = true;
+		fz->zi_index = (int)i;
+		fz->zi_have = FS_ZI_FREE | FS_ZI_BOOST | FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH |
+			      FS_ZI_PROMO | FS_ZI_SPANNED | FS_ZI_PRESENT | FS_ZI_MANAGED |
+			      FS_ZI_CMA | FS_ZI_PROTECTION | FS_ZI_START_PFN;
+		fz->pages_free = z->free_pages;
+		fz->boost = 0;
+		fz->min = z->wmark[0];
+		fz->low = z->wmark[1];
+		fz->high = z->wmark[2];
+		fz->promo = z->wmark[2] + gap;
+		fz->spanned = fz->present = fz->managed = z->npages;
+		fz->cma = 0;
+		fz->start_pfn = z->start_pfn;
+		fz->nprotection = m->nzones;
+		for (unsigned j = 0; j < m->nzones; j++)
+			fz->protection[j] = z->reserve[j];
+		if (fs_kv_set(&fz->zone_stats, "nr_free_pages", z->free_pages))
+			return -ENOMEM;
+	}
+	s->extfrag_threshold.present = true;
+	s->extfrag_threshold.value = m->cfg.extfrag_threshold;
+	s->compaction_proactiveness.present = true;
+	s->compaction_proactiveness.value = m->cfg.proactiveness;
+	s->watermark_scale_factor.present = true;
+	s->watermark_scale_factor.value = m->cfg.watermark_scale_factor;
+	s->min_free_kbytes.present = true;
+	s->min_free_kbytes.value = (int64_t)sim_min_free_kbytes(m);
+	if (fs_kv_set(&s->vmstat, "nr_free_pages", sim_free_total(m)))
+		return -ENOMEM;
+	for (unsigned c = 0; c < SIM_CNT_NR_VMSTAT; c++)
+		if (fs_kv_set(&s->vmstat, sim_cnt_name(sim_vmstat_order[c]),
+			      m->cnt[sim_vmstat_order[c]]))
+			return -ENOMEM;
+	return 0;
+}
+
+/* ---- /proc files ---------------------------------------------------------------- */
+
+static int sim_mkdirs(const char *dir)
+{
+	char buf[4096];
+	size_t n = strlen(dir);
+
+	if (n + 16 >= sizeof buf)
+		return -ENAMETOOLONG;
+	memcpy(buf, dir, n + 1);
+	for (size_t i = 1; i <= n; i++)
+		if (buf[i] == '/' || buf[i] == 0) {
+			char c = buf[i];
+			buf[i] = 0;
+			if (mkdir(buf, 0755) && errno != EEXIST)
+				return -errno;
+			buf[i] = c;
+		}
+	return 0;
+}
+
+static FILE *sim_open(const char *dir, const char *rel, int *err)
+{
+	char path[4096];
+	FILE *f;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, rel) >= sizeof path) {
+		*err = -ENAMETOOLONG;
+		return NULL;
+	}
+	f = fopen(path, "w");
+	if (!f)
+		*err = -errno;
+	return f;
+}
+
+static int sim_close(FILE *f)
+{
+	int bad = ferror(f);
+	if (fclose(f) || bad)
+		return -EIO;
+	return 0;
+}
+
+static int sim_write_buddyinfo(const struct sim_machine *m, FILE *f)
+{
+	for (unsigned i = 0; i < m->nzones; i++) {
+		fprintf(f, "Node %d, zone %8s ", 0, m->zones[i].name);
+		for (unsigned o = 0; o < m->orders; o++)
+			fprintf(f, "%6" PRIu64 " ", m->zones[i].nr_free[o]);
+		fputc('\n', f);
+	}
+	return 0;
+}
+
+static int sim_write_pagetypeinfo(const struct sim_machine *m, FILE *f)
+{
+	fprintf(f, "Page block order: %u\n", m->pbo);
+	fprintf(f, "Pages per block:  %lu\n", (unsigned long)m->pb_pages);
+	fputc('\n', f);
+	fprintf(f, "%-43s ", "Free pages count per migrate type at order");
+	for (unsigned o = 0; o < m->orders; o++)
+		fprintf(f, "%6u ", o);
+	fputc('\n', f);
+	for (unsigned i = 0; i < m->nzones; i++)
+		for (unsigned t = 0; t < SIM_NR_MT; t++) {
+			fprintf(f, "Node %4d, zone %8s, type %12s ", 0, m->zones[i].name,
+				sim_mt_name((enum sim_mt)t));
+			for (unsigned o = 0; o < m->orders; o++) {
+				uint64_t v = m->zones[i].nr_mt[o][t];
+				/* the kernel stops counting at 100000 (5.4+) */
+				fprintf(f, "%s%6" PRIu64 " ", v > 100000 ? ">" : "",
+					v > 100000 ? (uint64_t)100000 : v);
+			}
+			fputc('\n', f);
+		}
+	fprintf(f, "\n%-23s", "Number of blocks type ");
+	for (unsigned t = 0; t < SIM_NR_MT; t++)
+		fprintf(f, "%12s ", sim_mt_name((enum sim_mt)t));
+	fputc('\n', f);
+	for (unsigned i = 0; i < m->nzones; i++) {
+		fprintf(f, "Node %d, zone %8s ", 0, m->zones[i].name);
+		for (unsigned t = 0; t < SIM_NR_MT; t++)
+			fprintf(f, "%12" PRIu64 " ", sim_zone_blocks(m, i, (enum sim_mt)t));
+		fputc('\n', f);
+	}
+	return 0;
+}
+
+static int sim_write_zoneinfo(const struct sim_machine *m, FILE *f)
+{
+	for (unsigned i = 0; i < m->nzones; i++) {
+		const struct sim_zone *z = &m->zones[i];
+		uint64_t gap = z->wmark[1] - z->wmark[0];
+		fprintf(f, "Node %d, zone %8s", 0, z->name);
+		if (i == 0) {
+			fprintf(f, "\n  per-node stats");
+			fprintf(f, "\n      %-12s %lu", "nr_inactive_anon", 0UL);
+			fprintf(f, "\n      %-12s %lu", "nr_active_anon", 0UL);
+		}
+		fprintf(f,
+			"\n  pages free     %" PRIu64
+			"\n        boost    %lu"
+			"\n        min      %" PRIu64
+			"\n        low      %" PRIu64
+			"\n        high     %" PRIu64
+			"\n        promo    %" PRIu64
+			"\n        spanned  %lu"
+			"\n        present  %lu"
+			"\n        managed  %lu"
+			"\n        cma      %lu",
+			z->free_pages, 0UL, z->wmark[0], z->wmark[1], z->wmark[2],
+			z->wmark[2] + gap, (unsigned long)z->npages, (unsigned long)z->npages,
+			(unsigned long)z->npages, 0UL);
+		fprintf(f, "\n        protection: (%" PRId64, z->reserve[0]);
+		for (unsigned j = 1; j < m->nzones; j++)
+			fprintf(f, ", %" PRId64, z->reserve[j]);
+		fputc(')', f);
+		fprintf(f, "\n      %-12s %" PRIu64, "nr_free_pages", z->free_pages);
+		fprintf(f, "\n      %-12s %lu", "nr_free_cma", 0UL);
+		fprintf(f, "\n  pagesets");
+		fprintf(f, "\n    cpu: %i"
+			"\n              count:    %i"
+			"\n              high:     %i"
+			"\n              batch:    %i"
+			"\n              high_min: %i"
+			"\n              high_max: %i", 0, 0, 0, 1, 0, 0);
+		fprintf(f, "\n  vm stats threshold: %d", 0);
+		fprintf(f, "\n  node_unreclaimable:  %u"
+			"\n  start_pfn:           %" PRIu64, 0U, z->start_pfn);
+		fputc('\n', f);
+	}
+	return 0;
+}
+
+static int sim_write_vmstat(const struct sim_machine *m, FILE *f)
+{
+	fprintf(f, "nr_free_pages %" PRIu64 "\n", sim_free_total(m));
+	for (unsigned c = 0; c < SIM_CNT_NR_VMSTAT; c++)
+		fprintf(f, "%s %" PRIu64 "\n", sim_cnt_name(sim_vmstat_order[c]),
+			m->cnt[sim_vmstat_order[c]]);
+	return 0;
+}
+
+int sim_emit_root(const struct sim_machine *m, const char *dir)
+{
+	static const char *const files[] = { "proc/buddyinfo", "proc/pagetypeinfo",
+					     "proc/zoneinfo", "proc/vmstat" };
+	int (*const writers[])(const struct sim_machine *, FILE *) = {
+		sim_write_buddyinfo, sim_write_pagetypeinfo, sim_write_zoneinfo, sim_write_vmstat,
+	};
+	const struct { const char *rel; int64_t v; } sysvm[] = {
+		{ "proc/sys/vm/extfrag_threshold", m->cfg.extfrag_threshold },
+		{ "proc/sys/vm/compaction_proactiveness", m->cfg.proactiveness },
+		{ "proc/sys/vm/watermark_scale_factor", m->cfg.watermark_scale_factor },
+		{ "proc/sys/vm/min_free_kbytes", (int64_t)sim_min_free_kbytes(m) },
+	};
+	char sub[4096];
+	int rc;
+
+	if ((size_t)snprintf(sub, sizeof sub, "%s/proc/sys/vm", dir) >= sizeof sub)
+		return -ENAMETOOLONG;
+	rc = sim_mkdirs(sub);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		FILE *f = sim_open(dir, files[i], &rc);
+		if (!f)
+			return rc;
+		writers[i](m, f);
+		rc = sim_close(f);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < sizeof sysvm / sizeof sysvm[0]; i++) {
+		FILE *f = sim_open(dir, sysvm[i].rel, &rc);
+		if (!f)
+			return rc;
+		fprintf(f, "%" PRId64 "\n", sysvm[i].v);
+		rc = sim_close(f);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* sim_emit.h - the simulated state as a snapshot, and as /proc files.
+ *
+ * sim_emit_snapshot() fills a struct fs_snapshot (kind simulated) with the
+ * buddyinfo, pagetypeinfo, zoneinfo and vmstat data the machine would
+ * show; sim_emit_root() writes DIR/proc/{buddyinfo,pagetypeinfo,zoneinfo,
+ * vmstat} and DIR/proc/sys/vm/{extfrag_threshold,compaction_proactiveness,
+ * watermark_scale_factor,min_free_kbytes} in the kernel's print formats
+ * (kernel-facts.md §4) so that `fragstat snapshot --root DIR` reads them back.
+ */
+#ifndef FRAGSTAT_SIM_EMIT_H
+#define FRAGSTAT_SIM_EMIT_H
+
+#include "sim_buddy.h"
+#include "snapshot.h"
+
+/* Fill s (fresh from fs_snapshot_new) from m. 0 or -ENOMEM. */
+int sim_emit_snapshot(const struct sim_machine *m, struct fs_snapshot *s);
+
+/* Write the /proc tree for m under dir (created as needed). 0 or -errno. */
+int sim_emit_root(const struct sim_machine *m, const char *dir);
+
+/* min_free_kbytes as the machine computed it (or as configured). */
+uint64_t sim_min_free_kbytes(const struct sim_machine *m);
+
+#endif

@@ -1,0 +1,339 @@
+#include "config.h"
+
+#include "sim_from.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+
+/* Map a pagetypeinfo column name onto a simulated type. */
+static enum sim_mt sim_from_mt(const char *name)
+{
+	if (strcmp(name, "Unmovable") == 0)
+		return SIM_MT_UNMOVABLE;
+	if (strcmp(name, "Reclaimable") == 0)
+		return SIM_MT_RECLAIMABLE;
+	if (strcmp(name, "HighAtomic") == 0)
+		return SIM_MT_HIGHATOMIC;
+	return SIM_MT_MOVABLE;   /* Movable, CMA, Isolate, Reserve */
+}
+
+struct sim_from_zone {
+	uint64_t free[FS_MAX_ORDERS][SIM_NR_MT];
+	uint64_t blocks[SIM_NR_MT];
+	uint64_t npb;
+};
+
+static int sim_from_counts(const struct fs_snapshot *s, const struct fs_zone *z, unsigned orders,
+			   unsigned pbo, struct sim_from_zone *fz, uint64_t *pages)
+{
+	uint64_t nb = 0, pb = (uint64_t)1 << pbo, n = 0;
+
+	memset(fz, 0, sizeof *fz);
+	for (unsigned o = 0; o < orders; o++) {
+		uint64_t typed = 0;
+		if (z->has_types)
+			for (unsigned t = 0; t < s->nmt && t < FS_MAX_MT; t++) {
+				enum sim_mt mt = sim_from_mt(s->mt_names[t]);
+				fz->free[o][mt] += z->free_by_type[t][o];
+				typed += z->free_by_type[t][o];
+			}
+		if (z->free[o] > typed)
+			fz->free[o][SIM_MT_MOVABLE] += z->free[o] - typed;
+		if (z->free[o] > (UINT64_C(1) << 32))
+			return -ERANGE;
+	}
+	if (z->has_blocks)
+		for (unsigned t = 0; t < s->nmt && t < FS_MAX_MT; t++) {
+			fz->blocks[sim_from_mt(s->mt_names[t])] += z->blocks[t];
+			nb += z->blocks[t];
+		}
+	if (nb)
+		n = nb * pb;
+	else if (z->has_zoneinfo && (z->zi_have & FS_ZI_MANAGED) && z->managed)
+		n = z->managed;
+	else if (z->has_zoneinfo && (z->zi_have & FS_ZI_PRESENT) && z->present)
+		n = z->present;
+	else if (z->has_zoneinfo && (z->zi_have & FS_ZI_SPANNED) && z->spanned)
+		n = z->spanned;
+	{
+		/* room for every free block next to an allocated buddy of its size */
+		uint64_t need = 0;
+		for (unsigned o = 0; o < orders; o++)
+			for (unsigned t = 0; t < SIM_NR_MT; t++)
+				need += fz->free[o][t] << (o + 1);
+		if (n < need)
+			n = need;
+	}
+	n = (n + pb - 1) / pb * pb;
+	if (n == 0)
+		n = pb;
+	if (n > (UINT64_C(1) << 31))
+		return -ERANGE;
+	fz->npb = n / pb;
+	/* block counts must cover the zone exactly; the difference is Movable */
+	nb = fz->blocks[0] + fz->blocks[1] + fz->blocks[2] + fz->blocks[3];
+	if (nb < fz->npb)
+		fz->blocks[SIM_MT_MOVABLE] += fz->npb - nb;
+	while (nb > fz->npb) {
+		unsigned big = 0;
+		for (unsigned t = 1; t < SIM_NR_MT; t++)
+			if (fz->blocks[t] > fz->blocks[big])
+				big = t;
+		fz->blocks[big]--;
+		nb--;
+	}
+	*pages = n;
+	return 0;
+}
+
+static void sim_from_take_blocks(struct sim_from_zone *fz, unsigned mt, uint64_t k)
+{
+	while (k--) {
+		unsigned t = mt;
+		if (!fz->blocks[t]) {   /* overdraw from the most common type */
+			t = 0;
+			for (unsigned u = 1; u < SIM_NR_MT; u++)
+				if (fz->blocks[u] > fz->blocks[t])
+					t = u;
+		}
+		if (fz->blocks[t])
+			fz->blocks[t]--;
+	}
+}
+
+static int sim_from_zone(struct sim_machine *m, unsigned zi, struct sim_from_zone *fz,
+			 uint64_t npages, struct fs_rng *rng, struct sim_from_info *info)
+{
+	unsigned orders = sim_machine_orders(m), pbo = sim_machine_pageblock_order(m);
+	uint32_t pb = (uint32_t)1 << pbo, npb = (uint32_t)fz->npb, top = (uint32_t)npages;
+	uint8_t *btype = NULL;
+	uint32_t *order_blocks = NULL, *cursor = NULL, *rr = NULL, *lastpos = NULL;
+	uint8_t *lastord = NULL;
+	uint32_t nrest, *rest = NULL;
+	struct { uint32_t pfn; uint8_t order, mt; } *big = NULL;
+	size_t nbig = 0, capbig = 0;
+	int rc = -ENOMEM;
+
+	btype = malloc(npb);
+	cursor = calloc(npb, sizeof *cursor);
+	rest = malloc((size_t)npb * sizeof *rest);
+	order_blocks = malloc((size_t)npb * sizeof *order_blocks);
+	rr = calloc(SIM_NR_MT, sizeof *rr);
+	lastpos = malloc((size_t)npb * sizeof *lastpos);
+	lastord = malloc(npb);
+	if (!btype || !cursor || !rest || !order_blocks || !rr || !lastpos || !lastord)
+		goto out;
+	memset(btype, 0xff, npb);
+	memset(lastord, 0xff, npb);
+
+	/* 1. free blocks of order >= pageblock order, from the top down */
+	for (unsigned o = orders; o-- > pbo;)
+		for (unsigned t = 0; t < SIM_NR_MT; t++)
+			for (uint64_t i = 0; i < fz->free[o][t]; i++) {
+				uint32_t size = (uint32_t)1 << o, pos;
+				if (top < size) {
+					info->unplaced_pages += size;
+					continue;
+				}
+				pos = (top - size) & ~(size - 1);
+				if (o + 1 < orders && nbig && big[nbig - 1].pfn == (pos ^ size) &&
+				    big[nbig - 1].order == o) {
+					if (pos < size) {
+						info->unplaced_pages += size;
+						continue;
+					}
+					pos -= size;   /* never next to its free buddy */
+				}
+				if (nbig == capbig) {
+					void *q = realloc(big, (capbig = capbig ? capbig * 2 : 64) *
+							       sizeof *big);
+					if (!q)
+						goto out;
+					big = q;
+				}
+				big[nbig].pfn = pos;
+				big[nbig].order = (uint8_t)o;
+				big[nbig].mt = (uint8_t)t;
+				nbig++;
+				for (uint32_t b = pos >> pbo; b < (pos + size) >> pbo; b++)
+					btype[b] = (uint8_t)t;
+				sim_from_take_blocks(fz, t, size >> pbo);
+				top = pos;
+			}
+	/* 2. the other pageblocks get the remaining types, shuffled */
+	nrest = 0;
+	for (uint32_t b = 0; b < npb; b++)
+		if (btype[b] == 0xff)
+			rest[nrest++] = b;
+	{
+		uint32_t k = 0;
+		for (unsigned t = 0; t < SIM_NR_MT; t++)
+			for (uint64_t i = 0; i < fz->blocks[t] && k < nrest; i++)
+				btype[rest[k++]] = (uint8_t)t;
+		while (k < nrest)
+			btype[rest[k++]] = SIM_MT_MOVABLE;
+		for (uint32_t i = nrest; i > 1; i--) {
+			uint32_t j = (uint32_t)fs_rng_below(rng, i);
+			uint8_t x = btype[rest[i - 1]];
+			btype[rest[i - 1]] = btype[rest[j]];
+			btype[rest[j]] = x;
+		}
+	}
+	for (uint32_t b = 0; b < npb; b++)
+		if ((rc = sim_seed_block_type(m, zi, b, (enum sim_mt)btype[b])))
+			goto out;
+	if ((rc = sim_seed_begin(m, zi)))
+		goto out;
+	for (size_t i = 0; i < nbig; i++) {
+		if ((rc = sim_seed_free(m, zi, big[i].pfn, big[i].order)))
+			goto out;
+		info->free_pages += (uint64_t)1 << big[i].order;
+	}
+	/* 3. smaller blocks round-robin over the pageblocks of their type */
+	for (unsigned t = 0; t < SIM_NR_MT; t++) {
+		uint32_t nb = 0;
+		for (uint32_t i = 0; i < nrest; i++)
+			if (btype[rest[i]] == t)
+				order_blocks[nb++] = rest[i];
+		for (unsigned o = pbo; o-- > 0;) {
+			uint32_t size = (uint32_t)1 << o;
+			for (uint64_t i = 0; i < fz->free[o][t]; i++) {
+				bool placed = false;
+				for (uint32_t tries = 0; tries < nb && !placed; tries++) {
+					uint32_t b = order_blocks[rr[t]];
+					uint32_t p = (cursor[b] + size - 1) & ~(size - 1);
+					rr[t] = (rr[t] + 1) % nb;
+					/* never next to a free buddy of the same order */
+					if (lastord[b] == o && lastpos[b] == (p ^ size))
+						p += size;
+					if (p + size > pb)
+						continue;
+					if ((rc = sim_seed_free(m, zi, b * pb + p, o)))
+						goto out;
+					cursor[b] = p + size;
+					lastpos[b] = p;
+					lastord[b] = (uint8_t)o;
+					placed = true;
+				}
+				if (placed)
+					info->free_pages += size;
+				else
+					info->unplaced_pages += size;
+			}
+		}
+	}
+	rc = 0;
+out:
+	free(btype);
+	free(cursor);
+	free(rest);
+	free(order_blocks);
+	free(rr);
+	free(lastpos);
+	free(lastord);
+	free(big);
+	return rc;
+}
+
+int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_config *base,
+		      uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
+		      char *err, size_t errsize)
+{
+	const struct fs_node *n = NULL;
+	struct sim_config c = *base;
+	struct sim_from_zone *fz = NULL;
+	const struct fs_zone *zsrc[FS_MAX_ZONES];
+	struct sim_machine *m = NULL;
+	struct fs_rng rng;
+	unsigned pbo;
+	int rc;
+
+	*out = NULL;
+	memset(info, 0, sizeof *info);
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (node < 0 || s->nodes[i].id == node) {
+			n = &s->nodes[i];
+			break;
+		}
+	if (!n) {
+		snprintf(err, errsize, "the snapshot has no node %d", node);
+		return -EINVAL;
+	}
+	if (s->orders < 2 || s->orders > FS_MAX_ORDERS) {
+		snprintf(err, errsize, "the snapshot has %u orders; 2..%d are supported", s->orders,
+			 FS_MAX_ORDERS);
+		return -EINVAL;
+	}
+	info->node = n->id;
+	pbo = s->pageblock_order > 0 && (unsigned)s->pageblock_order < s->orders
+		      ? (unsigned)s->pageblock_order
+		      : (s->orders - 1 < 9 ? s->orders - 1 : 9);
+	c.orders = s->orders;
+	c.pageblock_order = pbo;
+	c.page_size = s->page_size ? s->page_size : 4096;
+	c.nzones = 0;
+	fz = calloc(FS_MAX_ZONES, sizeof *fz);
+	if (!fz)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n->nzones; i++) {
+		const struct fs_zone *z = &n->zones[i];
+		uint64_t pages;
+		if (!z->has_buddy)
+			continue;
+		rc = sim_from_counts(s, z, s->orders, pbo, &fz[c.nzones], &pages);
+		if (rc) {
+			snprintf(err, errsize, "zone %s is too large to simulate", z->name);
+			goto out;
+		}
+		snprintf(c.zones[c.nzones].name, sizeof c.zones[c.nzones].name, "%s", z->name);
+		c.zones[c.nzones].pages = pages;
+		zsrc[c.nzones] = z;
+		c.nzones++;
+	}
+	if (!c.nzones) {
+		snprintf(err, errsize, "node %d has no zone with free lists", n->id);
+		rc = -EINVAL;
+		goto out;
+	}
+	rc = sim_machine_new(&c, &m);
+	if (rc) {
+		snprintf(err, errsize, "cannot build the machine: %s", strerror(-rc));
+		goto out;
+	}
+	fs_rng_seed(&rng, seed);
+	for (unsigned i = 0; i < c.nzones; i++) {
+		const struct fs_zone *z = zsrc[i];
+		rc = sim_from_zone(m, i, &fz[i], c.zones[i].pages, &rng, info);
+		if (rc) {
+			snprintf(err, errsize, "zone %s: cannot lay out the free lists: %s", z->name,
+				 strerror(-rc));
+			goto out;
+		}
+		info->pages += c.zones[i].pages;
+		if (z->has_zoneinfo && (z->zi_have & (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) ==
+					       (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) {
+			int64_t res[FS_MAX_ZONES] = { 0 };
+			for (unsigned j = 0; j < c.nzones; j++) {
+				int zj = zsrc[j]->zi_index;
+				if ((z->zi_have & FS_ZI_PROTECTION) && zj >= 0 &&
+				    (unsigned)zj < z->nprotection)
+					res[j] = z->protection[zj];
+			}
+			sim_zone_set_wmarks(m, i, z->min - (z->min >= z->boost ? z->boost : 0),
+					    z->low - (z->low >= z->boost ? z->boost : 0),
+					    z->high - (z->high >= z->boost ? z->boost : 0), res,
+					    c.nzones);
+		}
+	}
+	*out = m;
+	m = NULL;
+	rc = 0;
+out:
+	sim_machine_free(m);
+	free(fz);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/* sim_from.h - seed a simulated machine from a real snapshot (--from).
+ *
+ * Free blocks per order and migratetype and pageblock types come from the
+ * snapshot (buddyinfo totals win over capped pagetypeinfo cells; types
+ * missing -> Movable). The layout is synthesized: free blocks of at least
+ * the pageblock order sit at the top of the zone, smaller ones are spread
+ * round-robin over the pageblocks of their type, never beside a free buddy
+ * of their own order, so that nothing merges and every count matches (the
+ * zone is enlarged when its size leaves no room for that); every other
+ * page becomes an order-0 allocation of its pageblock's type (movable
+ * pages in Movable blocks can be migrated). Watermarks and protection are
+ * the real machine's when zoneinfo has them.
+ */
+#ifndef FRAGSTAT_SIM_FROM_H
+#define FRAGSTAT_SIM_FROM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim_buddy.h"
+#include "snapshot.h"
+
+struct sim_from_info {
+	int node;                     /* the node used */
+	uint64_t free_pages;          /* free pages placed */
+	uint64_t unplaced_pages;      /* free pages that found no room (counted, not placed) */
+	uint64_t pages;               /* pages simulated */
+};
+
+/* Build a machine from node `node` (-1: the first) of snapshot s, with
+ * base's policy settings (compaction, thresholds). Layout shuffles use
+ * seed. Returns 0, -EINVAL with a message in err, -ERANGE, or -ENOMEM. */
+int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_config *base,
+		      uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
+		      char *err, size_t errsize);
+
+#endif

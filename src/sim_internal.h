@@ -1,0 +1,93 @@
+/* sim_internal.h - the simulator's data layout, shared by sim_*.c only.
+ *
+ * Per page: two uint32 links (free-list next/prev; for the head of an
+ * allocation, next holds the caller's tag) and one info byte
+ * (order:4, migratetype:2, state:2) = 9 bytes. Pfns are zone-relative and
+ * every zone starts at a pfn aligned to the largest order, so buddy
+ * arithmetic on them equals the kernel's.
+ */
+#ifndef FRAGSTAT_SIM_INTERNAL_H
+#define FRAGSTAT_SIM_INTERNAL_H
+
+#include "sim_buddy.h"
+
+#define SIM_NIL UINT32_MAX
+
+enum {
+	SIM_ST_NONE = 0,      /* inside a block (not a head) */
+	SIM_ST_FREE = 1,      /* head of a free buddy block */
+	SIM_ST_ALLOC = 2,     /* head of an allocation */
+};
+
+#define SIM_INFO(order, mt, st) ((uint8_t)((order) | ((mt) << 4) | ((st) << 6)))
+#define SIM_ORDER(b) ((unsigned)((b) & 15u))
+#define SIM_MTOF(b) ((unsigned)(((b) >> 4) & 3u))
+#define SIM_STATE(b) ((unsigned)((b) >> 6))
+
+struct sim_link {
+	uint32_t next, prev;
+};
+
+struct sim_zone {
+	char name[FS_NAME_MAX];
+	uint32_t npages;
+	uint32_t nblocks;             /* pageblocks, last one may be partial */
+	uint64_t start_pfn;           /* absolute, for /proc output */
+	struct sim_link *link;
+	uint8_t *info;
+	uint8_t *pbtype;              /* per pageblock */
+	uint32_t head[FS_MAX_ORDERS][SIM_NR_MT];
+	uint32_t tail[FS_MAX_ORDERS][SIM_NR_MT];
+	uint64_t nr_mt[FS_MAX_ORDERS][SIM_NR_MT];
+	uint64_t nr_free[FS_MAX_ORDERS];
+	uint64_t free_pages;
+	uint32_t nr_ha_blocks;        /* HighAtomic pageblocks (imported states only) */
+	uint64_t wmark[3];            /* min, low, high */
+	int64_t reserve[FS_MAX_ZONES];
+
+	/* compaction state (§6.1, §6.5) */
+	uint32_t cached_migrate_pfn, cached_free_pfn;
+	unsigned compact_considered, compact_defer_shift, compact_order_failed;
+};
+
+struct sim_machine {
+	struct sim_config cfg;
+	unsigned orders, pbo;
+	uint32_t pb_pages;
+	unsigned nzones;
+	struct sim_zone zones[FS_MAX_ZONES];
+	bool nofragment;              /* a lower zone exists (ALLOC_NOFRAGMENT) */
+	uint64_t min_free_kbytes;     /* as setup_per_zone_wmarks used it */
+	uint64_t cnt[SIM_CNT_NR];
+	sim_moved_fn moved;
+	void *moved_ctx;
+};
+
+/* Take the first block of the smallest order >= order from zone z's list
+ * mt and split it (expand). Returns the pfn or SIM_NIL. */
+uint32_t sim_rmqueue_smallest(struct sim_zone *z, unsigned orders, unsigned order,
+			      unsigned mt);
+/* Remove a known free block head from its list. */
+void sim_del_free(struct sim_zone *z, uint32_t pfn);
+/* __free_one_page: free [pfn, 2^order) of pageblock type, merging. */
+void sim_free_one(struct sim_machine *m, struct sim_zone *z, uint32_t pfn, unsigned order);
+/* Mark [pfn, 2^order) as an allocation head of type mt with tag. */
+void sim_mark_alloc(struct sim_zone *z, uint32_t pfn, unsigned order, unsigned mt,
+		    uint32_t tag);
+/* Full __rmqueue in one zone (smallest, then fallback). SIM_NIL on failure. */
+uint32_t sim_rmqueue(struct sim_machine *m, struct sim_zone *z, unsigned order,
+		     unsigned mt, bool nofragment);
+/* Allocation attempt over the zonelist at watermark `which`, no compaction.
+ * Returns the zone index or -1. */
+int sim_get_page(struct sim_machine *m, unsigned order, unsigned mt, unsigned which,
+		 bool nofragment, uint32_t tag, uint32_t *pfn);
+/* The "can claim" predicate (§5.4) for a block of current_order. */
+bool sim_can_claim(const struct sim_machine *m, unsigned current_order, unsigned start_mt);
+
+static inline unsigned sim_pbtype(const struct sim_machine *m, const struct sim_zone *z,
+				  uint32_t pfn)
+{
+	return z->pbtype[pfn >> m->pbo];
+}
+
+#endif
