@@ -1,0 +1,100 @@
+#include "config.h"
+
+#include "rates.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const rates_names[] = {
+	[FS_RATE_COMPACT_STALL] = "compact_stall",
+	[FS_RATE_COMPACT_SUCCESS] = "compact_success",
+	[FS_RATE_COMPACT_FAIL] = "compact_fail",
+	[FS_RATE_COMPACT_MIGRATE_SCANNED] = "compact_migrate_scanned",
+	[FS_RATE_COMPACT_FREE_SCANNED] = "compact_free_scanned",
+	[FS_RATE_COMPACT_ISOLATED] = "compact_isolated",
+	[FS_RATE_COMPACT_DAEMON_WAKE] = "compact_daemon_wake",
+	[FS_RATE_COMPACT_DAEMON_MIGRATE_SCANNED] = "compact_daemon_migrate_scanned",
+	[FS_RATE_COMPACT_DAEMON_FREE_SCANNED] = "compact_daemon_free_scanned",
+	[FS_RATE_PGMIGRATE_SUCCESS] = "pgmigrate_success",
+	[FS_RATE_PGMIGRATE_FAIL] = "pgmigrate_fail",
+	[FS_RATE_THP_FAULT_ALLOC] = "thp_fault_alloc",
+	[FS_RATE_THP_FAULT_FALLBACK] = "thp_fault_fallback",
+	[FS_RATE_THP_COLLAPSE_ALLOC] = "thp_collapse_alloc",
+	[FS_RATE_THP_COLLAPSE_ALLOC_FAILED] = "thp_collapse_alloc_failed",
+};
+_Static_assert(sizeof rates_names / sizeof rates_names[0] == FS_RATE_COUNT,
+	       "rates_names must name every enum fs_rate_counter");
+
+const char *fs_rates_name(enum fs_rate_counter c)
+{
+	if ((unsigned)c >= FS_RATE_COUNT)
+		return NULL;
+	return rates_names[c];
+}
+
+void fs_rates_compute(const struct fs_snapshot *prev, const struct fs_snapshot *cur,
+		      double interval, struct fs_rates *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!prev || !cur)
+		return;
+	bool timed = isfinite(interval) && interval > 0;
+	out->interval = timed ? interval : 0;
+	out->valid = timed;
+	for (int c = 0; c < FS_RATE_COUNT; c++) {
+		uint64_t a, b;
+		if (!fs_kv_get(&prev->vmstat, rates_names[c], &a) ||
+		    !fs_kv_get(&cur->vmstat, rates_names[c], &b))
+			continue;
+		out->have[c] = true;
+		if (b < a) {
+			out->reset[c] = true;
+			continue;
+		}
+		out->delta[c] = b - a;
+		if (timed)
+			out->per_sec[c] = (double)out->delta[c] / interval;
+	}
+}
+
+void fs_rates_window_init(struct fs_rates_window *w, unsigned size)
+{
+	memset(w, 0, sizeof *w);
+	if (size < 1)
+		size = 1;
+	if (size > FS_RATES_WINDOW_MAX)
+		size = FS_RATES_WINDOW_MAX;
+	w->size = size;
+}
+
+void fs_rates_window_push(struct fs_rates_window *w, const struct fs_rates *r)
+{
+	if (!r->valid || w->size == 0)
+		return;
+	w->success[w->head] = r->delta[FS_RATE_COMPACT_SUCCESS];
+	w->fail[w->head] = r->delta[FS_RATE_COMPACT_FAIL];
+	w->seconds[w->head] = r->interval;
+	w->head = (w->head + 1) % w->size;
+	if (w->n < w->size)
+		w->n++;
+}
+
+void fs_rates_window_ratio(const struct fs_rates_window *w, struct fs_rates_ratio *out)
+{
+	memset(out, 0, sizeof *out);
+	out->samples = w->n;
+	for (unsigned i = 0; i < w->n; i++) {
+		unsigned slot = (w->head + w->size - 1 - i) % w->size;
+		/* Saturate: a window of huge deltas must not wrap. */
+		out->success = w->success[slot] > UINT64_MAX - out->success ? UINT64_MAX
+									   : out->success + w->success[slot];
+		out->fail = w->fail[slot] > UINT64_MAX - out->fail ? UINT64_MAX : out->fail + w->fail[slot];
+		out->seconds += w->seconds[slot];
+	}
+	if (out->success || out->fail) {
+		out->defined = true;
+		/* Divide as doubles of each part so a saturated sum cannot overflow. */
+		double s = (double)out->success, f = (double)out->fail;
+		out->ratio = s / (s + f);
+	}
+}

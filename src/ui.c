@@ -1,0 +1,864 @@
+#include "config.h"
+
+#include "ui_curses.h"
+
+#include <inttypes.h>
+#include <langinfo.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+static const struct ui_glyphs ui_glyphs_utf8 = {
+	.block = { " ", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a", "\u2589", "\u2588" },
+	.spark = { "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" },
+	.hline = "\u2500",
+	.vline = "\u2502",
+};
+/* Without line or block characters: '#' bars (a half cell is ':'), and a
+ * sparkline ramp that reads bottom to top. */
+static const struct ui_glyphs ui_glyphs_ascii = {
+	.block = { " ", " ", " ", ":", ":", ":", ":", "#", "#" },
+	.spark = { "_", ".", "-", "~", "=", "+", "*", "#" },
+	.hline = "-",
+	.vline = "|",
+};
+const struct ui_glyphs *ui_g = &ui_glyphs_ascii;
+
+static SCREEN *ui_screen;
+static bool ui_on, ui_color, ui_utf8, ui_atexit_set;
+static char ui_note[160];
+
+enum { PAIR_OK = 1, PAIR_WARN, PAIR_BAD, PAIR_HEAD, PAIR_BAR, PAIR_DIM };
+
+static void ui_atexit(void)
+{
+	ui_stop();
+}
+
+int ui_start(const struct ui_opts *o)
+{
+	if (ui_on)
+		return 0;
+	if (!ui_atexit_set) {
+		atexit(ui_atexit);
+		ui_atexit_set = true;
+	}
+#ifdef HAVE_NCURSESW
+	const char *cs = nl_langinfo(CODESET);
+	ui_utf8 = !o->ascii && cs && strcmp(cs, "UTF-8") == 0;
+#else
+	ui_utf8 = false;
+#endif
+	ui_g = ui_utf8 ? &ui_glyphs_utf8 : &ui_glyphs_ascii;
+	ui_screen = newterm(NULL, stdout, stdin);
+	if (!ui_screen)
+		return -1;
+	set_term(ui_screen);
+	ui_on = true;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	ui_color = false;
+	if (o->color && has_colors()) {
+		start_color();
+		use_default_colors();
+		init_pair(PAIR_OK, COLOR_GREEN, -1);
+		init_pair(PAIR_WARN, COLOR_YELLOW, -1);
+		init_pair(PAIR_BAD, COLOR_RED, -1);
+		init_pair(PAIR_HEAD, COLOR_BLACK, COLOR_CYAN);
+		init_pair(PAIR_BAR, COLOR_CYAN, -1);
+		init_pair(PAIR_DIM, COLOR_BLUE, -1);
+		ui_color = true;
+	}
+	return 0;
+}
+
+void ui_stop(void)
+{
+	if (!ui_on)
+		return;
+	ui_on = false;
+	curs_set(1);
+	endwin();
+	fflush(stdout);
+	delscreen(ui_screen);
+	ui_screen = NULL;
+}
+
+bool ui_active(void)
+{
+	return ui_on;
+}
+
+bool ui_unicode(void)
+{
+	return ui_utf8;
+}
+
+int ui_getkey(void)
+{
+	int c = getch();
+	return c == ERR ? -1 : c;
+}
+
+void ui_resize(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+}
+
+attr_t ui_attr(enum ui_sev s)
+{
+	if (ui_color) {
+		switch (s) {
+		case UI_SEV_OK: return COLOR_PAIR(PAIR_OK);
+		case UI_SEV_WARN: return COLOR_PAIR(PAIR_WARN) | A_BOLD;
+		case UI_SEV_BAD: return COLOR_PAIR(PAIR_BAD) | A_BOLD;
+		case UI_SEV_HEAD: return COLOR_PAIR(PAIR_HEAD);
+		case UI_SEV_BAR: return COLOR_PAIR(PAIR_BAR);
+		case UI_SEV_DIM: return COLOR_PAIR(PAIR_DIM);
+		case UI_SEV_NONE: break;
+		}
+		return A_NORMAL;
+	}
+	/* No colour: severity stays visible as an attribute (and as words). */
+	switch (s) {
+	case UI_SEV_WARN: return A_BOLD;
+	case UI_SEV_BAD: return A_BOLD | A_UNDERLINE;
+	case UI_SEV_HEAD: return A_REVERSE;
+	default: return A_NORMAL;
+	}
+}
+
+enum ui_sev ui_verdict_sev(enum fs_verdict_kind k)
+{
+	switch (k) {
+	case FS_VERDICT_OK: return UI_SEV_OK;
+	case FS_VERDICT_COMPACT: return UI_SEV_WARN;
+	case FS_VERDICT_RECLAIM: return UI_SEV_BAD;
+	default: return UI_SEV_NONE;
+	}
+}
+
+int ui_puts(int y, int x, enum ui_sev sev, const char *s)
+{
+	int cols = COLS;
+	if (y < 0 || y >= LINES || x >= cols)
+		return x;
+	/* Count display cells: every glyph we print is one cell wide, so
+	 * counting UTF-8 lead bytes is exact for our strings. */
+	const char *p = s;
+	int cells = 0;
+	while (*p && x + cells < cols) {
+		p++;
+		while ((*p & 0xC0) == 0x80)
+			p++;
+		cells++;
+	}
+	attr_t a = ui_attr(sev);
+	attron(a);
+	mvaddnstr(y, x, s, (int)(p - s));
+	attroff(a);
+	return x + cells;
+}
+
+int ui_printf(int y, int x, enum ui_sev sev, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return ui_puts(y, x, sev, buf);
+}
+
+void ui_rule(int y, const char *title)
+{
+	if (y < 0 || y >= LINES)
+		return;
+	attr_t a = ui_attr(UI_SEV_DIM);
+	attron(a);
+	for (int x = 0; x < COLS; x++)
+		mvaddstr(y, x, ui_g->hline);
+	attroff(a);
+	if (title && *title) {
+		char buf[200];
+		snprintf(buf, sizeof buf, " %s ", title);
+		ui_puts(y, 2, UI_SEV_NONE, buf);
+	}
+}
+
+void ui_bar(int y, int x, int width, double value, double max, enum ui_sev sev)
+{
+	if (width <= 0 || y < 0 || y >= LINES)
+		return;
+	double frac = max > 0 && value > 0 ? value / max : 0;
+	if (frac > 1)
+		frac = 1;
+	int eighths = (int)lround(frac * width * 8);
+	if (value > 0 && eighths == 0)
+		eighths = 1;    /* something is there: show a sliver */
+	attr_t a = ui_attr(sev);
+	attron(a);
+	for (int i = 0; i < width && x + i < COLS; i++) {
+		int e = eighths - i * 8;
+		e = e < 0 ? 0 : e > 8 ? 8 : e;
+		if (!ui_utf8 && e > 0 && e < 3)
+			e = 3;  /* ASCII has no thin slivers */
+		mvaddstr(y, x + i, ui_g->block[e]);
+	}
+	attroff(a);
+}
+
+void ui_spark(int y, int x, int width, const double *v, const bool *valid, size_t n,
+	      double lo, double hi, enum ui_sev sev)
+{
+	if (width <= 0 || y < 0 || y >= LINES)
+		return;
+	size_t first = n > (size_t)width ? n - (size_t)width : 0;
+	if (lo >= hi) {
+		bool any = false;
+		for (size_t i = first; i < n; i++) {
+			if (!valid[i])
+				continue;
+			if (!any || v[i] < lo)
+				lo = v[i];
+			if (!any || v[i] > hi)
+				hi = v[i];
+			any = true;
+		}
+	}
+	attr_t a = ui_attr(sev);
+	attron(a);
+	/* Right-align: the newest sample is in the last cell. */
+	int pad = width - (int)(n - first);
+	for (int i = 0; i < pad && x + i < COLS; i++)
+		mvaddstr(y, x + i, " ");
+	for (size_t i = first; i < n; i++) {
+		int cx = x + pad + (int)(i - first);
+		if (cx >= COLS)
+			break;
+		if (!valid[i]) {
+			mvaddstr(y, cx, " ");
+			continue;
+		}
+		int level = 0;
+		if (hi > lo) {
+			double f = (v[i] - lo) / (hi - lo);
+			level = (int)lround(f * 7);
+			level = level < 0 ? 0 : level > 7 ? 7 : level;
+		}
+		mvaddstr(y, cx, ui_g->spark[level]);
+	}
+	attroff(a);
+}
+
+char *ui_count(char *buf, size_t size, uint64_t v)
+{
+	static const char units[] = "kMGTPE";
+	if (v < 100000) {
+		snprintf(buf, size, "%" PRIu64, v);
+		return buf;
+	}
+	double d = (double)v;
+	int u = -1;
+	while (d >= 1000 && u < 5) {
+		d /= 1000;
+		u++;
+	}
+	snprintf(buf, size, d < 10 ? "%.2f%c" : d < 100 ? "%.1f%c" : "%.0f%c", d, units[u]);
+	return buf;
+}
+
+char *ui_rate(char *buf, size_t size, double v)
+{
+	if (!isfinite(v) || v < 0)
+		v = 0;
+	if (v == 0)
+		snprintf(buf, size, "0");
+	else if (v < 10)
+		snprintf(buf, size, "%.2f", v);
+	else if (v < 100000)
+		snprintf(buf, size, "%.0f", v);
+	else
+		ui_count(buf, size, (uint64_t)v);
+	return buf;
+}
+
+/* ---- selection ---------------------------------------------------------- */
+
+static const struct fs_node_report *sel_node(const struct ui_state *st, const struct fs_report *r)
+{
+	if (!r || r->nnodes == 0)
+		return NULL;
+	for (size_t i = 0; i < r->nnodes; i++)
+		if (r->nodes[i].node == st->node && r->nodes[i].nzones)
+			return &r->nodes[i];
+	for (size_t i = 0; i < r->nnodes; i++)
+		if (r->nodes[i].nzones)
+			return &r->nodes[i];
+	return NULL;
+}
+
+const struct fs_zone_report *ui_sel_zone(const struct ui_state *st, const struct fs_report *r)
+{
+	const struct fs_node_report *n = sel_node(st, r);
+	if (!n)
+		return NULL;
+	for (unsigned z = 0; z < n->nzones; z++)
+		if (strcmp(n->zones[z].zone->name, st->zone) == 0)
+			return &n->zones[z];
+	/* Default: the zone with the most free memory (Normal on most boxes). */
+	const struct fs_zone_report *best = &n->zones[0];
+	for (unsigned z = 1; z < n->nzones; z++)
+		if (n->zones[z].free_pages > best->free_pages)
+			best = &n->zones[z];
+	return best;
+}
+
+int ui_focus(const struct ui_state *st, const struct fs_report *r)
+{
+	int k = st->focus_order >= 0 ? st->focus_order : r ? r->focus_order : 0;
+	if (r && r->orders && k >= (int)r->orders)
+		k = (int)r->orders - 1;
+	return k < 0 ? 0 : k;
+}
+
+/* Pin the current selection so that it survives zones coming and going. */
+static void pin(struct ui_state *st, const struct fs_report *r)
+{
+	const struct fs_zone_report *z = ui_sel_zone(st, r);
+	if (!z)
+		return;
+	st->node = z->node;
+	snprintf(st->zone, sizeof st->zone, "%s", z->zone->name);
+}
+
+/* ---- history ------------------------------------------------------------ */
+
+struct ui_hist *ui_hist_new(void)
+{
+	return calloc(1, sizeof(struct ui_hist));
+}
+
+void ui_hist_free(struct ui_hist *h)
+{
+	free(h);
+}
+
+void ui_hist_clear(struct ui_hist *h)
+{
+	memset(h, 0, sizeof *h);
+}
+
+static int hist_find(const struct ui_hist *h, int node, const char *zone)
+{
+	for (unsigned i = 0; i < h->nzones; i++)
+		if (h->zones[i].node == node && strcmp(h->zones[i].zone, zone) == 0)
+			return (int)i;
+	return -1;
+}
+
+const struct ui_zone_hist *ui_hist_zone(const struct ui_hist *h, int node, const char *zone)
+{
+	int i = hist_find(h, node, zone);
+	return i < 0 ? NULL : &h->zones[i];
+}
+
+void ui_hist_push(struct ui_hist *h, const struct fs_report *r, const struct fs_rates *rt)
+{
+	uint64_t seq = h->seq++;
+	unsigned slot = (unsigned)(seq % UI_HIST_LEN);
+	h->rate_valid[slot] = rt && rt->valid;
+	for (int c = 0; c < FS_RATE_COUNT; c++)
+		h->rate[slot][c] = rt && rt->valid ? rt->per_sec[c] : 0;
+	for (size_t i = 0; r && i < r->nnodes; i++) {
+		const struct fs_node_report *n = &r->nodes[i];
+		for (unsigned z = 0; z < n->nzones; z++) {
+			const struct fs_zone_report *zr = &n->zones[z];
+			int zi = hist_find(h, n->node, zr->zone->name);
+			struct ui_zone_hist *zh = zi < 0 ? NULL : &h->zones[zi];
+			if (!zh) {
+				if (h->nzones >= UI_HIST_ZONES)
+					continue;
+				zh = &h->zones[h->nzones++];
+				zh->used = true;
+				zh->node = n->node;
+				snprintf(zh->zone, sizeof zh->zone, "%s", zr->zone->name);
+			}
+			zh->seq[slot] = seq + 1;
+			zh->free_pages[slot] = zr->free_pages;
+			for (unsigned k = 0; k < FS_MAX_ORDERS; k++) {
+				bool in = zr->indices_ok && k < r->orders;
+				zh->fragidx[slot][k] = (int16_t)(in ? zr->fragidx[k] : -1000);
+				zh->unusable[slot][k] = (int16_t)(in ? zr->unusable[k] : 0);
+			}
+		}
+	}
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+typedef unsigned (*ui_action)(struct ui_state *st, const struct ui_frame *f);
+
+static unsigned act_quit(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)st, (void)f;
+	return UI_QUIT;
+}
+
+static unsigned act_help(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)f;
+	st->help = true;
+	return UI_REDRAW;
+}
+
+static unsigned act_pause(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)f;
+	st->paused = !st->paused;
+	return UI_RETIME | UI_REDRAW;
+}
+
+static const double intervals[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 300 };
+#define NINTERVALS (sizeof intervals / sizeof intervals[0])
+
+static unsigned act_slower(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)f;
+	for (size_t i = 0; i < NINTERVALS; i++)
+		if (intervals[i] > st->interval + 1e-9) {
+			st->interval = intervals[i];
+			break;
+		}
+	return UI_RETIME | UI_REDRAW;
+}
+
+static unsigned act_faster(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)f;
+	for (size_t i = NINTERVALS; i-- > 0;)
+		if (intervals[i] < st->interval - 1e-9) {
+			st->interval = intervals[i];
+			break;
+		}
+	return UI_RETIME | UI_REDRAW;
+}
+
+static unsigned act_view_next(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)f;
+	st->view = (st->view + 1) % UI_VIEW_COUNT;
+	return UI_REDRAW;
+}
+
+static unsigned act_view_prev(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)f;
+	st->view = (st->view + UI_VIEW_COUNT - 1) % UI_VIEW_COUNT;
+	return UI_REDRAW;
+}
+
+static unsigned set_view(struct ui_state *st, enum ui_view v)
+{
+	st->view = v;
+	return UI_REDRAW;
+}
+
+static unsigned act_view1(struct ui_state *st, const struct ui_frame *f) { (void)f; return set_view(st, UI_VIEW_ORDERS); }
+static unsigned act_view2(struct ui_state *st, const struct ui_frame *f) { (void)f; return set_view(st, UI_VIEW_MIGRATETYPES); }
+static unsigned act_view3(struct ui_state *st, const struct ui_frame *f) { (void)f; return set_view(st, UI_VIEW_COMPACTION); }
+static unsigned act_view4(struct ui_state *st, const struct ui_frame *f) { (void)f; return set_view(st, UI_VIEW_WATERMARKS); }
+
+static unsigned move_node(struct ui_state *st, const struct ui_frame *f, int dir)
+{
+	const struct fs_report *r = f->report;
+	if (!r || r->nnodes == 0)
+		return 0;
+	pin(st, r);
+	size_t cur = 0;
+	for (size_t i = 0; i < r->nnodes; i++)
+		if (r->nodes[i].node == st->node)
+			cur = i;
+	for (size_t step = 1; step <= r->nnodes; step++) {
+		size_t i = (cur + r->nnodes + (size_t)((long)dir * (long)step % (long)r->nnodes)) % r->nnodes;
+		if (r->nodes[i].nzones) {
+			st->node = r->nodes[i].node;
+			break;
+		}
+	}
+	/* Keep the zone name when the new node has it; else its default. */
+	const struct fs_node_report *n = sel_node(st, r);
+	bool has = false;
+	for (unsigned z = 0; n && z < n->nzones; z++)
+		has |= strcmp(n->zones[z].zone->name, st->zone) == 0;
+	if (!has)
+		st->zone[0] = 0;
+	pin(st, r);
+	return UI_REDRAW;
+}
+
+static unsigned move_zone(struct ui_state *st, const struct ui_frame *f, int dir)
+{
+	const struct fs_report *r = f->report;
+	const struct fs_node_report *n = sel_node(st, r);
+	if (!n)
+		return 0;
+	pin(st, r);
+	unsigned cur = 0;
+	for (unsigned z = 0; z < n->nzones; z++)
+		if (strcmp(n->zones[z].zone->name, st->zone) == 0)
+			cur = z;
+	cur = (cur + n->nzones + (unsigned)(dir > 0 ? 1 : n->nzones - 1)) % n->nzones;
+	snprintf(st->zone, sizeof st->zone, "%s", n->zones[cur].zone->name);
+	return UI_REDRAW;
+}
+
+static unsigned act_node_next(struct ui_state *st, const struct ui_frame *f) { return move_node(st, f, 1); }
+static unsigned act_node_prev(struct ui_state *st, const struct ui_frame *f) { return move_node(st, f, -1); }
+static unsigned act_zone_next(struct ui_state *st, const struct ui_frame *f) { return move_zone(st, f, 1); }
+static unsigned act_zone_prev(struct ui_state *st, const struct ui_frame *f) { return move_zone(st, f, -1); }
+
+static unsigned move_order(struct ui_state *st, const struct ui_frame *f, int dir)
+{
+	int n = f->report ? (int)f->report->orders : FS_MAX_ORDERS;
+	int k = ui_focus(st, f->report) + dir;
+	st->focus_order = k < 0 ? n - 1 : k >= n ? 0 : k;
+	return UI_REDRAW;
+}
+
+static unsigned act_order_up(struct ui_state *st, const struct ui_frame *f) { return move_order(st, f, 1); }
+static unsigned act_order_down(struct ui_state *st, const struct ui_frame *f) { return move_order(st, f, -1); }
+
+static unsigned replay_only(struct ui_state *st, const char *what)
+{
+	if (st->replay)
+		return 0;
+	snprintf(ui_note, sizeof ui_note, "%s works in replay (--replay FILE); live data has no past", what);
+	return UI_REDRAW;
+}
+
+static unsigned act_step_fwd(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)f;
+	unsigned r = replay_only(st, "t (step)");
+	if (r)
+		return r;
+	st->paused = true;
+	st->step = 1;
+	return UI_STEP | UI_RETIME | UI_REDRAW;
+}
+
+static unsigned act_step_back(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)f;
+	unsigned r = replay_only(st, "T (step back)");
+	if (r)
+		return r;
+	st->paused = true;
+	st->step = -1;
+	return UI_STEP | UI_RETIME | UI_REDRAW;
+}
+
+static unsigned act_jump(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)f;
+	unsigned r = replay_only(st, "j (jump)");
+	if (r)
+		return r;
+	st->prompt = true;
+	st->prompt_len = 0;
+	st->prompt_buf[0] = 0;
+	return UI_REDRAW;
+}
+
+static unsigned act_refresh(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)f;
+	return st->replay ? UI_REDRAW : UI_RESCAN | UI_REDRAW;
+}
+
+static unsigned act_redraw(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)st, (void)f;
+	clearok(curscr, TRUE);
+	return UI_REDRAW;
+}
+
+static unsigned act_resize(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)st, (void)f;
+	return UI_RESIZE | UI_REDRAW;
+}
+
+
+static const struct ui_keydef {
+	int keys[4];            /* 0-terminated */
+	const char *label;
+	const char *help;
+	ui_action fn;
+} ui_keys[] = {
+	{ { 'q', KEY_F(10), 0 }, "q F10", "quit", act_quit },
+	{ { '?', 'h', KEY_F(1), 0 }, "? h F1", "this help (any key closes it)", act_help },
+	{ { ' ', 'p', 0 }, "space p", "pause / resume", act_pause },
+	{ { '+', '=', 0 }, "+", "longer interval (slower refresh or playback)", act_slower },
+	{ { '-', '_', 0 }, "-", "shorter interval", act_faster },
+	{ { '\t', 0 }, "Tab", "next view: orders, migratetypes, compaction, watermarks", act_view_next },
+	{ { KEY_BTAB, 0 }, "S-Tab", "previous view", act_view_prev },
+	{ { '1', 0 }, "1", "orders view", act_view1 },
+	{ { '2', 0 }, "2", "migratetypes view", act_view2 },
+	{ { '3', 0 }, "3", "compaction view", act_view3 },
+	{ { '4', 0 }, "4", "watermarks view", act_view4 },
+	{ { 'n', 0 }, "n", "next node", act_node_next },
+	{ { 'N', 0 }, "N", "previous node", act_node_prev },
+	{ { 'z', KEY_RIGHT, 0 }, "z Right", "next zone of the node", act_zone_next },
+	{ { 'Z', KEY_LEFT, 0 }, "Z Left", "previous zone of the node", act_zone_prev },
+	{ { 'o', KEY_UP, 0 }, "o Up", "focus the next higher order", act_order_up },
+	{ { 'O', KEY_DOWN, 0 }, "O Down", "focus the next lower order", act_order_down },
+	{ { 't', 0 }, "t", "replay: step to the next sample (pauses)", act_step_fwd },
+	{ { 'T', 0 }, "T", "replay: step to the previous sample (pauses)", act_step_back },
+	{ { 'j', 0 }, "j", "replay: jump to +S/-S seconds, HH:MM[:SS] or #N (sample)", act_jump },
+	{ { 'r', 0 }, "r", "refresh now", act_refresh },
+	{ { 'L' & 0x1f, 0 }, "C-l", "redraw the screen", act_redraw },
+	{ { KEY_RESIZE, 0 }, NULL, NULL, act_resize },
+};
+
+size_t ui_key_help(const char **keys, const char **desc, size_t n)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < sizeof ui_keys / sizeof ui_keys[0]; i++) {
+		if (!ui_keys[i].label)
+			continue;
+		if (m < n) {
+			keys[m] = ui_keys[i].label;
+			desc[m] = ui_keys[i].help;
+		}
+		m++;
+	}
+	return m;
+}
+
+static unsigned prompt_key(struct ui_state *st, int key)
+{
+	if (key == 27) {
+		st->prompt = false;
+		return UI_REDRAW;
+	}
+	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		st->prompt = false;
+		snprintf(st->jump_text, sizeof st->jump_text, "%s", st->prompt_buf);
+		return UI_JUMP | UI_REDRAW;
+	}
+	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (st->prompt_len)
+			st->prompt_buf[--st->prompt_len] = 0;
+		return UI_REDRAW;
+	}
+	if (key >= 32 && key < 127 && st->prompt_len + 1 < sizeof st->prompt_buf) {
+		st->prompt_buf[st->prompt_len++] = (char)key;
+		st->prompt_buf[st->prompt_len] = 0;
+	}
+	return UI_REDRAW;
+}
+
+unsigned ui_key(struct ui_state *st, const struct ui_frame *f, int key)
+{
+	ui_note[0] = 0;
+	if (key == KEY_RESIZE)
+		return act_resize(st, f);
+	if (st->prompt)
+		return prompt_key(st, key);
+	if (st->help) {
+		st->help = false;
+		return UI_REDRAW;
+	}
+	for (size_t i = 0; i < sizeof ui_keys / sizeof ui_keys[0]; i++)
+		for (const int *k = ui_keys[i].keys; *k; k++)
+			if (*k == key)
+				return ui_keys[i].fn(st, f);
+	if (key != 27) {
+		snprintf(ui_note, sizeof ui_note, "unknown key; press ? for help");
+		return UI_REDRAW;
+	}
+	return 0;
+}
+
+/* ---- drawing ------------------------------------------------------------ */
+
+static const char *const view_names[UI_VIEW_COUNT] = { "Orders", "Migratetypes", "Compaction", "Watermarks" };
+
+static void draw_header(const struct ui_state *st, const struct ui_frame *f)
+{
+	char ts[32] = "--";
+	attr_t head = ui_attr(UI_SEV_HEAD);
+	attron(head);
+	mvhline(0, 0, ' ', COLS);
+	attroff(head);
+	if (f->report) {
+		time_t t = (time_t)f->time_sec;
+		struct tm tm;
+		if (gmtime_r(&t, &tm))
+			strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%SZ", &tm);
+	}
+	char left[256];
+	/* Keep the end of a long path: it names the capture. */
+	const char *src = f->source;
+	size_t sl = strlen(src);
+	char srcbuf[48];
+	if (sl > 32) {
+		snprintf(srcbuf, sizeof srcbuf, "...%s", src + sl - 29);
+		src = srcbuf;
+	}
+	if (f->replay)
+		snprintf(left, sizeof left, " fragstat watch  %s  %s  %zu/%zu  every %gs", src, ts,
+			 f->sample, f->nsamples, f->interval);
+	else
+		snprintf(left, sizeof left, " fragstat watch  %s  %s  #%zu  every %gs", src, ts,
+			 f->sample, f->interval);
+	ui_puts(0, 0, UI_SEV_HEAD, left);
+
+	char right[128];
+	if (!f->pti.enabled)
+		snprintf(right, sizeof right, "pagetypeinfo off");
+	else if (f->pti.age >= 0 && f->pti.have)
+		snprintf(right, sizeof right, "pagetypeinfo %.0fs ago", f->pti.age);
+	else
+		snprintf(right, sizeof right, "pagetypeinfo %s", f->pti.status ? f->pti.status : "unread");
+	const char *state = f->paused ? (f->replay && f->at_end ? " END " : " PAUSED ") : f->replay && f->at_end ? " END " : "";
+	int rx = COLS - (int)strlen(right) - (int)strlen(state) - 2;
+	if (rx > (int)strlen(left) + 1) {
+		ui_puts(0, rx, UI_SEV_HEAD, right);
+		if (*state)
+			ui_puts(0, COLS - (int)strlen(state) - 1, UI_SEV_BAD, state);
+	} else if (*state) {
+		ui_puts(0, COLS - (int)strlen(state) - 1, UI_SEV_BAD, state);
+	}
+
+	/* Views, then zones (coloured by the focus order's verdict). */
+	int x = 0;
+	for (int v = 0; v < UI_VIEW_COUNT; v++) {
+		char b[32];
+		snprintf(b, sizeof b, v == (int)st->view ? "[%d %s]" : " %d %s ", v + 1, view_names[v]);
+		x = ui_puts(1, x, v == (int)st->view ? UI_SEV_HEAD : UI_SEV_NONE, b);
+		x = ui_puts(1, x, UI_SEV_NONE, " ");
+	}
+	const struct fs_report *r = f->report;
+	const struct fs_zone_report *sel = ui_sel_zone(st, r);
+	if (!sel)
+		return;
+	int k = ui_focus(st, r);
+	x = ui_puts(2, 0, UI_SEV_NONE, "zones:");
+	for (size_t i = 0; r && i < r->nnodes; i++) {
+		const struct fs_node_report *n = &r->nodes[i];
+		if (r->nnodes > 1 && n->node != sel->node)
+			continue;
+		for (unsigned z = 0; z < n->nzones; z++) {
+			const struct fs_zone_report *zr = &n->zones[z];
+			char b[64];
+			bool is = zr == sel;
+			if (r->nnodes > 1)
+				snprintf(b, sizeof b, is ? "[%d/%s]" : " %d/%s ", n->node, zr->zone->name);
+			else
+				snprintf(b, sizeof b, is ? "[%s]" : " %s ", zr->zone->name);
+			enum ui_sev sev = zr->has_verdicts ? ui_verdict_sev(zr->verdicts[k].kind) : UI_SEV_NONE;
+			if (is)
+				attron(A_REVERSE);
+			x = ui_puts(2, x, sev, b);
+			if (is)
+				attroff(A_REVERSE);
+		}
+	}
+	if (r->nnodes > 1)
+		x = ui_printf(2, x, UI_SEV_DIM, "  (node %d of %zu: n/N)", sel->node, r->nnodes);
+}
+
+static void draw_status(const struct ui_state *st, const struct ui_frame *f)
+{
+	int y = LINES - 1;
+	move(y, 0);
+	clrtoeol();
+	if (st->prompt) {
+		ui_printf(y, 0, UI_SEV_HEAD, "jump to (+S, -S, HH:MM[:SS], #N; Esc cancels): %s", st->prompt_buf);
+		return;
+	}
+	if (ui_note[0]) {
+		ui_puts(y, 0, UI_SEV_WARN, ui_note);
+		return;
+	}
+	if (f->message) {
+		ui_puts(y, 0, f->message_is_error ? UI_SEV_BAD : UI_SEV_WARN, f->message);
+		return;
+	}
+	const char *hint = f->replay
+		? "q quit  ? help  space pause  t/T step  j jump  Tab view  z zone  o/O order  +/- speed"
+		: "q quit  ? help  space pause  Tab view  n/z node/zone  o/O order  +/- interval";
+	ui_puts(y, 0, UI_SEV_DIM, hint);
+}
+
+static void draw_help(const struct ui_frame *f)
+{
+	erase();
+	ui_puts(0, 0, UI_SEV_HEAD, " fragstat watch - keys");
+	attr_t head = ui_attr(UI_SEV_HEAD);
+	attron(head);
+	mvhline(0, 22, ' ', COLS - 22);
+	attroff(head);
+	int y = 2;
+	for (size_t i = 0; i < sizeof ui_keys / sizeof ui_keys[0] && y < LINES - 3; i++) {
+		if (!ui_keys[i].label)
+			continue;
+		ui_printf(y, 2, UI_SEV_OK, "%-8s", ui_keys[i].label);
+		ui_puts(y, 11, UI_SEV_NONE, ui_keys[i].help);
+		y++;
+	}
+	y++;
+	if (y < LINES - 1)
+		ui_printf(y++, 2, UI_SEV_DIM, "Colours: green ok, yellow compact (fragmented), red reclaim (too little free)%s",
+			  ui_color ? "" : " - colour is off");
+	if (y < LINES - 1 && f)
+		ui_printf(y++, 2, UI_SEV_DIM, "Graphs: %s. Press any key to go back.",
+			  ui_utf8 ? "Unicode blocks" : "ASCII (no UTF-8 locale or --ascii)");
+}
+
+void ui_draw(struct ui_state *st, const struct ui_frame *f)
+{
+	if (!ui_on)
+		return;
+	erase();
+	if (st->help) {
+		draw_help(f);
+		refresh();
+		return;
+	}
+	if (COLS < 40 || LINES < 8) {
+		ui_puts(0, 0, UI_SEV_BAD, "terminal too small");
+		refresh();
+		return;
+	}
+	draw_header(st, f);
+	if (!f->report) {
+		ui_puts(4, 2, UI_SEV_NONE, "waiting for the first sample...");
+	} else {
+		switch (st->view) {
+		case UI_VIEW_ORDERS: ui_view_orders(st, f, 3, LINES - 1); break;
+		case UI_VIEW_MIGRATETYPES: ui_view_migratetypes(st, f, 3, LINES - 1); break;
+		case UI_VIEW_COMPACTION: ui_view_compaction(st, f, 3, LINES - 1); break;
+		case UI_VIEW_WATERMARKS: ui_view_watermarks(st, f, 3, LINES - 1); break;
+		case UI_VIEW_COUNT: break;
+		}
+	}
+	draw_status(st, f);
+	refresh();
+}

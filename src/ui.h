@@ -1,0 +1,133 @@
+/* ui.h - the curses dashboard of `fragstat watch`: screen lifecycle, key
+ * table and drawing. No curses type appears here (only ui*.c include
+ * ui_curses.h). The UI never reads /proc: cmd_watch.c collects and
+ * computes, then hands a const frame to ui_draw().
+ *
+ * Ownership: the frame and everything it points to belong to the caller;
+ * ui_hist_new() returns an owned history freed with ui_hist_free().
+ */
+#ifndef FRAGSTAT_UI_H
+#define FRAGSTAT_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rates.h"
+#include "report.h"
+
+enum ui_view { UI_VIEW_ORDERS, UI_VIEW_MIGRATETYPES, UI_VIEW_COMPACTION, UI_VIEW_WATERMARKS, UI_VIEW_COUNT };
+
+/* What a key asks of the loop. Only the loop rescans (collects again). */
+enum ui_flag {
+	UI_REDRAW = 1u << 0,    /* draw the same data again */
+	UI_RESCAN = 1u << 1,    /* collect now (live) */
+	UI_QUIT = 1u << 2,
+	UI_RESIZE = 1u << 3,    /* the terminal changed size */
+	UI_RETIME = 1u << 4,    /* interval or pause changed: reschedule */
+	UI_STEP = 1u << 5,      /* replay: move by state.step samples */
+	UI_JUMP = 1u << 6,      /* replay: jump to state.jump_text */
+};
+
+/* Samples of history kept for the sparklines. */
+#define UI_HIST_LEN 240
+#define UI_HIST_ZONES 64
+
+struct ui_zone_hist {
+	bool used;
+	int node;
+	char zone[FS_NAME_MAX];
+	uint64_t seq[UI_HIST_LEN];              /* sample number + 1; 0 = no data */
+	int16_t fragidx[UI_HIST_LEN][FS_MAX_ORDERS];
+	int16_t unusable[UI_HIST_LEN][FS_MAX_ORDERS];
+	uint64_t free_pages[UI_HIST_LEN];
+};
+
+struct ui_hist {
+	uint64_t seq;                           /* samples pushed so far */
+	unsigned nzones;
+	struct ui_zone_hist zones[UI_HIST_ZONES];
+	bool rate_valid[UI_HIST_LEN];
+	double rate[UI_HIST_LEN][FS_RATE_COUNT];
+};
+
+/* An empty history; NULL on ENOMEM. */
+struct ui_hist *ui_hist_new(void);
+void ui_hist_free(struct ui_hist *h);
+void ui_hist_clear(struct ui_hist *h);
+/* Record one sample (pure bookkeeping, no drawing). */
+void ui_hist_push(struct ui_hist *h, const struct fs_report *r, const struct fs_rates *rt);
+
+/* pagetypeinfo as the loop handles it. */
+struct ui_pti {
+	bool enabled;                           /* false: --no-pagetypeinfo */
+	bool have;                              /* data from some read is shown */
+	const char *status;                     /* fs_src_status_name() of the last read */
+	double age;                             /* seconds since that read; < 0 unknown */
+	double read_ms;                         /* its cost; < 0 unknown */
+	double period;                          /* seconds between reads now */
+};
+
+/* Everything one screen shows. */
+struct ui_frame {
+	const struct fs_report *report;         /* NULL before the first sample */
+	const struct fs_rates *rates;
+	struct fs_rates_ratio ratio;
+	const struct ui_hist *hist;
+	struct ui_pti pti;
+	const char *source;                     /* "live", "root DIR", "replay FILE" */
+	bool replay;
+	size_t sample;                          /* 1-based; in replay the line */
+	size_t nsamples;                        /* replay: lines in the file */
+	int64_t time_sec;                       /* wall clock of the sample */
+	double interval;
+	bool paused;
+	bool at_end;                            /* replay reached the last line */
+	const char *message;                    /* status line text or NULL */
+	bool message_is_error;
+};
+
+/* Interactive state: only keys change it. */
+struct ui_state {
+	enum ui_view view;
+	int node;                               /* selected node id, -1 = first */
+	char zone[FS_NAME_MAX];                 /* selected zone name, "" = first */
+	int focus_order;                        /* -1: the report's focus order */
+	bool help;
+	bool paused;
+	double interval;
+	bool replay;
+	int step;                               /* with UI_STEP */
+	bool prompt;                            /* reading the jump target */
+	char prompt_buf[64];
+	size_t prompt_len;
+	char jump_text[64];                     /* with UI_JUMP */
+};
+
+struct ui_opts {
+	bool color;                             /* colour allowed (--color, NO_COLOR) */
+	bool ascii;                             /* force ASCII graphs and lines */
+};
+
+/* Start curses on the terminal. 0, or -1 when the terminal cannot be used. */
+int ui_start(const struct ui_opts *o);
+/* Restore the terminal; safe to call any number of times (also atexit). */
+void ui_stop(void);
+bool ui_active(void);
+/* True when line and block characters are drawn (UTF-8 and a wide build). */
+bool ui_unicode(void);
+
+/* Next key or -1 when none is waiting (never blocks). */
+int ui_getkey(void);
+/* Re-read the terminal size after SIGWINCH. */
+void ui_resize(void);
+/* Draw the frame. */
+void ui_draw(struct ui_state *st, const struct ui_frame *f);
+/* Apply one key through the key table; returns enum ui_flag bits. */
+unsigned ui_key(struct ui_state *st, const struct ui_frame *f, int key);
+
+/* The key table as help text, one "keys: description" per entry (tests,
+ * man page). Returns the number of entries; fills at most n. */
+size_t ui_key_help(const char **keys, const char **desc, size_t n);
+
+#endif

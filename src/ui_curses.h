@@ -1,0 +1,56 @@
+/* ui_curses.h - the only header that includes curses, and what ui.c and
+ * ui_widgets.c share. Include it only from ui*.c. */
+#ifndef FRAGSTAT_UI_CURSES_H
+#define FRAGSTAT_UI_CURSES_H
+
+#ifdef HAVE_NCURSESW
+#include <ncursesw/curses.h>
+#else
+#include <curses.h>
+#endif
+
+#include "ui.h"
+
+/* Severity of a value, drawn as a colour (or, without colour, an attribute). */
+enum ui_sev { UI_SEV_NONE, UI_SEV_OK, UI_SEV_WARN, UI_SEV_BAD, UI_SEV_HEAD, UI_SEV_BAR, UI_SEV_DIM };
+
+/* Glyphs: Unicode blocks and lines, or their ASCII fallbacks. */
+struct ui_glyphs {
+	const char *block[9];   /* 0/8 .. 8/8 of a cell, for horizontal bars */
+	const char *spark[8];   /* sparkline levels, lowest first */
+	const char *hline;
+	const char *vline;
+};
+extern const struct ui_glyphs *ui_g;
+
+attr_t ui_attr(enum ui_sev s);
+enum ui_sev ui_verdict_sev(enum fs_verdict_kind k);
+
+/* Print at (y, x) clipped to the screen width; returns the next column. */
+int ui_puts(int y, int x, enum ui_sev sev, const char *s);
+int ui_printf(int y, int x, enum ui_sev sev, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A horizontal rule with a title. */
+void ui_rule(int y, const char *title);
+/* A bar of `value` out of `max` over `width` cells. */
+void ui_bar(int y, int x, int width, double value, double max, enum ui_sev sev);
+/* A sparkline of n values (valid[i] false = gap), scaled to lo..hi (auto
+ * when lo >= hi). */
+void ui_spark(int y, int x, int width, const double *v, const bool *valid, size_t n,
+	      double lo, double hi, enum ui_sev sev);
+/* Compact counts: 1234, 12.3k, 4.77M. */
+char *ui_count(char *buf, size_t size, uint64_t v);
+char *ui_rate(char *buf, size_t size, double v);
+
+/* The selected zone's report (NULL when the report is empty). */
+const struct fs_zone_report *ui_sel_zone(const struct ui_state *st, const struct fs_report *r);
+int ui_focus(const struct ui_state *st, const struct fs_report *r);
+/* The history of a zone, or NULL. */
+const struct ui_zone_hist *ui_hist_zone(const struct ui_hist *h, int node, const char *zone);
+
+/* Views: draw rows y0..y1-1. */
+void ui_view_orders(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);
+void ui_view_migratetypes(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);
+void ui_view_compaction(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);
+void ui_view_watermarks(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);
+
+#endif

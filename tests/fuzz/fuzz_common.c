@@ -1,0 +1,556 @@
+/* fuzz_common.c - what every fuzz target (and tests/fuzz/replay) does with
+ * one input.
+ *
+ * 1. Parse the input alone into a fresh snapshot (the order count then
+ *    comes from the input itself).
+ * 2. Parse it the way fs_collect() does: after a fixed, valid buddyinfo, so
+ *    that zone names, node ids and order counts from the input meet data
+ *    already there. When that parses, compute a report and render it as a
+ *    table, JSON and the kernel's debugfs format into a memory stream.
+ * 3. Check invariants on the snapshot, the report and the output; a broken
+ *    one calls abort() with a message on stderr (libFuzzer reports a crash,
+ *    the replay dies with SIGABRT).
+ *
+ * The input is copied into a buffer of exactly `size` bytes with no NUL
+ * after it, so a parser that reads past `len` is caught by ASan.
+ */
+#include "config.h"
+
+#include "fuzz_common.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fragindex.h"
+#include "readers.h"
+#include "render.h"
+#include "render_json.h"
+#include "report.h"
+#include "snapshot.h"
+
+#include "sim_buddy.h"
+#include "sim_workload.h"
+
+static const char *const target_names[FZ_COUNT] = {
+	[FZ_BUDDYINFO] = "buddyinfo",
+	[FZ_PAGETYPEINFO] = "pagetypeinfo",
+	[FZ_ZONEINFO] = "zoneinfo",
+	[FZ_VMSTAT] = "vmstat",
+	[FZ_MEMINFO] = "meminfo",
+	[FZ_EXTFRAG] = "extfrag",
+	[FZ_SYSCTL] = "sysctl",
+	[FZ_JSON] = "json",
+	[FZ_TRACE] = "trace",
+};
+_Static_assert(sizeof target_names / sizeof target_names[0] == FZ_COUNT, "one name per target");
+
+/* Two nodes, three zones, 11 orders: what fs_collect() has parsed before
+ * any other file. Zone names match what the seeds use. */
+static const char base_buddyinfo[] =
+	"Node 0, zone      DMA      1      1      1      0      2      1      1      0      1      1      3 \n"
+	"Node 0, zone    DMA32   1234    567    289    101     45     12      7      3      1      0    420 \n"
+	"Node 0, zone   Normal  38012  21034   9021   2310    410     33      2      0      0      0      0 \n"
+	"Node 1, zone   Normal  12000   8000   4000   1000    300     80     20      4      1      1      2 \n";
+
+const char *fuzz_target_name(enum fuzz_target t)
+{
+	return (unsigned)t < FZ_COUNT ? target_names[t] : "?";
+}
+
+int fuzz_target_available(enum fuzz_target t)
+{
+	return (unsigned)t < FZ_COUNT;
+}
+
+static __attribute__((noreturn, format(printf, 2, 3))) void broken(enum fuzz_target t, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "fuzz %s: invariant broken: ", fuzz_target_name(t));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+#define CHECK(t, cond, ...) \
+	do { \
+		if (!(cond)) \
+			broken((t), __VA_ARGS__); \
+	} while (0)
+
+static bool terminated(const char *s, size_t size)
+{
+	return memchr(s, '\0', size) != NULL;
+}
+
+/* A parser's result: 0, or -EINVAL/-ERANGE with the diagnostic filled, or
+ * -ENOMEM. Anything else is a contract violation. */
+static void check_result(enum fuzz_target t, int r, const struct fs_diag *d, const char *file)
+{
+	if (r == 0 || r == -ENOMEM)
+		return;
+	CHECK(t, r == -EINVAL || r == -ERANGE, "parser returned %d (not 0, -EINVAL, -ERANGE, -ENOMEM)", r);
+	CHECK(t, terminated(d->msg, sizeof d->msg) && d->msg[0], "error %d without a message", r);
+	CHECK(t, d->file && strcmp(d->file, file) == 0, "diagnostic names another file (%s)",
+	      d->file ? d->file : "(null)");
+}
+
+static void check_kvlist(enum fuzz_target t, const struct fs_kvlist *l, const char *what)
+{
+	CHECK(t, l->n <= l->cap, "%s: n %zu > cap %zu", what, l->n, l->cap);
+	CHECK(t, l->n == 0 || l->items, "%s: items NULL with n %zu", what, l->n);
+	for (size_t i = 0; i < l->n; i++) {
+		CHECK(t, terminated(l->items[i].name, FS_NAME_MAX), "%s[%zu]: name not terminated", what, i);
+		CHECK(t, l->items[i].name[0], "%s[%zu]: empty name", what, i);
+	}
+}
+
+static void check_snapshot(enum fuzz_target t, const struct fs_snapshot *s)
+{
+	CHECK(t, s->orders <= FS_MAX_ORDERS, "orders %u > %d", s->orders, FS_MAX_ORDERS);
+	CHECK(t, s->nmt <= FS_MAX_MT, "nmt %u > %d", s->nmt, FS_MAX_MT);
+	CHECK(t, s->nnodes <= FS_MAX_NODES, "nnodes %zu > %d", s->nnodes, FS_MAX_NODES);
+	CHECK(t, s->nnodes == 0 || s->nodes, "nodes NULL with nnodes %zu", s->nnodes);
+	CHECK(t, s->pageblock_order >= -1 && s->pageblock_order < 64, "pageblock_order %d", s->pageblock_order);
+	if (s->pageblock_order >= 0 && s->pages_per_block)
+		CHECK(t, s->pages_per_block == (uint64_t)1 << s->pageblock_order,
+		      "pages_per_block %llu but pageblock_order %d",
+		      (unsigned long long)s->pages_per_block, s->pageblock_order);
+	for (unsigned m = 0; m < s->nmt; m++) {
+		CHECK(t, terminated(s->mt_names[m], FS_NAME_MAX) && s->mt_names[m][0],
+		      "migratetype %u: bad name", m);
+		for (unsigned m2 = 0; m2 < m; m2++)
+			CHECK(t, strcmp(s->mt_names[m], s->mt_names[m2]) != 0,
+			      "migratetype %s twice", s->mt_names[m]);
+	}
+	for (int i = 0; i < FS_SRC_COUNT; i++)
+		CHECK(t, s->src[i] <= FS_ST_ERROR, "src[%d] status %d", i, (int)s->src[i]);
+	check_kvlist(t, &s->vmstat, "vmstat");
+	check_kvlist(t, &s->meminfo, "meminfo");
+	for (size_t i = 0; i < s->nnodes; i++) {
+		const struct fs_node *n = &s->nodes[i];
+		CHECK(t, n->id >= 0, "node id %d", n->id);
+		CHECK(t, n->nzones <= FS_MAX_ZONES, "node %d: nzones %u", n->id, n->nzones);
+		for (size_t j = 0; j < i; j++)
+			CHECK(t, s->nodes[j].id != n->id, "node %d twice", n->id);
+		check_kvlist(t, &n->node_stats, "node_stats");
+		for (unsigned zi = 0; zi < n->nzones; zi++) {
+			const struct fs_zone *z = &n->zones[zi];
+			CHECK(t, terminated(z->name, FS_NAME_MAX) && z->name[0], "node %d zone %u: bad name", n->id, zi);
+			for (unsigned z2 = 0; z2 < zi; z2++)
+				CHECK(t, strcmp(n->zones[z2].name, z->name) != 0, "node %d: zone %s twice", n->id, z->name);
+			/* Columns past the order count stay zero. */
+			for (unsigned o = s->orders; o < FS_MAX_ORDERS; o++) {
+				CHECK(t, z->free[o] == 0, "node %d zone %s: free[%u] set past %u orders",
+				      n->id, z->name, o, s->orders);
+				for (unsigned m = 0; m < FS_MAX_MT; m++)
+					CHECK(t, z->free_by_type[m][o] == 0,
+					      "node %d zone %s: free_by_type[%u][%u] set past %u orders",
+					      n->id, z->name, m, o, s->orders);
+			}
+			for (unsigned m = s->nmt; m < FS_MAX_MT; m++)
+				CHECK(t, z->blocks[m] == 0, "node %d zone %s: blocks[%u] set past %u types",
+				      n->id, z->name, m, s->nmt);
+			CHECK(t, !z->has_buddy || s->orders > 0, "zone with buddyinfo but no order count");
+			CHECK(t, z->nprotection <= FS_MAX_ZONES, "nprotection %u", z->nprotection);
+			CHECK(t, z->zi_index >= -1, "zi_index %d", z->zi_index);
+			check_kvlist(t, &z->zone_stats, "zone_stats");
+			if (z->has_kextfrag)
+				for (unsigned o = 0; o < s->orders; o++)
+					CHECK(t, z->kextfrag[o] >= -1000 && z->kextfrag[o] <= 1000,
+					      "kextfrag[%u] = %d", o, z->kextfrag[o]);
+			if (z->has_kunusable)
+				for (unsigned o = 0; o < s->orders; o++)
+					CHECK(t, z->kunusable[o] >= 0 && z->kunusable[o] <= 1000,
+					      "kunusable[%u] = %d", o, z->kunusable[o]);
+		}
+	}
+}
+
+/* Sum of free[o] << o, or false when it does not fit 64 bits. */
+static bool free_pages(const uint64_t *free, unsigned orders, uint64_t *out)
+{
+	uint64_t sum = 0;
+	for (unsigned o = 0; o < orders; o++) {
+		if (free[o] && (o >= 64 || free[o] > (UINT64_MAX >> o)))
+			return false;
+		uint64_t v = free[o] << o;
+		if (sum > UINT64_MAX - v)
+			return false;
+		sum += v;
+	}
+	*out = sum;
+	return true;
+}
+
+static void check_report(enum fuzz_target t, const struct fs_snapshot *s, const struct fs_report *r)
+{
+	CHECK(t, r->snap == s, "report of another snapshot");
+	CHECK(t, r->orders == s->orders, "report orders %u, snapshot %u", r->orders, s->orders);
+	CHECK(t, r->nnodes <= s->nnodes, "report nodes %zu > snapshot %zu", r->nnodes, s->nnodes);
+	if (r->orders) {
+		CHECK(t, r->hpage_order >= 0 && r->hpage_order < (int)r->orders,
+		      "hpage_order %d of %u orders", r->hpage_order, r->orders);
+		CHECK(t, r->focus_order >= 0 && r->focus_order < (int)r->orders,
+		      "focus_order %d of %u orders", r->focus_order, r->orders);
+	}
+	unsigned mismatches = 0;
+	for (size_t i = 0; i < r->nnodes; i++) {
+		const struct fs_node_report *nr = &r->nodes[i];
+		CHECK(t, nr->nzones >= 1 && nr->nzones <= FS_MAX_ZONES, "node report with %u zones", nr->nzones);
+		uint64_t hn = 0, hm = 0;
+		bool all_ok = true;
+		for (unsigned zi = 0; zi < nr->nzones; zi++) {
+			const struct fs_zone_report *zr = &nr->zones[zi];
+			const struct fs_node *n = NULL;
+			for (size_t j = 0; j < s->nnodes; j++)
+				if (s->nodes[j].id == zr->node)
+					n = &s->nodes[j];
+			CHECK(t, n != NULL, "zone report of a node (%d) not in the snapshot", zr->node);
+			CHECK(t, zr->node == nr->node, "zone of node %d under node %d", zr->node, nr->node);
+			CHECK(t, zr->zone >= n->zones && zr->zone < n->zones + n->nzones,
+			      "zone pointer outside node %d", zr->node);
+			CHECK(t, zr->zone->has_buddy, "zone report for a zone without buddyinfo");
+			uint64_t fp;
+			bool fits = free_pages(zr->zone->free, r->orders, &fp);
+			mismatches += zr->kcheck_mismatch;
+			if (!zr->indices_ok) {
+				all_ok = false;
+				continue;
+			}
+			CHECK(t, fits, "indices_ok although the free pages overflow 64 bits");
+			CHECK(t, zr->free_pages == fp, "free_pages %llu, sum of blocks %llu",
+			      (unsigned long long)zr->free_pages, (unsigned long long)fp);
+			for (unsigned o = 0; o < r->orders; o++) {
+				CHECK(t, zr->unusable[o] >= 0 && zr->unusable[o] <= 1000, "unusable[%u] = %d", o, zr->unusable[o]);
+				CHECK(t, zr->fragidx[o] >= -1000 && zr->fragidx[o] <= 1000, "fragidx[%u] = %d", o, zr->fragidx[o]);
+				CHECK(t, zr->extfrag_pct[o] <= 100, "extfrag_pct[%u] = %u", o, zr->extfrag_pct[o]);
+				/* The kernel: no free memory is all unusable, extfrag 0. */
+				if (fp == 0)
+					CHECK(t, zr->unusable[o] == 1000 && zr->extfrag_pct[o] == 0,
+					      "empty zone with unusable %d / extfrag %u", zr->unusable[o], zr->extfrag_pct[o]);
+			}
+			if (fp)
+				CHECK(t, zr->unusable[0] == 0, "order-0 unusable index %d (every free page is usable)",
+				      zr->unusable[0]);
+			CHECK(t, zr->huge_now <= zr->huge_max, "huge_now %llu > huge_max %llu",
+			      (unsigned long long)zr->huge_now, (unsigned long long)zr->huge_max);
+			CHECK(t, zr->huge_max == fp >> r->hpage_order, "huge_max %llu, free pages >> %d = %llu",
+			      (unsigned long long)zr->huge_max, r->hpage_order,
+			      (unsigned long long)(fp >> r->hpage_order));
+			hn += zr->huge_now;
+			hm += zr->huge_max;
+			if (zr->has_verdicts)
+				for (unsigned o = 0; o < r->orders; o++)
+					CHECK(t, zr->verdicts[o].kind >= FS_VERDICT_OK && zr->verdicts[o].kind <= FS_VERDICT_RECLAIM,
+					      "verdict %u: kind %d", o, (int)zr->verdicts[o].kind);
+		}
+		if (all_ok)
+			CHECK(t, nr->huge_now == hn && nr->huge_max == hm, "node huge pages are not the zones' sum");
+		if (nr->has_proactive) {
+			CHECK(t, nr->score <= 100, "proactive score %u", nr->score);
+			CHECK(t, nr->wmark_low <= nr->wmark_high && nr->wmark_high <= 100,
+			      "proactive watermarks %u..%u", nr->wmark_low, nr->wmark_high);
+		}
+	}
+	CHECK(t, mismatches == r->kcheck_mismatches, "kcheck mismatches %u, zones say %u",
+	      r->kcheck_mismatches, mismatches);
+	CHECK(t, r->kcheck_mismatches <= r->kcheck_compared, "more mismatches than values compared");
+}
+
+/* Render into memory; returns the text (caller frees) or NULL. */
+static char *render(enum fuzz_target t, const struct fs_report *r, int which, size_t *len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	if (!f)
+		return NULL;
+	struct fs_render_opts o = { .format = FS_FMT_TABLE, .width = 80 };
+	int rc;
+	if (which == 0) {
+		rc = fs_render(f, r, &o);
+	} else if (which == 1) {
+		o.format = FS_FMT_JSON;
+		rc = fs_render(f, r, &o);
+	} else if (which == 2) {
+		o.format = FS_FMT_TABLE;
+		o.color = true;
+		o.width = 200;
+		rc = fs_render(f, r, &o);
+	} else {
+		rc = fs_render_kernel_format(f, r, FS_SRC_EXTFRAG_INDEX);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	CHECK(t, rc == 0 || rc == -ENOMEM || rc == -ERANGE, "renderer %d returned %d", which, rc);
+	if (rc) {
+		free(buf);
+		return NULL;
+	}
+	CHECK(t, n > 0 || r->nnodes == 0, "renderer %d wrote nothing", which);
+	CHECK(t, strlen(buf) == n, "renderer %d wrote a NUL byte", which);
+	*len = n;
+	return buf;
+}
+
+/* The kernel-format output parses back into the same integers. */
+static void check_kernel_roundtrip(enum fuzz_target t, const struct fs_report *r, const char *text, size_t len)
+{
+	struct fs_snapshot *s2 = fs_snapshot_new();
+	struct fs_diag d = { 0 };
+	if (!s2)
+		return;
+	const struct fs_snapshot *s = r->snap;
+	/* Rebuild the zones the report covers (same order count) and read the
+	 * kernel file we printed on top. */
+	s2->orders = s->orders;
+	for (size_t i = 0; i < r->nnodes; i++)
+		for (unsigned zi = 0; zi < r->nodes[i].nzones; zi++) {
+			const struct fs_zone_report *zr = &r->nodes[i].zones[zi];
+			struct fs_node *n = fs_snapshot_node_get(s2, zr->node);
+			struct fs_zone *z = n ? fs_node_zone_get(n, zr->zone->name) : NULL;
+			if (!z)
+				goto out;
+			z->has_buddy = true;
+			memcpy(z->free, zr->zone->free, sizeof z->free);
+		}
+	int nf = -1;
+	int rc = rd_extfrag_parse(s2, FS_SRC_EXTFRAG_INDEX, "roundtrip", text, len, &nf, &d);
+	if (rc == -ENOMEM)
+		goto out;
+	CHECK(t, rc == 0, "our own extfrag_index output does not parse: %u:%u: %s", d.line, d.col, d.msg);
+	for (size_t i = 0; i < r->nnodes; i++)
+		for (unsigned zi = 0; zi < r->nodes[i].nzones; zi++) {
+			const struct fs_zone_report *zr = &r->nodes[i].zones[zi];
+			struct fs_node *n = fs_snapshot_node(s2, zr->node);
+			struct fs_zone *z = n ? fs_node_zone(n, zr->zone->name) : NULL;
+			CHECK(t, z && z->has_kextfrag, "node %d zone %s lost in the extfrag round trip",
+			      zr->node, zr->zone->name);
+			for (unsigned o = 0; o < r->orders; o++)
+				CHECK(t, z->kextfrag[o] == zr->fragidx[o],
+				      "node %d zone %s order %u: printed %d, read back %d",
+				      zr->node, zr->zone->name, o, zr->fragidx[o], z->kextfrag[o]);
+		}
+out:
+	fs_snapshot_free(s2);
+}
+
+static void check_json_text(enum fuzz_target t, const char *text, size_t len)
+{
+	json_error_t err;
+	json_t *j = json_loadb(text, len, 0, &err);
+	CHECK(t, j != NULL || strstr(err.text, "memory") != NULL,
+	      "our JSON output does not parse: %d:%d: %s", err.line, err.column, err.text);
+	json_decref(j);
+}
+
+/* Report and render a parsed snapshot; returns the JSON text or NULL. */
+static char *pipeline(enum fuzz_target t, const struct fs_snapshot *s, bool kernel_roundtrip, size_t *jlen)
+{
+	check_snapshot(t, s);
+	if (s->orders == 0)
+		return NULL;   /* fs_collect() always has buddyinfo: no report */
+	struct fs_report_opts ro = { .focus_order = -1, .node_filter = -1 };
+	struct fs_report *r = fs_report_new(s, &ro);
+	if (!r)
+		return NULL;
+	check_report(t, s, r);
+	char *json = NULL;
+	for (int which = 0; which < 4; which++) {
+		size_t len = 0;
+		char *text = render(t, r, which, &len);
+		if (!text)
+			continue;
+		if (which == 1) {
+			check_json_text(t, text, len);
+			json = text;
+			*jlen = len;
+			continue;
+		}
+		if (which == 3 && kernel_roundtrip)
+			check_kernel_roundtrip(t, r, text, len);
+		free(text);
+	}
+	/* A focused order and a filter exercise the other paths. */
+	fs_report_free(r);
+	ro.focus_order = 0;
+	ro.node_filter = s->nnodes ? s->nodes[s->nnodes - 1].id : 0;
+	ro.zone_filter = "Normal";
+	if ((r = fs_report_new(s, &ro))) {
+		check_report(t, s, r);
+		size_t len;
+		free(render(t, r, 0, &len));
+		fs_report_free(r);
+	}
+	return json;
+}
+
+/* Parse `data` as target t into s. */
+static int parse(enum fuzz_target t, struct fs_snapshot *s, const char *data, size_t len,
+		 int variant, struct fs_diag *d)
+{
+	static const char file[] = "fuzz-input";
+	int r;
+	switch (t) {
+	case FZ_BUDDYINFO: r = rd_buddyinfo_parse(s, file, data, len, d); break;
+	case FZ_PAGETYPEINFO: r = rd_pagetypeinfo_parse(s, file, data, len, d); break;
+	case FZ_ZONEINFO: r = rd_zoneinfo_parse(s, file, data, len, d); break;
+	case FZ_VMSTAT: r = rd_vmstat_parse(s, file, data, len, d); break;
+	case FZ_MEMINFO: r = rd_meminfo_parse(s, file, data, len, d); break;
+	case FZ_EXTFRAG: {
+		int nf = -1;
+		r = rd_extfrag_parse(s, variant ? FS_SRC_UNUSABLE_INDEX : FS_SRC_EXTFRAG_INDEX,
+				     file, data, len, &nf, d);
+		if (r == 0)
+			CHECK(t, nf == 0 || nf == 1, "new_format %d", nf);
+		break;
+	}
+	case FZ_SYSCTL: {
+		struct fs_setting set = { 0 };
+		r = rd_sysctl_parse(&set, file, data, len, d);
+		if (r == 0) {
+			CHECK(t, set.present, "parsed sysctl not marked present");
+			/* Feed it where the report reads settings from. */
+			if (variant)
+				s->compaction_proactiveness = set;
+			else
+				s->extfrag_threshold = set;
+		} else {
+			CHECK(t, !set.present, "failed sysctl parse wrote its output");
+		}
+		break;
+	}
+	default: return -EINVAL;
+	}
+	check_result(t, r, d, file);
+	return r;
+}
+
+static void run_json(const char *data, size_t len)
+{
+	const enum fuzz_target t = FZ_JSON;
+	struct fs_snapshot *s = NULL;
+	struct fs_diag d = { 0 };
+	int r = fs_json_load_snapshot("fuzz-input", data, len, &s, &d);
+	check_result(t, r, &d, "fuzz-input");
+	if (r) {
+		CHECK(t, s == NULL, "failed load returned a snapshot");
+		return;
+	}
+	CHECK(t, s != NULL, "load succeeded without a snapshot");
+	size_t jlen = 0;
+	char *json = pipeline(t, s, false, &jlen);
+	/* What we wrote we must read back, and writing it again gives the
+	 * same bytes: no number changes on the way. */
+	if (json) {
+		struct fs_snapshot *s2 = NULL;
+		r = fs_json_load_snapshot("fuzz-input", json, jlen, &s2, &d);
+		CHECK(t, r == 0 || r == -ENOMEM, "our own JSON does not load back: %u:%u: %s", d.line, d.col, d.msg);
+		if (r == 0) {
+			size_t jlen2 = 0;
+			char *json2 = pipeline(t, s2, false, &jlen2);
+			if (json2)
+				CHECK(t, jlen2 == jlen && memcmp(json, json2, jlen) == 0,
+				      "JSON changes on a load/render round trip");
+			free(json2);
+		}
+		fs_snapshot_free(s2);
+	}
+	free(json);
+	fs_snapshot_free(s);
+}
+
+/* The simulator's trace format: parse onto a small machine, replay at most
+ * 20000 operations, free everything; the machine's counts stay sane. */
+static void run_trace(const char *data, size_t len)
+{
+	const enum fuzz_target t = FZ_TRACE;
+	struct sim_config c;
+	struct sim_machine *m = NULL;
+	struct sim_wl *w = NULL;
+	struct fs_diag d = { 0 };
+	sim_config_default(&c);
+	c.zones[0].pages = 1u << 14;      /* 64 MiB: quick to build */
+	if (sim_machine_new(&c, &m) != 0)
+		return;
+	int r = sim_wl_trace("fuzz-input", data, len, m, &w, &d);
+	check_result(t, r, &d, "fuzz-input");
+	if (r == 0) {
+		uint64_t ops = sim_wl_trace_ops(w);
+		uint64_t steps = 0;
+		for (; steps < 20000; steps++) {
+			int st = sim_wl_step(w);
+			CHECK(t, st <= 1, "sim_wl_step returned %d", st);
+			if (st != 0)
+				break;
+			CHECK(t, sim_wl_used_pages(w) <= c.zones[0].pages, "used pages %llu of %llu",
+			      (unsigned long long)sim_wl_used_pages(w), (unsigned long long)c.zones[0].pages);
+		}
+		CHECK(t, steps <= ops, "%llu steps from a trace of %llu operations",
+		      (unsigned long long)steps, (unsigned long long)ops);
+		int fr = sim_wl_free_all(w);
+		CHECK(t, fr == 0 || fr == -ENOMEM, "sim_wl_free_all returned %d", fr);
+		if (fr == 0)
+			CHECK(t, sim_wl_used_pages(w) == 0 && sim_wl_live(w) == 0,
+			      "pages still used after freeing everything");
+	} else {
+		CHECK(t, w == NULL, "failed trace parse returned a driver");
+	}
+	sim_wl_free(w);
+	sim_machine_free(m);
+}
+
+int fuzz_run(enum fuzz_target t, const uint8_t *data, size_t size)
+{
+	/* Exactly `size` bytes, no terminating NUL: reads past len are bugs. */
+	char *buf = malloc(size ? size : 1);
+	if (!buf)
+		return 0;
+	if (size)
+		memcpy(buf, data, size);
+
+	if (t == FZ_JSON) {
+		run_json(buf, size);
+		free(buf);
+		return 0;
+	}
+	if (t == FZ_TRACE) {
+		run_trace(buf, size);
+		free(buf);
+		return 0;
+	}
+	int variants = (t == FZ_EXTFRAG || t == FZ_SYSCTL) ? 2 : 1;
+	for (int v = 0; v < variants; v++) {
+		struct fs_diag d = { 0 };
+		size_t jlen;
+		/* Alone: the input decides the order count. */
+		struct fs_snapshot *s = fs_snapshot_new();
+		if (!s)
+			break;
+		if (parse(t, s, buf, size, v, &d) == 0)
+			free(pipeline(t, s, t == FZ_BUDDYINFO, &jlen));
+		fs_snapshot_free(s);
+
+		if (t == FZ_BUDDYINFO)
+			continue;
+		/* After a valid buddyinfo, as fs_collect() reads them. */
+		if (!(s = fs_snapshot_new()))
+			break;
+		int r = rd_buddyinfo_parse(s, "base", base_buddyinfo, sizeof base_buddyinfo - 1, &d);
+		CHECK(t, r == 0 || r == -ENOMEM, "the base buddyinfo does not parse: %s", d.msg);
+		if (r == 0 && parse(t, s, buf, size, v, &d) == 0)
+			free(pipeline(t, s, false, &jlen));
+		fs_snapshot_free(s);
+	}
+	free(buf);
+	return 0;
+}
