@@ -95,7 +95,7 @@ static void free_nodes(struct fs_snapshot *s)
 	}
 	free(s->nodes);
 	s->nodes = NULL;
-	s->nnodes = 0;
+	s->nnodes = s->nodes_cap = 0;
 }
 
 void fs_snapshot_clear_nodes(struct fs_snapshot *s)
@@ -135,7 +135,7 @@ struct fs_snapshot *fs_snapshot_dup(const struct fs_snapshot *s)
 	d->path = NULL;
 	d->kernel = NULL;
 	d->nodes = NULL;
-	d->nnodes = 0;
+	d->nnodes = d->nodes_cap = 0;
 	memset(&d->vmstat, 0, sizeof d->vmstat);
 	memset(&d->meminfo, 0, sizeof d->meminfo);
 	d->path = dupstr(s->path, &fail);
@@ -145,7 +145,7 @@ struct fs_snapshot *fs_snapshot_dup(const struct fs_snapshot *s)
 		if (!d->nodes)
 			fail = true;
 		else {
-			d->nnodes = s->nnodes;
+			d->nnodes = d->nodes_cap = s->nnodes;
 			for (size_t i = 0; i < s->nnodes; i++) {
 				d->nodes[i] = s->nodes[i];
 				memset(&d->nodes[i].node_stats, 0, sizeof(struct fs_kvlist));
@@ -184,10 +184,17 @@ struct fs_node *fs_snapshot_node_get(struct fs_snapshot *s, int id)
 		return n;
 	if (s->nnodes >= FS_MAX_NODES)
 		return NULL;
-	struct fs_node *nn = realloc(s->nodes, (s->nnodes + 1) * sizeof *nn);
-	if (!nn)
-		return NULL;
-	s->nodes = nn;
+	if (s->nnodes == s->nodes_cap) {
+		/* Geometric growth: a node is ~20 KB, growing by one is quadratic. */
+		size_t cap = s->nodes_cap ? s->nodes_cap * 2 : 4;
+		if (cap > FS_MAX_NODES)
+			cap = FS_MAX_NODES;
+		struct fs_node *nn = realloc(s->nodes, cap * sizeof *nn);
+		if (!nn)
+			return NULL;
+		s->nodes = nn;
+		s->nodes_cap = cap;
+	}
 	n = &s->nodes[s->nnodes++];
 	memset(n, 0, sizeof *n);
 	n->id = id;

@@ -141,7 +141,7 @@ struct fs_snapshot {
 	unsigned nmt;
 	char mt_names[FS_MAX_MT][FS_NAME_MAX];
 
-	size_t nnodes;
+	size_t nnodes, nodes_cap;
 	struct fs_node *nodes;    /* in file order */
 
 	struct fs_setting extfrag_threshold;

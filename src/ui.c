@@ -759,7 +759,7 @@ static void draw_header(const struct ui_state *st, const struct ui_frame *f)
 	if (!sel)
 		return;
 	int k = ui_focus(st, r);
-	x = ui_puts(2, 0, UI_SEV_NONE, "zones:");
+	x = ui_puts(2, 0, UI_SEV_NONE, "zones: ");
 	for (size_t i = 0; r && i < r->nnodes; i++) {
 		const struct fs_node_report *n = &r->nodes[i];
 		if (r->nnodes > 1 && n->node != sel->node)

@@ -111,9 +111,9 @@ static void verdict_text(char *buf, size_t size, const struct fs_report *r, cons
 			snprintf(buf, size, "reclaim: fragindex %s <= threshold %d.%03d: short of memory, not fragmented",
 				 idx3(a, sizeof a, v->fragidx), r->extfrag_threshold / 1000, r->extfrag_threshold % 1000);
 		else
-			snprintf(buf, size, "reclaim: free %s below %s + compact gap %s",
+			snprintf(buf, size, "reclaim: free %s below %s + compact gap %s + reserve %" PRId64,
 				 ui_count(a, sizeof a, v->free), ui_count(b, sizeof b, v->order0_mark),
-				 ui_count(c, sizeof c, v->gap));
+				 ui_count(c, sizeof c, v->gap), v->reserve);
 		break;
 	default:
 		snprintf(buf, size, "unknown");

@@ -5,10 +5,16 @@
  *
  * Usage: min_reader ROOT INTERVAL COUNT [pagetypeinfo]
  * ROOT is "/" for the live system.
+ *
+ * min_reader --cpu OUTFILE CMD... runs CMD (stdout to /dev/null) and writes
+ * the CPU seconds (user + system, from wait4) it used to OUTFILE; that is
+ * how bench_watch.sh measures both sides with microsecond resolution.
  */
 #include "config.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +38,35 @@ static void read_file(const char *root, const char *rel)
 	close(fd);
 }
 
+static int measure(char **argv)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0)
+			dup2(fd, 1);
+		execvp(argv[1], argv + 1);
+		_exit(127);
+	}
+	int st;
+	struct rusage ru;
+	if (wait4(pid, &st, 0, &ru) < 0)
+		return 1;
+	FILE *f = fopen(argv[0], "w");
+	if (!f)
+		return 1;
+	fprintf(f, "%.6f\n", (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+			     (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+	fclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 4 && strcmp(argv[1], "--cpu") == 0)
+		return measure(argv + 2);
 	if (argc < 4) {
 		fprintf(stderr, "usage: min_reader ROOT INTERVAL COUNT [pagetypeinfo]\n");
 		return 1;
