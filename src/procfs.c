@@ -1,8 +1,10 @@
 #include "config.h"
 
 #include "procfs.h"
+#include "snapshot.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -233,4 +235,84 @@ bool fs_match(const char *p, const char *end, const char *s)
 {
 	size_t n = strlen(s);
 	return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
+}
+
+/* Describe what sits at q for a message: a token, a blank, the end. */
+const char *fs_describe(const char *q, const char *e, char *buf, size_t size)
+{
+	if (q >= e)
+		return "the end of the line";
+	unsigned char ch = (unsigned char)*q;
+	if (ch == '\r')
+		return "a carriage return (CRLF line endings are not accepted)";
+	if (ch == ' ' || ch == '\t')
+		return "a blank";
+	if (ch < 0x20 || ch >= 0x7f) {
+		snprintf(buf, size, "byte 0x%02x", ch);
+		return buf;
+	}
+	const char *t = q;
+	while (t < e && t - q < 16 && (unsigned char)*t > 0x20 && (unsigned char)*t < 0x7f)
+		t++;
+	snprintf(buf, size, "\"%.*s\"", (int)(t - q), q);
+	return buf;
+}
+
+int fs_parse_node_zone(const struct fs_cursor *c, struct fs_diag *d, const char **pp,
+		       const char *row_shape, int *node, char *zone)
+{
+	const char *p = *pp, *e = c->eol, *q;
+	char fb[48];
+	uint64_t id;
+	int r;
+
+	if (!fs_match(p, e, "Node"))
+		return fs_cursor_err(c, d, p, "expected a line %s, found %s%s", row_shape,
+				     p == e ? "an empty line" : fs_describe(p, e, fb, sizeof fb),
+				     p < e && (*p == ' ' || *p == '\t' || (*p >= '0' && *p <= '9')) ?
+				     " (the rest of a wrapped line?)" : "");
+	p += 4;
+	q = fs_skip_blank(p, e);
+	if (q == p)
+		return fs_cursor_err(c, d, p, "expected a blank after \"Node\", found %s",
+				     fs_describe(p, e, fb, sizeof fb));
+	p = q;
+	r = fs_parse_u64(&p, e, &id);
+	if (r == -ERANGE || (r == 0 && id > INT_MAX)) {
+		fs_cursor_err(c, d, q, "node id too large (at most %d)", INT_MAX);
+		return -ERANGE;
+	}
+	if (r)
+		return fs_cursor_err(c, d, q, "expected a node id (digits) after \"Node\", found %s",
+				     fs_describe(q, e, fb, sizeof fb));
+	if (p >= e || *p != ',')
+		return fs_cursor_err(c, d, p, "expected ',' after \"Node %d\", found %s", (int)id,
+				     fs_describe(p, e, fb, sizeof fb));
+	p++;
+	q = fs_skip_blank(p, e);
+	if (q == p || !fs_match(q, e, "zone"))
+		return fs_cursor_err(c, d, q, "expected \" zone\" after \"Node %d,\", found %s",
+				     (int)id, fs_describe(q, e, fb, sizeof fb));
+	p = q + 4;
+	q = fs_skip_blank(p, e);
+	if (q == e)
+		return fs_cursor_err(c, d, q, "expected a zone name after \"zone\", found %s",
+				     fs_describe(q, e, fb, sizeof fb));
+	if (q == p)
+		return fs_cursor_err(c, d, p, "expected a blank after \"zone\", found %s",
+				     fs_describe(p, e, fb, sizeof fb));
+	p = q;
+	while (q < e && (unsigned char)*q > 0x20 && (unsigned char)*q < 0x7f && *q != ',')
+		q++;
+	if (q == p)
+		return fs_cursor_err(c, d, p, "expected a zone name after \"zone\", found %s",
+				     fs_describe(p, e, fb, sizeof fb));
+	if ((size_t)(q - p) >= FS_NAME_MAX)
+		return fs_cursor_err(c, d, p, "zone name longer than %d characters",
+				     FS_NAME_MAX - 1);
+	memcpy(zone, p, (size_t)(q - p));
+	zone[q - p] = '\0';
+	*node = (int)id;
+	*pp = q;
+	return 0;
 }

@@ -81,4 +81,15 @@ int fs_parse_word(const char **pp, const char *end, char *buf, size_t size);
 /* True when the text at p starts with the literal s (and fits before end). */
 bool fs_match(const char *p, const char *end, const char *s);
 
+/* Describe the text at q for a "found ..." message: a short token, a blank,
+ * a carriage return, a control byte or the end of the line. Uses buf. */
+const char *fs_describe(const char *q, const char *e, char *buf, size_t size);
+
+/* Parse the "Node ID, zone NAME" prefix of buddyinfo-shaped rows at *pp
+ * (zone: FS_NAME_MAX bytes), leaving *pp after NAME. row_shape names the
+ * whole row in messages, e.g. "\"Node N, zone NAME counts...\"". Returns 0,
+ * -EINVAL or -ERANGE with *d filled. */
+int fs_parse_node_zone(const struct fs_cursor *c, struct fs_diag *d, const char **pp,
+		       const char *row_shape, int *node, char *zone);
+
 #endif

@@ -91,32 +91,12 @@ struct pt {
 	unsigned hdr_line;         /* this section's "Page block order" line */
 };
 
-static const char *pt_found(const char *q, const char *e, char *buf, size_t size)
-{
-	if (q >= e)
-		return "the end of the line";
-	unsigned char ch = (unsigned char)*q;
-	if (ch == '\r')
-		return "a carriage return (CRLF line endings are not accepted)";
-	if (ch == ' ' || ch == '\t')
-		return "a blank";
-	if (ch < 0x20 || ch >= 0x7f) {
-		snprintf(buf, size, "byte 0x%02x", ch);
-		return buf;
-	}
-	const char *t = q;
-	while (t < e && t - q < 16 && (unsigned char)*t > 0x20 && (unsigned char)*t < 0x7f)
-		t++;
-	snprintf(buf, size, "\"%.*s\"", (int)(t - q), q);
-	return buf;
-}
-
 /* What the whole current line is, for "found ..." at its start. */
 static const char *pt_found_line(const struct fs_cursor *c, char *buf, size_t size)
 {
 	if (fs_only_blank(c->line, c->eol))
 		return "an empty line";
-	return pt_found(c->line, c->eol, buf, size);
+	return fs_describe(c->line, c->eol, buf, size);
 }
 
 static struct fs_zone *pt_szone(struct pt *t, unsigned k)
@@ -133,7 +113,7 @@ static int pt_word(struct pt *t, const char **pp, char *buf, const char *what)
 		q++;
 	if (q == p)
 		return fs_cursor_err(&t->c, t->d, p, "expected %s, found %s", what,
-				     pt_found(p, e, fb, sizeof fb));
+				     fs_describe(p, e, fb, sizeof fb));
 	if ((size_t)(q - p) >= FS_NAME_MAX)
 		return fs_cursor_err(&t->c, t->d, p, "%s longer than %d characters", what,
 				     FS_NAME_MAX - 1);
@@ -150,7 +130,7 @@ static int pt_blanks(struct pt *t, const char **pp, const char *after)
 	const char *q = fs_skip_blank(*pp, t->c.eol);
 	if (q == *pp)
 		return fs_cursor_err(&t->c, t->d, q, "expected a blank after %s, found %s", after,
-				     pt_found(q, t->c.eol, fb, sizeof fb));
+				     fs_describe(q, t->c.eol, fb, sizeof fb));
 	*pp = q;
 	return 0;
 }
@@ -162,7 +142,7 @@ static int pt_eol(struct pt *t, const char *p, const char *after)
 	const char *q = fs_skip_blank(p, t->c.eol);
 	if (q != t->c.eol)
 		return fs_cursor_err(&t->c, t->d, q, "expected the end of the line after %s, found %s",
-				     after, pt_found(q, t->c.eol, fb, sizeof fb));
+				     after, fs_describe(q, t->c.eol, fb, sizeof fb));
 	return 0;
 }
 
@@ -191,20 +171,20 @@ static int pt_prefix(struct pt *t, const char **pp, int *node, char *zone, const
 	if (r)
 		return fs_cursor_err(&t->c, t->d, q,
 				     "expected a node id (digits) after \"Node\", found %s",
-				     pt_found(q, e, fb, sizeof fb));
+				     fs_describe(q, e, fb, sizeof fb));
 	if (p >= e || *p != ',')
 		return fs_cursor_err(&t->c, t->d, p, "expected ',' after \"Node %d\", found %s",
-				     (int)id, pt_found(p, e, fb, sizeof fb));
+				     (int)id, fs_describe(p, e, fb, sizeof fb));
 	p++;
 	if ((r = pt_blanks(t, &p, "\"Node N,\"")))
 		return r;
 	if (!fs_match(p, e, "zone"))
 		return fs_cursor_err(&t->c, t->d, p, "expected \"zone\" after \"Node %d,\", found %s",
-				     (int)id, pt_found(p, e, fb, sizeof fb));
+				     (int)id, fs_describe(p, e, fb, sizeof fb));
 	p += 4;
 	if (fs_skip_blank(p, e) == e)
 		return fs_cursor_err(&t->c, t->d, e, "expected a zone name after \"zone\", found %s",
-				     pt_found(e, e, fb, sizeof fb));
+				     fs_describe(e, e, fb, sizeof fb));
 	if ((r = pt_blanks(t, &p, "\"zone\"")))
 		return r;
 	if ((r = pt_word(t, &p, zone, "a zone name")))
@@ -235,7 +215,7 @@ static int pt_label_value(struct pt *t, const char *label, uint64_t *v)
 	}
 	if (r)
 		return fs_cursor_err(&t->c, t->d, q, "expected a number (digits) after \"%s\", found %s",
-				     label, pt_found(q, e, fb, sizeof fb));
+				     label, fs_describe(q, e, fb, sizeof fb));
 	return pt_eol(t, p, "the number");
 }
 
@@ -314,7 +294,7 @@ static int pt_free_header(struct pt *t)
 			break;
 		if (q == p)
 			return fs_cursor_err(&t->c, t->d, q, "expected a blank, found %s",
-					     pt_found(q, e, fb, sizeof fb));
+					     fs_describe(q, e, fb, sizeof fb));
 		if (n == FS_MAX_ORDERS)
 			return fs_cursor_err(&t->c, t->d, q,
 					     "more than %d orders (at most %d are supported)",
@@ -324,13 +304,13 @@ static int pt_free_header(struct pt *t)
 		r = fs_parse_u64(&q, e, &o);
 		if (r || o != n || (q < e && *q != ' ' && *q != '\t'))
 			return fs_cursor_err(&t->c, t->d, tok, "expected order %u, found %s", n,
-					     pt_found(tok, e, fb, sizeof fb));
+					     fs_describe(tok, e, fb, sizeof fb));
 		n++;
 		p = q;
 	}
 	if (n == 0)
 		return fs_cursor_err(&t->c, t->d, e, "expected order 0 after \"" FREE_LABEL "\", found %s",
-				     pt_found(e, e, fb, sizeof fb));
+				     fs_describe(e, e, fb, sizeof fb));
 	if (s->orders && n != s->orders) {
 		if (t->orders_line)
 			return fs_cursor_err(&t->c, t->d, e,
@@ -380,18 +360,18 @@ static int pt_free_row(struct pt *t)
 		return r;
 	if (p >= e || *p != ',')
 		return fs_cursor_err(&t->c, t->d, p, "expected ',' after \"zone %s\", found %s",
-				     zname, pt_found(p, e, fb, sizeof fb));
+				     zname, fs_describe(p, e, fb, sizeof fb));
 	p++;
 	if ((r = pt_blanks(t, &p, "\"zone NAME,\"")))
 		return r;
 	if (!fs_match(p, e, "type"))
 		return fs_cursor_err(&t->c, t->d, p, "expected \"type\" after \"zone %s,\", found %s",
-				     zname, pt_found(p, e, fb, sizeof fb));
+				     zname, fs_describe(p, e, fb, sizeof fb));
 	p += 4;
 	if (fs_skip_blank(p, e) == e)
 		return fs_cursor_err(&t->c, t->d, e,
 				     "expected a migratetype name after \"type\", found %s",
-				     pt_found(e, e, fb, sizeof fb));
+				     fs_describe(e, e, fb, sizeof fb));
 	if ((r = pt_blanks(t, &p, "\"type\"")))
 		return r;
 	const char *tpos = p;
@@ -471,7 +451,7 @@ static int pt_free_row(struct pt *t)
 	unsigned n = 0;
 	if (p < e && *p != ' ' && *p != '\t')
 		return fs_cursor_err(&t->c, t->d, p, "expected a blank after \"type %s\", found %s",
-				     tname, pt_found(p, e, fb, sizeof fb));
+				     tname, fs_describe(p, e, fb, sizeof fb));
 	for (;;) {
 		q = fs_skip_blank(p, e);
 		if (q == e)
@@ -480,7 +460,7 @@ static int pt_free_row(struct pt *t)
 			return fs_cursor_err(&t->c, t->d, q,
 					     "expected the end of the line after %u counts (the "
 					     "orders of the header), found %s", n,
-					     pt_found(q, e, fb, sizeof fb));
+					     fs_describe(q, e, fb, sizeof fb));
 		const char *tok = q;
 		uint64_t v;
 		bool capped = false;
@@ -491,7 +471,7 @@ static int pt_free_row(struct pt *t)
 				return fs_cursor_err(&t->c, t->d, tok,
 						     "expected a count (digits) or \"" CAP_TEXT
 						     "\" for order %u, found %s", n,
-						     pt_found(tok, e, fb, sizeof fb));
+						     fs_describe(tok, e, fb, sizeof fb));
 			q += strlen(CAP_TEXT);
 			v = CAP_VALUE;
 			capped = true;
@@ -506,12 +486,12 @@ static int pt_free_row(struct pt *t)
 				return fs_cursor_err(&t->c, t->d, tok,
 						     "expected a count (digits) or \"" CAP_TEXT
 						     "\" for order %u, found %s", n,
-						     pt_found(tok, e, fb, sizeof fb));
+						     fs_describe(tok, e, fb, sizeof fb));
 			if (q < e && *q != ' ' && *q != '\t')
 				return fs_cursor_err(&t->c, t->d, q,
 						     "expected a blank or the end of the line after "
 						     "the count for order %u, found %s", n,
-						     pt_found(q, e, fb, sizeof fb));
+						     fs_describe(q, e, fb, sizeof fb));
 		}
 		z->free_by_type[mt][n] = v;
 		z->capped[mt][n] = capped;
@@ -544,11 +524,11 @@ static int pt_type_header(struct pt *t, const char *label)
 			break;
 		if (q == p)
 			return fs_cursor_err(&t->c, t->d, q, "expected a blank, found %s",
-					     pt_found(q, e, fb, sizeof fb));
+					     fs_describe(q, e, fb, sizeof fb));
 		if (k == t->nmt)
 			return fs_cursor_err(&t->c, t->d, q,
 					     "expected the end of the line after the %u types of the "
-					     "free rows, found %s", k, pt_found(q, e, fb, sizeof fb));
+					     "free rows, found %s", k, fs_describe(q, e, fb, sizeof fb));
 		const char *tok = q;
 		if ((r = pt_word(t, &q, name, "a migratetype name")))
 			return r;
@@ -562,7 +542,7 @@ static int pt_type_header(struct pt *t, const char *label)
 	if (k != t->nmt)
 		return fs_cursor_err(&t->c, t->d, e,
 				     "expected type \"%s\" (column %u of the free rows), found %s",
-				     s->mt_names[t->mt[k]], k + 1, pt_found(e, e, fb, sizeof fb));
+				     s->mt_names[t->mt[k]], k + 1, fs_describe(e, e, fb, sizeof fb));
 	return 0;
 }
 
@@ -595,7 +575,7 @@ static int pt_count_row(struct pt *t, bool store)
 				     node, zname);
 	if (p < e && *p != ' ' && *p != '\t')
 		return fs_cursor_err(&t->c, t->d, p, "expected a blank after \"zone %s\", found %s",
-				     zname, pt_found(p, e, fb, sizeof fb));
+				     zname, fs_describe(p, e, fb, sizeof fb));
 	for (;;) {
 		q = fs_skip_blank(p, e);
 		if (q == e)
@@ -603,7 +583,7 @@ static int pt_count_row(struct pt *t, bool store)
 		if (n == t->nmt)
 			return fs_cursor_err(&t->c, t->d, q,
 					     "expected the end of the line after %u block counts "
-					     "(one per type), found %s", n, pt_found(q, e, fb, sizeof fb));
+					     "(one per type), found %s", n, fs_describe(q, e, fb, sizeof fb));
 		const char *tok = q;
 		r = fs_parse_u64(&q, e, &v[n]);
 		if (r == -ERANGE) {
@@ -614,19 +594,19 @@ static int pt_count_row(struct pt *t, bool store)
 		if (r)
 			return fs_cursor_err(&t->c, t->d, tok,
 					     "expected a block count (digits) for type %s, found %s",
-					     s->mt_names[t->mt[n]], pt_found(tok, e, fb, sizeof fb));
+					     s->mt_names[t->mt[n]], fs_describe(tok, e, fb, sizeof fb));
 		if (q < e && *q != ' ' && *q != '\t')
 			return fs_cursor_err(&t->c, t->d, q,
 					     "expected a blank or the end of the line after the block "
 					     "count for type %s, found %s", s->mt_names[t->mt[n]],
-					     pt_found(q, e, fb, sizeof fb));
+					     fs_describe(q, e, fb, sizeof fb));
 		n++;
 		p = q;
 	}
 	if (n != t->nmt)
 		return fs_cursor_err(&t->c, t->d, e,
 				     "expected a block count for type %s, found %s",
-				     s->mt_names[t->mt[n]], pt_found(e, e, fb, sizeof fb));
+				     s->mt_names[t->mt[n]], fs_describe(e, e, fb, sizeof fb));
 	if (store) {
 		for (unsigned i = 0; i < n; i++)
 			z->blocks[t->mt[i]] = v[i];
