@@ -57,6 +57,18 @@ static void human(char *buf, size_t size, uint64_t bytes)
 		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", whole, rem * 10 / 1024, units[u]);
 }
 
+/* Column heading for a migratetype, at most 8 characters. */
+static const char *mt_short(const char *name)
+{
+	static const char *const map[][2] = {
+		{ "Unmovable", "Unmov" }, { "Reclaimable", "Reclaim" }, { "HighAtomic", "HighAtom" },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(name, map[i][0]) == 0)
+			return map[i][1];
+	return name;
+}
+
 static void kidx(char *buf, size_t size, int v)
 {
 	/* As the kernel prints it, without the trailing space. */
@@ -71,10 +83,11 @@ static void header(struct tctx *t)
 	const struct fs_snapshot *s = r->snap;
 	char ps[32];
 	human(ps, sizeof ps, s->page_size);
-	fprintf(t->out, "%sfragstat%s: %s%s%s, kernel %s, %s pages%s, %u orders, pageblock order ",
-		col(t, C_BOLD), col(t, C_RESET), fs_kind_name(s->kind), s->path ? " " : "",
-		s->path ? s->path : "", s->kernel ? s->kernel : "unknown", ps,
-		s->page_size_assumed ? " (assumed)" : "", r->orders);
+	fprintf(t->out, "%sfragstat%s: %s%s%s\n", col(t, C_BOLD), col(t, C_RESET),
+		fs_kind_name(s->kind), s->path ? " " : "", s->path ? s->path : "");
+	fprintf(t->out, "kernel %s, %s pages%s, %u orders, pageblock order ",
+		s->kernel ? s->kernel : "unknown", ps, s->page_size_assumed ? " (assumed)" : "",
+		r->orders);
 	if (s->pageblock_order >= 0)
 		fprintf(t->out, "%d\n", s->pageblock_order);
 	else
@@ -116,31 +129,38 @@ static void zone_list(struct tctx *t, enum fs_verdict_kind kind, const char *lab
 			if (first)
 				fprintf(t->out, "  %s%s%s\n", col(t, verdict_color(kind)), label, col(t, C_RESET));
 			first = false;
-			fprintf(t->out, "    node %d %-8s ", zr->node, zr->zone->name);
+			fprintf(t->out, "    node %d %s: ", zr->node, zr->zone->name);
 			switch (kind) {
 			case FS_VERDICT_OK:
-				fprintf(t->out, "free %" PRIu64 " > low %" PRIu64 " + reserve %" PRId64
-					", a block of order >= %d is free\n", v->free - v->highatomic,
-					v->mark, v->reserve, k);
+				fprintf(t->out, "a block of order >= %d is free and\n"
+					"      free %" PRIu64 " > low %" PRIu64 " + reserve %" PRId64 "\n", k,
+					v->free - v->highatomic, v->mark, v->reserve);
 				break;
 			case FS_VERDICT_COMPACT:
-				fprintf(t->out, "no free block of order >= %d; free %" PRIu64
-					" passes %s %" PRIu64 " + gap %" PRIu64 " + reserve %" PRId64 "%s\n",
-					k, v->free - v->highatomic, v->costly ? "low" : "min",
-					v->order0_mark, v->gap, v->reserve,
-					v->costly ? "; fragindex above threshold" : "");
+				if (v->costly) {
+					char fi[16];
+					kidx(fi, sizeof fi, v->fragidx);
+					fprintf(t->out, "no free block of order >= %d (fragindex %s > %d.%03d)\n",
+						k, fi, r->extfrag_threshold / 1000, r->extfrag_threshold % 1000);
+				} else {
+					fprintf(t->out, "no free block of order >= %d\n", k);
+				}
+				fprintf(t->out, "      free %" PRIu64 " > %s %" PRIu64 " + gap %" PRIu64
+					" + reserve %" PRId64 "\n", v->free - v->highatomic,
+					v->costly ? "low" : "min", v->order0_mark, v->gap, v->reserve);
 				break;
 			case FS_VERDICT_RECLAIM:
-				if (!v->gap_ok || k == 0)
-					fprintf(t->out, "free %" PRIu64 " <= %s %" PRIu64 " + gap %" PRIu64
+				if (!v->gap_ok || k == 0) {
+					fprintf(t->out, "too little free memory\n"
+						"      free %" PRIu64 " <= %s %" PRIu64 " + gap %" PRIu64
 						" + reserve %" PRId64 "\n", v->free - v->highatomic,
 						v->costly ? "low" : "min", v->order0_mark, k ? v->gap : 0,
 						v->reserve);
-				else {
+				} else {
 					char fi[16];
 					kidx(fi, sizeof fi, v->fragidx);
-					fprintf(t->out, "fragmentation index %s <= threshold %d.%03d:"
-						" lack of memory, not fragmentation\n", fi,
+					fprintf(t->out, "lack of memory, not fragmentation\n"
+						"      fragmentation index %s <= threshold %d.%03d\n", fi,
 						r->extfrag_threshold / 1000, r->extfrag_threshold % 1000);
 				}
 				break;
@@ -172,27 +192,37 @@ static void summary(struct tctx *t)
 	if (unknown)
 		fprintf(t->out, "  no verdict for zones without zoneinfo watermarks\n");
 	fprintf(t->out, "  extfrag_threshold %d%s\n", r->extfrag_threshold,
-		r->extfrag_threshold_default ? " (kernel default; the setting was not read)" : "");
+		r->extfrag_threshold_default ? " (the kernel default; the setting was not read)" : "");
 
 	human(sz, sizeof sz, s->page_size << r->hpage_order);
+	fprintf(t->out, "\n%sHuge pages%s (order %d, %s%s):\n", col(t, C_BOLD), col(t, C_RESET),
+		r->hpage_order, sz, r->hpage_order_assumed ? "; order assumed, pageblock order unknown" : "");
 	for (size_t i = 0; i < r->nnodes; i++) {
 		const struct fs_node_report *nr = &r->nodes[i];
-		fprintf(t->out, "  node %d: %" PRIu64 " huge pages (order %d, %s) free now, at most %" PRIu64
-			" after ideal compaction%s\n", nr->node, nr->huge_now, r->hpage_order, sz,
-			nr->huge_max, r->hpage_order_assumed ? " (huge page order assumed)" : "");
+		fprintf(t->out, "  node %d: %" PRIu64 " free now, at most %" PRIu64
+			" after ideal compaction\n", nr->node, nr->huge_now, nr->huge_max);
+	}
+	bool any_pro = false;
+	for (size_t i = 0; i < r->nnodes; i++)
+		any_pro |= r->nodes[i].has_proactive;
+	if (any_pro)
+		fprintf(t->out, "%sProactive compaction%s (compaction_proactiveness %d%s):\n",
+			col(t, C_BOLD), col(t, C_RESET), r->proactiveness,
+			r->proactiveness_default ? ", the default" : "");
+	for (size_t i = 0; i < r->nnodes; i++) {
+		const struct fs_node_report *nr = &r->nodes[i];
 		if (nr->has_proactive)
-			fprintf(t->out, "  node %d: kcompactd score %u (proactiveness %d%s: low %u, high %u):"
-				" %s%s%s\n", nr->node, nr->score, r->proactiveness,
-				r->proactiveness_default ? " assumed" : "", nr->wmark_low, nr->wmark_high,
+			fprintf(t->out, "  node %d: score %u, low %u, high %u: %s%s%s\n", nr->node,
+				nr->score, nr->wmark_low, nr->wmark_high,
 				col(t, nr->would_compact ? C_YELLOW : C_GREEN),
-				nr->would_compact ? "would compact proactively now" : "no proactive compaction",
+				nr->would_compact ? "kcompactd would compact now" : "kcompactd idle",
 				col(t, C_RESET));
 	}
 	if (r->kcheck_available)
-		fprintf(t->out, "  kernel cross-check: %s%s%s (%u values compared with debugfs extfrag/%s)\n",
-			col(t, r->kcheck_mismatches ? C_RED : C_GREEN),
+		fprintf(t->out, "%sKernel cross-check%s: %s%s%s, %u values compared with debugfs%s\n",
+			col(t, C_BOLD), col(t, C_RESET), col(t, r->kcheck_mismatches ? C_RED : C_GREEN),
 			r->kcheck_mismatches ? "DISAGREES" : "agrees", col(t, C_RESET), r->kcheck_compared,
-			s->kind == FS_KIND_LIVE && !s->kcheck_stable ? "; buddyinfo changed meanwhile" : "");
+			s->kind == FS_KIND_LIVE && !s->kcheck_stable ? " (buddyinfo kept changing)" : "");
 }
 
 static void zone_table(struct tctx *t, const struct fs_zone_report *zr)
@@ -205,12 +235,14 @@ static void zone_table(struct tctx *t, const struct fs_zone_report *zr)
 	human(sz, sizeof sz, zr->free_pages * s->page_size);
 	fprintf(t->out, "\n%sNode %d, zone %s%s: %" PRIu64 " free pages (%s)", col(t, C_BOLD), zr->node,
 		z->name, col(t, C_RESET), zr->free_pages, sz);
-	if ((z->zi_have & (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) == (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH))
-		fprintf(t->out, "; watermarks min %" PRIu64 " low %" PRIu64 " high %" PRIu64, z->min,
-			z->low, z->high);
-	if (z->zi_have & FS_ZI_BOOST && z->boost)
-		fprintf(t->out, " (boost %" PRIu64 ")", z->boost);
 	fputc('\n', t->out);
+	if ((z->zi_have & (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) == (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) {
+		fprintf(t->out, "  watermarks min %" PRIu64 " low %" PRIu64 " high %" PRIu64, z->min,
+			z->low, z->high);
+		if (z->zi_have & FS_ZI_BOOST && z->boost)
+			fprintf(t->out, " (boost %" PRIu64 ")", z->boost);
+		fputc('\n', t->out);
+	}
 	if (z->zi_have & FS_ZI_MANAGED)
 		fprintf(t->out, "  managed %" PRIu64 ", present %" PRIu64 ", spanned %" PRIu64
 			" pages; zoneinfo free %" PRIu64 "\n", z->managed, z->present, z->spanned,
@@ -234,37 +266,50 @@ static void zone_table(struct tctx *t, const struct fs_zone_report *zr)
 			fprintf(t->out, " %s%s%s", col(t, verdict_color(vk)), fs_verdict_name(vk),
 				col(t, focus ? C_RESET C_BOLD : C_RESET));
 		}
-		if (z->has_kextfrag || z->has_kunusable) {
-			bool bad = (z->has_kextfrag && z->kextfrag[k] != zr->fragidx[k]) ||
-				   (z->has_kunusable && z->kunusable[k] != zr->unusable[k]);
-			if (bad)
-				fprintf(t->out, " %s(kernel differs)%s", col(t, C_RED), col(t, C_RESET));
-		}
+		if ((z->has_kextfrag && z->kextfrag[k] != zr->fragidx[k]) ||
+		    (z->has_kunusable && z->kunusable[k] != zr->unusable[k]))
+			fprintf(t->out, " %s*%s", col(t, C_RED), col(t, C_RESET));
 		fprintf(t->out, "%s\n", focus ? col(t, C_RESET) : "");
 	}
-	if (z->has_types) {
-		fprintf(t->out, "  free blocks by migratetype (order 0..%u):\n", r->orders - 1);
-		for (unsigned ty = 0; ty < s->nmt; ty++) {
-			fprintf(t->out, "    %-11s", s->mt_names[ty]);
-			for (unsigned k = 0; k < r->orders; k++)
-				fprintf(t->out, " %s%" PRIu64, z->capped[ty][k] ? ">" : "", z->free_by_type[ty][k]);
+	if (zr->kcheck_mismatch)
+		fprintf(t->out, "  * the kernel's debugfs index differs from this row's\n");
+	if (z->has_types || z->has_blocks) {
+		/* One column per migratetype (names cut to 8), one row per order,
+		 * then the pageblocks: fits 80 columns with 8 types. */
+		fprintf(t->out, "  by migratetype %5s", "order");
+		for (unsigned ty = 0; ty < s->nmt; ty++)
+			fprintf(t->out, " %8.8s", mt_short(s->mt_names[ty]));
+		fputc('\n', t->out);
+		for (unsigned k = 0; z->has_types && k < r->orders; k++) {
+			fprintf(t->out, "  %13s %5u", "", k);
+			for (unsigned ty = 0; ty < s->nmt; ty++) {
+				char cell[24];
+				snprintf(cell, sizeof cell, "%s%" PRIu64, z->capped[ty][k] ? ">" : "",
+					 z->free_by_type[ty][k]);
+				fprintf(t->out, " %8s", cell);
+			}
 			fputc('\n', t->out);
 		}
-	}
-	if (z->has_blocks) {
-		uint64_t total = 0, unmov = 0;
-		for (unsigned ty = 0; ty < s->nmt; ty++) {
-			total += z->blocks[ty];
-			if (!strcmp(s->mt_names[ty], "Unmovable") || !strcmp(s->mt_names[ty], "Reclaimable"))
-				unmov += z->blocks[ty];
+		if (z->has_blocks) {
+			uint64_t total = 0, unmov = 0;
+			fprintf(t->out, "  %19s", "pageblocks");
+			for (unsigned ty = 0; ty < s->nmt; ty++) {
+				fprintf(t->out, " %8" PRIu64, z->blocks[ty]);
+				total += z->blocks[ty];
+				if (!strcmp(s->mt_names[ty], "Unmovable") || !strcmp(s->mt_names[ty], "Reclaimable"))
+					unmov += z->blocks[ty];
+			}
+			fputc('\n', t->out);
+			if (total)
+				fprintf(t->out, "  unmovable and reclaimable pageblocks: %" PRIu64 ".%" PRIu64 "%%\n",
+					unmov * 100 / total, unmov * 1000 / total % 10);
 		}
-		fprintf(t->out, "  pageblocks:");
-		for (unsigned ty = 0; ty < s->nmt; ty++)
-			fprintf(t->out, " %s %" PRIu64, s->mt_names[ty], z->blocks[ty]);
-		if (total)
-			fprintf(t->out, "; unmovable+reclaimable %" PRIu64 ".%" PRIu64 "%%",
-				unmov * 100 / total, unmov * 1000 / total % 10);
-		fputc('\n', t->out);
+		bool capped = false;
+		for (unsigned ty = 0; z->has_types && ty < s->nmt; ty++)
+			for (unsigned k = 0; k < r->orders; k++)
+				capped |= z->capped[ty][k];
+		if (capped)
+			fprintf(t->out, "  (\">\": the kernel stops counting a list at 100000)\n");
 	}
 }
 

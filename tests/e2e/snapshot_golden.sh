@@ -17,6 +17,10 @@ for d in */; do
 		is "$err" "" "$d: $fmt writes nothing to stderr"
 		if [ "${UPDATE_GOLDEN-}" = 1 ]; then cp "$TMP/got" "$GOLD/$d.$ext"; fi
 		same_file "$TMP/got" "$GOLD/$d.$ext" "$d: $fmt matches golden"
+		if [ $fmt = table ]; then
+			# 80 columns (the first line names the source path and may be longer)
+			ok "$d: table fits 80 columns" -- sh -c '! sed 1d "$1" | grep -q "^.\{81\}"' _ "$TMP/got"
+		fi
 	done
 done
 done_testing
