@@ -88,6 +88,9 @@ static int idx_array(struct ld *l, json_t *a, unsigned n, int32_t *out, int lo)
 		if (!json_is_number(v))
 			return fail(l, "expected a number at [%u]", i);
 		double x = json_number_value(v) * 1000.0;
+		/* Range first: converting an out-of-range double is undefined. */
+		if (!(x >= lo - 1.0 && x <= 1001.0))
+			return fail(l, "[%u] is not a kernel index (three decimals, %d/1000..1)", i, lo);
 		long r = (long)(x < 0 ? x - 0.5 : x + 0.5);
 		if (r < lo || r > 1000 || (x - (double)r) > 1e-6 || ((double)r - x) > 1e-6)
 			return fail(l, "[%u] is not a kernel index (three decimals, %d/1000..1)", i, lo);
@@ -422,7 +425,12 @@ int fs_json_load_snapshot(const char *file, const char *data, size_t len,
 {
 	json_error_t jerr;
 	*out = NULL;
+	/* jansson's parser reports a failed allocation as whatever token it was
+	 * reading; the tracking allocator tells the two apart. */
+	fs_json_oom_clear();
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root && (fs_json_oom() || json_error_code(&jerr) == json_error_out_of_memory))
+		return -ENOMEM;
 	if (!root)
 		return fs_diag_set(d, file, jerr.line > 0 ? (unsigned)jerr.line : 0,
 				   jerr.column > 0 ? (unsigned)jerr.column : 0, "invalid JSON: %s",

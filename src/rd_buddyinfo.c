@@ -123,5 +123,10 @@ int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data
 	if (rows == 0)
 		return fs_diag_set(d, file, 1, 1,
 				   "expected a line " ROW_SHAPE ", found an empty file");
+	/* The kernel ends every row with a newline. A lone row without one
+	 * may have been cut anywhere, and nothing else checks its count. */
+	if (rows == 1 && len > 0 && data[len - 1] != '\n')
+		return fs_cursor_err(&c, d, c.eol,
+				     "expected a newline after the only row (the file looks truncated)");
 	return 0;
 }

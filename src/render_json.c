@@ -11,7 +11,40 @@
 #include "render.h"
 
 /* Ownership: every json_*_set_new / json_array_append_new below steals the
- * new reference it is given, so no temporary needs its own json_decref. */
+ * new reference it is given, so no temporary needs its own json_decref.
+ *
+ * Those calls fail silently when memory runs out (a key is just missing),
+ * so jansson allocates through track_malloc, which remembers any failure;
+ * a document built while one happened is thrown away, never printed. */
+static bool json_oom;
+
+static void *track_malloc(size_t n)
+{
+	void *p = malloc(n);
+	if (!p)
+		json_oom = true;
+	return p;
+}
+
+static void track_free(void *p)
+{
+	free(p);
+}
+
+void fs_json_oom_clear(void)
+{
+	static bool installed;
+	if (!installed) {
+		json_set_alloc_funcs(track_malloc, track_free);
+		installed = true;
+	}
+	json_oom = false;
+}
+
+bool fs_json_oom(void)
+{
+	return json_oom;
+}
 
 static json_t *jint(uint64_t v)
 {
@@ -205,6 +238,8 @@ static json_t *unlisted_zones(const struct fs_snapshot *s, int node)
 	return a;
 }
 
+static json_t *json_report(const struct fs_report *r);
+
 static json_t *setting(const struct fs_setting *st)
 {
 	return st->present ? json_integer(st->value) : json_null();
@@ -212,9 +247,22 @@ static json_t *setting(const struct fs_setting *st)
 
 json_t *fs_json_report(const struct fs_report *r)
 {
+	fs_json_oom_clear();
+	json_t *root = json_report(r);
+	if (!root || fs_json_oom()) {
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+static json_t *json_report(const struct fs_report *r)
+{
 	const struct fs_snapshot *s = r->snap;
 	json_t *root = json_object();
 	char ts[40];
+	if (!root)
+		return NULL;
 
 	json_object_set_new(root, "schema_version", json_integer(FS_SCHEMA_VERSION));
 	json_object_set_new(root, "fragstat_version", json_string(PACKAGE_VERSION));
@@ -313,7 +361,9 @@ int fs_render_json(FILE *out, const struct fs_report *r, const struct fs_render_
 	size_t flags = FS_JSON_DUMP_FLAGS | (o && o->compact_json ? JSON_COMPACT : JSON_INDENT(2));
 	int rc = json_dumpf(doc, out, flags);
 	json_decref(doc);
-	if (rc != 0 || fputc('\n', out) == EOF)
-		return -EIO;
+	if (rc != 0 && !ferror(out))
+		return -ENOMEM;   /* the dump failed without a write error */
+	if (rc != 0 || fputc('\n', out) == EOF || fs_json_oom())
+		return fs_json_oom() ? -ENOMEM : -EIO;
 	return 0;
 }

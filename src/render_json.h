@@ -7,6 +7,7 @@
 #define FRAGSTAT_RENDER_JSON_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "procfs.h"
 #include "report.h"
@@ -15,6 +16,12 @@
 
 /* The whole snapshot document for a report. NULL on ENOMEM. */
 json_t *fs_json_report(const struct fs_report *r);
+
+/* Start tracking jansson allocation failures (also installs the tracking
+ * allocator on first use); fs_json_oom() tells whether one failed since.
+ * Code that builds its own documents checks it before printing one. */
+void fs_json_oom_clear(void);
+bool fs_json_oom(void);
 
 /* Dump flags used everywhere (stable key order, fixed precision). */
 #define FS_JSON_DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))

@@ -300,6 +300,13 @@ static void test_valid(void)
 
 static void test_errors(void)
 {
+	/* A lone row without its newline may be cut anywhere: refused
+	 * ("Node 0, zone DMA 1 1" is 20 characters, the error is after them). */
+	expect_err("Node 0, zone DMA 1 1", 0, -EINVAL, 1, 21, "lone row without a newline");
+	struct fs_diag d0;
+	is_int(run("Node 0, zone DMA 1 1\n", &d0, 0), 0, "the same row with its newline parses");
+	is_int(run("Node 0, zone DMA 1 1\nNode 0, zone Normal 2 2", &d0, 0), 0,
+	       "a last row without newline is checked against the others");
 	/* Order count mismatch within the file: longer and shorter row. */
 	expect_err("Node 0, zone DMA 1 2 3\nNode 0, zone Normal 1 2 3 4\n", 0, -EINVAL, 2, 27,
 		   "row 2 has one count more");
