@@ -38,8 +38,9 @@ static void simulate_usage(FILE *f)
 	      "  --from SNAPSHOT          seed the zones from a --root tree or fragstat JSON\n"
 	      "  --node N                 node of the snapshot to use (default: the first)\n"
 	      "Workload:\n"
-	      "  -w, --workload NAME      page-cache, slab, thp, random, bench-order0,\n"
-	      "                           bench-mixed or none (default page-cache)\n"
+	      "  -w, --workload NAME      page-cache, slab, thp, random, fragment,\n"
+	      "                           bench-order0, bench-mixed or none\n"
+	      "                           (default page-cache)\n"
 	      "  --trace FILE             replay a trace (alloc ID ORDER TYPE / free ID)\n"
 	      "  --ops N                  operations after the prefill (default 100000;\n"
 	      "                           4000000 for bench-*)\n"
@@ -493,8 +494,19 @@ static int simulate_execute(struct simulate_run *r)
 		return st;
 	next_sample = a->every;
 	t0 = simulate_now();
-	for (op = 1; op <= a->ops; op++) {
-		rc = sim_wl_step(r->w);
+	/* Run the operations in stretches up to the next operation after which
+	 * something happens (a check, a kcompactd wakeup, a sample). */
+	for (op = 0; op < a->ops;) {
+		uint64_t stop = a->check ? op + 1 : a->ops, done;
+		if (next_sample < stop)
+			stop = next_sample;
+		if (proactive) {
+			uint64_t iv = (uint64_t)a->interval, wake = (op / iv + 1) * iv;
+			if (wake < stop)
+				stop = wake;
+		}
+		rc = sim_wl_run(r->w, stop - op, &done);
+		op += done;
 		if (rc < 0)
 			goto fail;
 		if (rc == 1)
@@ -510,14 +522,23 @@ static int simulate_execute(struct simulate_run *r)
 				return st;
 		}
 	}
-	op--;
 	r->ri.steady_seconds = simulate_now() - t0;
 	if (r->tl.n == 0 || r->tl.s[r->tl.n - 1].op != op || op == 0) {
 		if (op && (st = simulate_sample(r, op, "run")))
 			return st;
 	}
 	r->ri.compact_seconds = -1;
+	r->ri.seq_pass_ns_per_page = -1;
 	if (a->cfg.compaction == SIM_COMPACT_FULL) {
+		if (a->perf) {
+			/* the scan cost unit: one pass over the page metadata */
+			volatile uint64_t sink;
+			t0 = simulate_now();
+			sink = sim_machine_seq_pass(r->m);
+			r->ri.seq_pass_ns_per_page = (simulate_now() - t0) * 1e9 /
+						     (double)sim_machine_pages(r->m);
+			(void)sink;
+		}
 		t0 = simulate_now();
 		sim_compact_memory(r->m);
 		r->ri.compact_seconds = simulate_now() - t0;

@@ -248,6 +248,9 @@ static int sim_render_json(FILE *out, const struct sim_run_info *ri, const struc
 		json_object_set_new(p, "init_ns_per_page", json_real(ri->init_ns_per_page));
 		if (ri->compact_seconds >= 0)
 			json_object_set_new(p, "compact_memory_seconds", json_real(ri->compact_seconds));
+		if (ri->seq_pass_ns_per_page >= 0)
+			json_object_set_new(p, "seq_pass_ns_per_page",
+					    json_real(ri->seq_pass_ns_per_page));
 		json_object_set_new(doc, "perf", p);
 	}
 	fin = final ? fs_json_report(final) : NULL;

@@ -50,6 +50,7 @@ struct sim_run_info {
 	double steady_pairs_per_sec, metadata_bytes_per_page, init_ns_per_page;
 	double steady_seconds;
 	double compact_seconds;       /* vm.compact_memory run (full mode), < 0: none */
+	double seq_pass_ns_per_page;  /* one pass over the per-page metadata, < 0: not measured */
 };
 
 /* Append a sample of m. 0 or -ENOMEM. */

@@ -1,5 +1,6 @@
 /* rng.h - splitmix64: a tiny seeded generator that gives the same numbers
- * on every machine (no libc rand), for reproducible simulations. */
+ * on every machine (no libc rand), for reproducible simulations. The
+ * draws are inline: the simulator makes one per operation. */
 #ifndef FRAGSTAT_RNG_H
 #define FRAGSTAT_RNG_H
 
@@ -11,9 +12,21 @@ struct fs_rng {
 
 /* Seed the generator; every seed (0 included) is valid. */
 void fs_rng_seed(struct fs_rng *r, uint64_t seed);
+
 /* Next 64-bit output of splitmix64 (Steele, Lea, Flood 2014). */
-uint64_t fs_rng_next(struct fs_rng *r);
+static inline uint64_t fs_rng_next(struct fs_rng *r)
+{
+	uint64_t z = (r->state += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
 /* next() % n, the reduction the benchmark op sequence specifies (n > 0). */
-uint64_t fs_rng_below(struct fs_rng *r, uint64_t n);
+static inline uint64_t fs_rng_below(struct fs_rng *r, uint64_t n)
+{
+	return fs_rng_next(r) % n;
+}
 
 #endif

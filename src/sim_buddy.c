@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sim_compact.h"
 #include "sim_internal.h"
@@ -85,60 +86,10 @@ void sim_config_default(struct sim_config *c)
 	c->compaction = SIM_COMPACT_DIRECT;
 }
 
-/* ---- free lists --------------------------------------------------------- */
-
-static inline void sim_list_add(struct sim_zone *z, uint32_t pfn, unsigned order, unsigned mt,
-				bool to_tail)
-{
-	struct sim_link *l = &z->link[pfn];
-
-	if (to_tail) {
-		uint32_t t = z->tail[order][mt];
-		l->next = SIM_NIL;
-		l->prev = t;
-		if (t != SIM_NIL)
-			z->link[t].next = pfn;
-		else
-			z->head[order][mt] = pfn;
-		z->tail[order][mt] = pfn;
-	} else {
-		uint32_t h = z->head[order][mt];
-		l->prev = SIM_NIL;
-		l->next = h;
-		if (h != SIM_NIL)
-			z->link[h].prev = pfn;
-		else
-			z->tail[order][mt] = pfn;
-		z->head[order][mt] = pfn;
-	}
-	z->info[pfn] = SIM_INFO(order, mt, SIM_ST_FREE);
-	z->nr_mt[order][mt]++;
-	z->nr_free[order]++;
-	z->free_pages += (uint64_t)1 << order;
-}
-
-void sim_del_free(struct sim_zone *z, uint32_t pfn)
-{
-	uint8_t b = z->info[pfn];
-	unsigned order = SIM_ORDER(b), mt = SIM_MTOF(b);
-	struct sim_link *l = &z->link[pfn];
-
-	if (l->prev != SIM_NIL)
-		z->link[l->prev].next = l->next;
-	else
-		z->head[order][mt] = l->next;
-	if (l->next != SIM_NIL)
-		z->link[l->next].prev = l->prev;
-	else
-		z->tail[order][mt] = l->prev;
-	z->info[pfn] = 0;
-	z->nr_mt[order][mt]--;
-	z->nr_free[order]--;
-	z->free_pages -= (uint64_t)1 << order;
-}
+/* ---- free lists (list primitives: sim_internal.h) ------------------------ */
 
 /* expand(): put the upper halves at the head of list mt, keep the lowest part. */
-static inline void sim_expand(struct sim_zone *z, uint32_t pfn, unsigned low, unsigned high,
+SIM_HOT void sim_expand(struct sim_zone *z, uint32_t pfn, unsigned low, unsigned high,
 			      unsigned mt)
 {
 	while (high > low) {
@@ -147,24 +98,26 @@ static inline void sim_expand(struct sim_zone *z, uint32_t pfn, unsigned low, un
 	}
 }
 
-void sim_mark_alloc(struct sim_zone *z, uint32_t pfn, unsigned order, unsigned mt, uint32_t tag)
+SIM_HOT uint32_t sim_rmqueue_smallest_inl(struct sim_zone *z, unsigned orders, unsigned order,
+					 unsigned mt)
 {
-	z->info[pfn] = SIM_INFO(order, mt, SIM_ST_ALLOC);
-	z->link[pfn].next = tag;
-	z->link[pfn].prev = SIM_NIL;
-}
+	const struct sim_link *link = z->link;
+	const uint32_t npages = z->npages;
 
-uint32_t sim_rmqueue_smallest(struct sim_zone *z, unsigned orders, unsigned order, unsigned mt)
-{
 	for (unsigned o = order; o < orders; o++) {
-		uint32_t pfn = z->head[o][mt];
-		if (pfn == SIM_NIL)
-			continue;
-		sim_del_free(z, pfn);
+		uint32_t pfn = link[npages + o * SIM_NR_MT + mt].next;   /* sim_sentinel() */
+		if (pfn >= npages)
+			continue;   /* the sentinel itself: empty list */
+		sim_list_del(z, pfn, o, mt);
 		sim_expand(z, pfn, order, o, mt);
 		return pfn;
 	}
 	return SIM_NIL;
+}
+
+uint32_t sim_rmqueue_smallest(struct sim_zone *z, unsigned orders, unsigned order, unsigned mt)
+{
+	return sim_rmqueue_smallest_inl(z, orders, order, mt);
 }
 
 /* ---- fallback and claiming (§5.3, §5.4) ---------------------------------- */
@@ -186,7 +139,7 @@ static int sim_find_fallback(const struct sim_machine *m, const struct sim_zone 
 		return -1;
 	for (unsigned i = 0; i < 2; i++) {
 		unsigned f = sim_fallbacks[mt][i];
-		if (z->head[order][f] == SIM_NIL)
+		if (sim_list_empty(z, order, f))
 			continue;
 		*can_claim = sim_can_claim(m, order, mt);
 		return (int)f;
@@ -276,7 +229,7 @@ find_smallest:
 		return SIM_NIL;
 
 do_steal: {
-	uint32_t pfn = z->head[co][fmt];
+	uint32_t pfn = sim_list_first(z, co, (unsigned)fmt);
 	unsigned block_mt = sim_pbtype(m, z, pfn);
 
 	m->cnt[SIM_CNT_FALLBACK]++;
@@ -298,14 +251,20 @@ single_page:
 	}
 }
 
-uint32_t sim_rmqueue(struct sim_machine *m, struct sim_zone *z, unsigned order, unsigned mt,
-		     bool nofragment)
+SIM_HOT uint32_t sim_rmqueue_inl(struct sim_machine *m, struct sim_zone *z, unsigned order,
+				       unsigned mt, bool nofragment)
 {
-	uint32_t pfn = sim_rmqueue_smallest(z, m->orders, order, mt);
+	uint32_t pfn = sim_rmqueue_smallest_inl(z, m->orders, order, mt);
 
 	if (pfn == SIM_NIL && mt < SIM_MT_PCPTYPES)
 		pfn = sim_rmqueue_fallback(m, z, order, mt, nofragment);
 	return pfn;
+}
+
+uint32_t sim_rmqueue(struct sim_machine *m, struct sim_zone *z, unsigned order, unsigned mt,
+		     bool nofragment)
+{
+	return sim_rmqueue_inl(m, z, order, mt, nofragment);
 }
 
 /* ---- freeing (§5.5) ----------------------------------------------------- */
@@ -315,26 +274,32 @@ static inline bool sim_mergeable(unsigned mt)
 	return mt < SIM_MT_PCPTYPES;
 }
 
-void sim_free_one(struct sim_machine *m, struct sim_zone *z, uint32_t pfn, unsigned order)
+SIM_HOT void sim_free_one_inl(struct sim_machine *m, struct sim_zone *z, uint32_t pfn,
+			     unsigned order)
 {
-	unsigned mt = sim_pbtype(m, z, pfn), max = m->orders - 1;
+	/* locals: the info byte stores would otherwise make the compiler
+	 * reload every field (a char store may alias anything) */
+	const uint8_t *info = z->info;
+	const uint32_t npages = z->npages;
+	const unsigned pbo = m->pbo, max = m->orders - 1;
+	unsigned mt = z->pbtype[pfn >> pbo];
 	bool to_tail = false;
 
 	while (order < max) {
 		uint32_t buddy = pfn ^ ((uint32_t)1 << order);
 		uint8_t b;
 		unsigned bmt = mt;
-		if (buddy >= z->npages)
+		if (buddy >= npages)
 			break;
-		b = z->info[buddy];
-		if (SIM_STATE(b) != SIM_ST_FREE || SIM_ORDER(b) != order)
-			break;
-		if (order >= m->pbo) {
-			bmt = sim_pbtype(m, z, buddy);
+		b = info[buddy];
+		if ((b & SIM_STATE_ORDER_MASK) != SIM_INFO(order, 0, SIM_ST_FREE))
+			break;   /* not a free head of this order */
+		if (order >= pbo) {
+			bmt = z->pbtype[buddy >> pbo];
 			if (bmt != mt && (!sim_mergeable(mt) || !sim_mergeable(bmt)))
 				break;
 		}
-		sim_del_free(z, buddy);
+		sim_list_del(z, buddy, order, SIM_MTOF(b));
 		if (bmt != mt)
 			sim_set_block_range(m, z, buddy, order, mt);
 		pfn &= buddy;
@@ -344,12 +309,15 @@ void sim_free_one(struct sim_machine *m, struct sim_zone *z, uint32_t pfn, unsig
 	if (order + 1 < max) {
 		uint32_t higher = pfn & ~((uint32_t)1 << order);
 		uint32_t hb = higher ^ ((uint32_t)1 << (order + 1));
-		if (hb < z->npages) {
-			uint8_t b = z->info[hb];
-			to_tail = SIM_STATE(b) == SIM_ST_FREE && SIM_ORDER(b) == order + 1;
-		}
+		if (hb < npages)
+			to_tail = (info[hb] & SIM_STATE_ORDER_MASK) == SIM_INFO(order + 1, 0, SIM_ST_FREE);
 	}
 	sim_list_add(z, pfn, order, mt, to_tail);
+}
+
+void sim_free_one(struct sim_machine *m, struct sim_zone *z, uint32_t pfn, unsigned order)
+{
+	sim_free_one_inl(m, z, pfn, order);
 }
 
 /* ---- watermarks (§5.6, §5.7) --------------------------------------------- */
@@ -459,7 +427,7 @@ static uint64_t sim_highatomic_free(const struct sim_machine *m, const struct si
 	return n;
 }
 
-static bool sim_wmark_ok(const struct sim_machine *m, const struct sim_zone *z, unsigned order,
+static inline bool sim_wmark_ok(const struct sim_machine *m, const struct sim_zone *z, unsigned order,
 			 uint64_t mark, unsigned hz)
 {
 	int64_t free = (int64_t)z->free_pages;
@@ -471,13 +439,10 @@ static bool sim_wmark_ok(const struct sim_machine *m, const struct sim_zone *z, 
 		return false;
 	if (order == 0)
 		return true;
-	for (unsigned o = order; o < m->orders; o++) {
-		if (!z->nr_free[o])
-			continue;
-		for (unsigned mt = 0; mt < SIM_MT_PCPTYPES; mt++)
-			if (z->head[o][mt] != SIM_NIL)
-				return true;
-	}
+	/* some block of order >= order on an Unmovable/Movable/Reclaimable list */
+	for (unsigned o = order; o < m->orders; o++)
+		if (z->nr_free[o] != z->nr_mt[o][SIM_MT_HIGHATOMIC])
+			return true;
 	return false;
 }
 
@@ -488,6 +453,34 @@ bool sim_zone_watermark_ok(const struct sim_machine *m, unsigned z, unsigned ord
 }
 
 /* ---- machine -------------------------------------------------------------- */
+
+/* The per-page arrays: zeroed anonymous memory, marked for transparent huge
+ * pages where the kernel offers them (a 2^24-page zone's links span 128 MiB
+ * touched at random: 4 KiB pages would cost a TLB miss on nearly every
+ * access, and setup one page fault per 4 KiB of links). */
+static void *sim_pages_alloc(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (bytes >= ((size_t)2 << 20))
+		(void)madvise(p, bytes, MADV_HUGEPAGE);   /* a hint; failure is harmless */
+#endif
+	return p;
+}
+
+static void sim_pages_free(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes);
+}
+
+static size_t sim_link_bytes(uint32_t npages)
+{
+	return ((size_t)npages + SIM_NLISTS) * sizeof(struct sim_link);
+}
 
 int sim_machine_new(const struct sim_config *c, struct sim_machine **out)
 {
@@ -523,17 +516,16 @@ int sim_machine_new(const struct sim_config *c, struct sim_machine **out)
 		start = (start + maxblock - 1) & ~(maxblock - 1);
 		z->start_pfn = start;
 		start += n;
-		z->link = malloc((size_t)n * sizeof *z->link);
-		z->info = calloc(n, 1);
+		z->link = sim_pages_alloc(sim_link_bytes(n));
+		z->info = sim_pages_alloc(n);
 		z->pbtype = malloc(z->nblocks);
 		if (!z->link || !z->info || !z->pbtype) {
 			sim_machine_free(m);
 			return -ENOMEM;
 		}
 		memset(z->pbtype, SIM_MT_MOVABLE, z->nblocks);
-		for (unsigned o = 0; o < FS_MAX_ORDERS; o++)
-			for (unsigned t = 0; t < SIM_NR_MT; t++)
-				z->head[o][t] = z->tail[o][t] = SIM_NIL;
+		for (uint32_t s = n; s < n + SIM_NLISTS; s++)
+			z->link[s].next = z->link[s].prev = s;
 		/* memblock_free_all: largest aligned blocks, to the tail */
 		for (pfn = 0; pfn < n;) {
 			unsigned o = m->orders - 1;
@@ -559,8 +551,8 @@ void sim_machine_free(struct sim_machine *m)
 	if (!m)
 		return;
 	for (unsigned i = 0; i < m->nzones; i++) {
-		free(m->zones[i].link);
-		free(m->zones[i].info);
+		sim_pages_free(m->zones[i].link, sim_link_bytes(m->zones[i].npages));
+		sim_pages_free(m->zones[i].info, m->zones[i].npages);
 		free(m->zones[i].pbtype);
 	}
 	free(m);
@@ -574,8 +566,8 @@ void sim_machine_set_moved(struct sim_machine *m, sim_moved_fn fn, void *ctx)
 
 /* ---- allocation entry ------------------------------------------------------ */
 
-int sim_get_page(struct sim_machine *m, unsigned order, unsigned mt, unsigned which,
-		 bool nofragment, uint32_t tag, uint32_t *pfnp)
+static inline int sim_get_page_inl(struct sim_machine *m, unsigned order, unsigned mt,
+				   unsigned which, bool nofragment, uint32_t tag, uint32_t *pfnp)
 {
 	unsigned hz = m->nzones - 1;
 
@@ -585,7 +577,7 @@ retry:
 		uint32_t pfn;
 		if (!sim_wmark_ok(m, z, order, z->wmark[which], hz))
 			continue;
-		pfn = sim_rmqueue(m, z, order, mt, nofragment);
+		pfn = sim_rmqueue_inl(m, z, order, mt, nofragment);
 		if (pfn == SIM_NIL)
 			continue;
 		sim_mark_alloc(z, pfn, order, mt, tag);
@@ -599,6 +591,12 @@ retry:
 	return -1;
 }
 
+int sim_get_page(struct sim_machine *m, unsigned order, unsigned mt, unsigned which,
+		 bool nofragment, uint32_t tag, uint32_t *pfnp)
+{
+	return sim_get_page_inl(m, order, mt, which, nofragment, tag, pfnp);
+}
+
 int sim_alloc(struct sim_machine *m, unsigned order, enum sim_mt mt, uint32_t tag,
 	      struct sim_ref *out)
 {
@@ -607,6 +605,28 @@ int sim_alloc(struct sim_machine *m, unsigned order, enum sim_mt mt, uint32_t ta
 
 	if (order >= m->orders || (unsigned)mt >= SIM_MT_PCPTYPES)
 		return -EINVAL;
+	{
+		/* Fastest path: the highest zone is above its low watermark and
+		 * its own list mt has a block. Exactly what sim_get_page() does
+		 * first (a block on list mt also passes the order test of the
+		 * watermark check); anything else goes the long way, which then
+		 * repeats these side-effect-free checks. */
+		unsigned hz = m->nzones - 1;
+		struct sim_zone *z = &m->zones[hz];
+		int64_t free = (int64_t)z->free_pages - (((int64_t)1 << order) - 1);
+		if (z->nr_ha_blocks)
+			free -= (int64_t)sim_highatomic_free(m, z);
+		if (free > (int64_t)z->wmark[1] + z->reserve[hz]) {
+			pfn = sim_rmqueue_smallest_inl(z, m->orders, order, mt);
+			if (pfn != SIM_NIL) {
+				sim_mark_alloc(z, pfn, order, mt, tag);
+				m->cnt[SIM_CNT_ALLOC_SUCCESS]++;
+				out->zone = (uint8_t)hz;
+				out->pfn = pfn;
+				return 0;
+			}
+		}
+	}
 	/* fast path: low watermark, ALLOC_NOFRAGMENT when DMA32 sits below Normal */
 	zi = sim_get_page(m, order, mt, 1, m->nofragment, tag, &pfn);
 	/* slow path: min watermark */
@@ -627,19 +647,20 @@ int sim_alloc(struct sim_machine *m, unsigned order, enum sim_mt mt, uint32_t ta
 int sim_free(struct sim_machine *m, struct sim_ref ref)
 {
 	struct sim_zone *z;
-	uint8_t b;
+	uint8_t *info, b;
 
 	if (ref.zone >= m->nzones)
 		return -EINVAL;
 	z = &m->zones[ref.zone];
+	info = z->info;
 	if (ref.pfn >= z->npages)
 		return -EINVAL;
-	b = z->info[ref.pfn];
+	b = info[ref.pfn];
 	if (SIM_STATE(b) != SIM_ST_ALLOC)
 		return -EINVAL;
-	z->info[ref.pfn] = 0;
 	m->cnt[SIM_CNT_FREE]++;
-	sim_free_one(m, z, ref.pfn, SIM_ORDER(b));
+	info[ref.pfn] = 0;
+	sim_free_one_inl(m, z, ref.pfn, SIM_ORDER(b));
 	return 0;
 }
 
@@ -700,7 +721,9 @@ static int sim_check_zone(const struct sim_machine *m, unsigned zi, char *msg, s
 				SIM_FAIL("zone %s: order %u %s: %llu free blocks, counter %llu",
 					 z->name, o, sim_mt_name(mt), (unsigned long long)cnt[o][mt],
 					 (unsigned long long)z->nr_mt[o][mt]);
-			for (uint32_t p = z->head[o][mt]; p != SIM_NIL; p = z->link[p].next) {
+			uint32_t s = sim_sentinel(z, o, mt);
+			prev = s;
+			for (uint32_t p = z->link[s].next; p != s; p = z->link[p].next) {
 				uint8_t b;
 				if (p >= z->npages || ++len > cnt[o][mt])
 					SIM_FAIL("zone %s: order %u %s list corrupt", z->name, o,
@@ -713,7 +736,7 @@ static int sim_check_zone(const struct sim_machine *m, unsigned zi, char *msg, s
 					SIM_FAIL("zone %s: pfn %u has a bad prev link", z->name, p);
 				prev = p;
 			}
-			if (len != cnt[o][mt] || z->tail[o][mt] != prev)
+			if (len != cnt[o][mt] || z->link[s].prev != prev)
 				SIM_FAIL("zone %s: order %u %s list length %llu or tail wrong", z->name,
 					 o, sim_mt_name(mt), (unsigned long long)len);
 			tot += len;
@@ -759,12 +782,24 @@ uint64_t sim_machine_pages(const struct sim_machine *m)
 	return n;
 }
 
+uint64_t sim_machine_seq_pass(const struct sim_machine *m)
+{
+	uint64_t sum = 0;
+
+	for (unsigned i = 0; i < m->nzones; i++) {
+		const struct sim_zone *z = &m->zones[i];
+		for (uint32_t p = 0; p < z->npages; p++)
+			sum += z->info[p] + (uint64_t)z->link[p].next + z->link[p].prev;
+	}
+	return sum;
+}
+
 uint64_t sim_machine_metadata_bytes(const struct sim_machine *m)
 {
 	uint64_t n = sizeof *m;
 	for (unsigned i = 0; i < m->nzones; i++)
-		n += (uint64_t)m->zones[i].npages * (sizeof(struct sim_link) + 1) +
-		     m->zones[i].nblocks;
+		n += ((uint64_t)m->zones[i].npages + SIM_NLISTS) * sizeof(struct sim_link) +
+		     m->zones[i].npages + m->zones[i].nblocks;
 	return n;
 }
 
@@ -815,7 +850,8 @@ int sim_seed_begin(struct sim_machine *m, unsigned zi)
 	for (unsigned o = 0; o < FS_MAX_ORDERS; o++) {
 		z->nr_free[o] = 0;
 		for (unsigned t = 0; t < SIM_NR_MT; t++) {
-			z->head[o][t] = z->tail[o][t] = SIM_NIL;
+			uint32_t s = sim_sentinel(z, o, t);
+			z->link[s].next = z->link[s].prev = s;
 			z->nr_mt[o][t] = 0;
 		}
 	}

@@ -132,6 +132,10 @@ unsigned sim_machine_nzones(const struct sim_machine *m);
 unsigned sim_machine_orders(const struct sim_machine *m);
 unsigned sim_machine_pageblock_order(const struct sim_machine *m);
 uint64_t sim_machine_page_size(const struct sim_machine *m);
+/* One sequential pass over every page's metadata (info byte and links),
+ * the unit of the compaction scan cost; returns a checksum so that the
+ * pass cannot be optimized away. */
+uint64_t sim_machine_seq_pass(const struct sim_machine *m);
 /* Bytes of per-page metadata the allocator keeps (total / pages). */
 uint64_t sim_machine_metadata_bytes(const struct sim_machine *m);
 uint64_t sim_machine_pages(const struct sim_machine *m);

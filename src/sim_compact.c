@@ -388,14 +388,14 @@ static enum sim_compact_result sim_compact_finished(struct sim_cc *cc)
 	if (cc->migrate_pfn & (m->pb_pages - 1))
 		return SIM_COMPACT_CONTINUE;
 	for (unsigned o = (unsigned)cc->order; o < m->orders; o++) {
-		if (z->head[o][cc->mt] != SIM_NIL)
+		if (!sim_list_empty(z, o, cc->mt))
 			return SIM_COMPACT_SUCCESS;
 		if (!z->nr_free[o] || cc->mt >= SIM_MT_PCPTYPES)
 			continue;
 		/* find_suitable_fallback(only_stealable) */
 		if (sim_can_claim(m, o, cc->mt))
 			for (unsigned f = 0; f < SIM_MT_PCPTYPES; f++)
-				if (f != cc->mt && z->head[o][f] != SIM_NIL)
+				if (f != cc->mt && !sim_list_empty(z, o, f))
 					return SIM_COMPACT_SUCCESS;
 	}
 	return SIM_COMPACT_CONTINUE;

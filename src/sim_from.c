@@ -105,17 +105,157 @@ static void sim_from_take_blocks(struct sim_from_zone *fz, unsigned mt, uint64_t
 	}
 }
 
+/* A planned free block below the pageblock order: its pfn and order, or
+ * order SIM_FROM_UNPLACED (no room) with the wanted order in want. */
+#define SIM_FROM_UNPLACED 0xff
+struct sim_from_place {
+	uint32_t pfn;
+	uint8_t order, want;
+};
+
+/* Plan type t's blocks below the pageblock order round-robin over its
+ * pageblocks (bump pointers per block), largest first, never beside a free
+ * buddy of the same order. Fills plan[] with one entry per wanted block;
+ * returns how many were placed. */
+static uint64_t sim_from_plan_rr(const struct sim_from_zone *fz, unsigned t, unsigned pbo,
+				 const uint32_t *order_blocks, uint32_t nb, uint32_t *cursor,
+				 uint32_t *lastpos, uint8_t *lastord, uint32_t *rr,
+				 struct sim_from_place *plan)
+{
+	uint32_t pb = (uint32_t)1 << pbo;
+	uint64_t n = 0, placed = 0;
+
+	for (unsigned o = pbo; o-- > 0;) {
+		uint32_t size = (uint32_t)1 << o;
+		for (uint64_t i = 0; i < fz->free[o][t]; i++) {
+			struct sim_from_place *pl = &plan[n++];
+			pl->order = SIM_FROM_UNPLACED;
+			pl->want = (uint8_t)o;
+			for (uint32_t tries = 0; tries < nb; tries++) {
+				uint32_t b = order_blocks[*rr];
+				uint32_t p = (cursor[b] + size - 1) & ~(size - 1);
+				*rr = (*rr + 1) % nb;
+				/* never next to a free buddy of the same order */
+				if (lastord[b] == o && lastpos[b] == (p ^ size))
+					p += size;
+				if (p + size > pb)
+					continue;
+				cursor[b] = p + size;
+				lastpos[b] = p;
+				lastord[b] = (uint8_t)o;
+				pl->pfn = b * pb + p;
+				pl->order = (uint8_t)o;
+				placed++;
+				break;
+			}
+		}
+	}
+	return placed;
+}
+
+/* Room for free blocks inside type t's pageblocks, as buddy chunks: a
+ * chunk may become one free block of its own order unless it is `kept`
+ * (the buddy of a free block of that order, which must keep an allocated
+ * page so that the two never merge). */
+struct sim_from_chunks {
+	uint32_t *pfn;
+	size_t n, cap;
+};
+
+static int sim_from_chunk_push(struct sim_from_chunks *c, uint32_t pfn)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		void *q = realloc(c->pfn, cap * sizeof *c->pfn);
+		if (!q)
+			return -ENOMEM;
+		c->pfn = q;
+		c->cap = cap;
+	}
+	c->pfn[c->n++] = pfn;
+	return 0;
+}
+
+/* Plan type t's blocks below the pageblock order as densely as the buddy
+ * rules allow: largest first, each into the smallest chunk that can hold
+ * it (a free chunk of its order, else a chunk of a higher order split down
+ * with the block in the lower half and its buddy kept). This places a
+ * block whenever any layout of the pageblocks could. *placed = blocks
+ * placed; plan[] as for sim_from_plan_rr. */
+static int sim_from_plan_dense(const struct sim_from_zone *fz, unsigned t, unsigned pbo,
+			       const uint32_t *order_blocks, uint32_t nb,
+			       struct sim_from_place *plan, uint64_t *placed)
+{
+	struct sim_from_chunks ch[FS_MAX_ORDERS][2];   /* [order][kept] */
+	uint32_t pb = (uint32_t)1 << pbo;
+	uint64_t n = 0;
+	int rc = -ENOMEM;
+
+	memset(ch, 0, sizeof ch);
+	*placed = 0;
+	for (uint32_t i = nb; i-- > 0;)   /* the first block on top of the stack */
+		if (sim_from_chunk_push(&ch[pbo][1], order_blocks[i] * pb))
+			goto out;
+	for (unsigned o = pbo; o-- > 0;) {
+		for (uint64_t i = 0; i < fz->free[o][t]; i++) {
+			struct sim_from_place *pl = &plan[n++];
+			unsigned k, kept = 0;
+			uint32_t p;
+			pl->order = SIM_FROM_UNPLACED;
+			pl->want = (uint8_t)o;
+			if (ch[o][0].n) {   /* a chunk of exactly this order that may be free */
+				pl->pfn = ch[o][0].pfn[--ch[o][0].n];
+				pl->order = (uint8_t)o;
+				(*placed)++;
+				continue;
+			}
+			/* the smallest higher chunk; kept ones first (they can never
+			 * be a free block of their own order anyway) */
+			for (k = o + 1; k <= pbo; k++) {
+				if (ch[k][1].n) {
+					kept = 1;
+					break;
+				}
+				if (ch[k][0].n)
+					break;
+			}
+			if (k > pbo)
+				continue;
+			p = ch[k][kept].pfn[--ch[k][kept].n];
+			while (k > o + 1) {   /* split: upper halves stay available */
+				k--;
+				if (sim_from_chunk_push(&ch[k][0], p + ((uint32_t)1 << k)))
+					goto out;
+			}
+			if (sim_from_chunk_push(&ch[o][1], p + ((uint32_t)1 << o)))
+				goto out;
+			pl->pfn = p;
+			pl->order = (uint8_t)o;
+			(*placed)++;
+		}
+	}
+	rc = 0;
+out:
+	for (unsigned o = 0; o < FS_MAX_ORDERS; o++) {
+		free(ch[o][0].pfn);
+		free(ch[o][1].pfn);
+	}
+	return rc;
+}
+
 static int sim_from_zone(struct sim_machine *m, unsigned zi, struct sim_from_zone *fz,
 			 uint64_t npages, struct fs_rng *rng, struct sim_from_info *info)
 {
 	unsigned orders = sim_machine_orders(m), pbo = sim_machine_pageblock_order(m);
-	uint32_t pb = (uint32_t)1 << pbo, npb = (uint32_t)fz->npb, top = (uint32_t)npages;
+	uint32_t npb = (uint32_t)fz->npb, top = (uint32_t)npages;
 	uint8_t *btype = NULL;
 	uint32_t *order_blocks = NULL, *cursor = NULL, *rr = NULL, *lastpos = NULL;
 	uint8_t *lastord = NULL;
 	uint32_t nrest, *rest = NULL;
 	struct { uint32_t pfn; uint8_t order, mt; } *big = NULL;
 	size_t nbig = 0, capbig = 0;
+	struct sim_from_place *plan = NULL;
+	uint64_t capplan = 0;
 	int rc = -ENOMEM;
 
 	btype = malloc(npb);
@@ -193,37 +333,42 @@ static int sim_from_zone(struct sim_machine *m, unsigned zi, struct sim_from_zon
 			goto out;
 		info->free_pages += (uint64_t)1 << big[i].order;
 	}
-	/* 3. smaller blocks round-robin over the pageblocks of their type */
+	/* 3. smaller blocks round-robin over the pageblocks of their type; when
+	 * that leaves some without room, the type is packed densely instead */
 	for (unsigned t = 0; t < SIM_NR_MT; t++) {
 		uint32_t nb = 0;
+		uint64_t want = 0, n_rr, n_dense;
 		for (uint32_t i = 0; i < nrest; i++)
 			if (btype[rest[i]] == t)
 				order_blocks[nb++] = rest[i];
-		for (unsigned o = pbo; o-- > 0;) {
-			uint32_t size = (uint32_t)1 << o;
-			for (uint64_t i = 0; i < fz->free[o][t]; i++) {
-				bool placed = false;
-				for (uint32_t tries = 0; tries < nb && !placed; tries++) {
-					uint32_t b = order_blocks[rr[t]];
-					uint32_t p = (cursor[b] + size - 1) & ~(size - 1);
-					rr[t] = (rr[t] + 1) % nb;
-					/* never next to a free buddy of the same order */
-					if (lastord[b] == o && lastpos[b] == (p ^ size))
-						p += size;
-					if (p + size > pb)
-						continue;
-					if ((rc = sim_seed_free(m, zi, b * pb + p, o)))
-						goto out;
-					cursor[b] = p + size;
-					lastpos[b] = p;
-					lastord[b] = (uint8_t)o;
-					placed = true;
-				}
-				if (placed)
-					info->free_pages += size;
-				else
-					info->unplaced_pages += size;
+		for (unsigned o = 0; o < pbo; o++)
+			want += fz->free[o][t];
+		if (want == 0)
+			continue;
+		if (want > capplan) {
+			void *q = realloc(plan, (size_t)want * sizeof *plan);
+			if (!q)
+				goto out;
+			plan = q;
+			capplan = want;
+		}
+		n_rr = sim_from_plan_rr(fz, t, pbo, order_blocks, nb, cursor, lastpos, lastord,
+					&rr[t], plan);
+		if (n_rr < want) {
+			/* the dense packing never places fewer blocks: redo the type */
+			rc = sim_from_plan_dense(fz, t, pbo, order_blocks, nb, plan, &n_dense);
+			if (rc)
+				goto out;
+			n_rr = n_dense;
+		}
+		for (uint64_t i = 0; i < n_rr; i++) {
+			if (plan[i].order == SIM_FROM_UNPLACED) {
+				info->unplaced_pages += (uint64_t)1 << plan[i].want;
+				continue;
 			}
+			if ((rc = sim_seed_free(m, zi, plan[i].pfn, plan[i].order)))
+				goto out;
+			info->free_pages += (uint64_t)1 << plan[i].order;
 		}
 	}
 	rc = 0;
@@ -236,6 +381,7 @@ out:
 	free(lastpos);
 	free(lastord);
 	free(big);
+	free(plan);
 	return rc;
 }
 

@@ -6,7 +6,9 @@
  * the pageblock order sit at the top of the zone, smaller ones are spread
  * round-robin over the pageblocks of their type, never beside a free buddy
  * of their own order, so that nothing merges and every count matches (the
- * zone is enlarged when its size leaves no room for that); every other
+ * zone is enlarged when its size leaves no room for that; a type whose
+ * pageblocks the round-robin cannot fit is packed densely instead, see
+ * sim_from_plan_dense); every other
  * page becomes an order-0 allocation of its pageblock's type (movable
  * pages in Movable blocks can be migrated). Watermarks and protection are
  * the real machine's when zoneinfo has them.

@@ -5,6 +5,11 @@
  * (order:4, migratetype:2, state:2) = 9 bytes. Pfns are zone-relative and
  * every zone starts at a pfn aligned to the largest order, so buddy
  * arithmetic on them equals the kernel's.
+ *
+ * Free lists are circular and doubly linked through the same link array,
+ * like the kernel's list_head: list (order, mt) has a sentinel entry at
+ * index npages + order * SIM_NR_MT + mt (SIM_NLISTS extra entries per
+ * zone), so adding and removing never branch on an empty list.
  */
 #ifndef FRAGSTAT_SIM_INTERNAL_H
 #define FRAGSTAT_SIM_INTERNAL_H
@@ -12,6 +17,15 @@
 #include "sim_buddy.h"
 
 #define SIM_NIL UINT32_MAX
+
+/* For the few helpers on the allocation and free paths, which GCC would
+ * otherwise leave out of line where they have several callers. */
+#if defined(__GNUC__)
+#define SIM_HOT static inline __attribute__((always_inline))
+#else
+#define SIM_HOT static inline
+#endif
+#define SIM_NLISTS (FS_MAX_ORDERS * SIM_NR_MT)
 
 enum {
 	SIM_ST_NONE = 0,      /* inside a block (not a head) */
@@ -23,6 +37,8 @@ enum {
 #define SIM_ORDER(b) ((unsigned)((b) & 15u))
 #define SIM_MTOF(b) ((unsigned)(((b) >> 4) & 3u))
 #define SIM_STATE(b) ((unsigned)((b) >> 6))
+/* The bits of an info byte that say "free head of this order". */
+#define SIM_STATE_ORDER_MASK ((uint8_t)0xcf)
 
 struct sim_link {
 	uint32_t next, prev;
@@ -33,11 +49,9 @@ struct sim_zone {
 	uint32_t npages;
 	uint32_t nblocks;             /* pageblocks, last one may be partial */
 	uint64_t start_pfn;           /* absolute, for /proc output */
-	struct sim_link *link;
+	struct sim_link *link;        /* npages + SIM_NLISTS (list sentinels) */
 	uint8_t *info;
 	uint8_t *pbtype;              /* per pageblock */
-	uint32_t head[FS_MAX_ORDERS][SIM_NR_MT];
-	uint32_t tail[FS_MAX_ORDERS][SIM_NR_MT];
 	uint64_t nr_mt[FS_MAX_ORDERS][SIM_NR_MT];
 	uint64_t nr_free[FS_MAX_ORDERS];
 	uint64_t free_pages;
@@ -63,17 +77,99 @@ struct sim_machine {
 	void *moved_ctx;
 };
 
+/* ---- free lists (inline: the allocation and free paths are hot) ---- */
+
+static inline uint32_t sim_sentinel(const struct sim_zone *z, unsigned order, unsigned mt)
+{
+	return z->npages + order * SIM_NR_MT + mt;
+}
+
+/* First / last block of list (order, mt), SIM_NIL when empty. */
+static inline uint32_t sim_list_first(const struct sim_zone *z, unsigned order, unsigned mt)
+{
+	uint32_t s = sim_sentinel(z, order, mt), p = z->link[s].next;
+	return p == s ? SIM_NIL : p;
+}
+
+static inline uint32_t sim_list_last(const struct sim_zone *z, unsigned order, unsigned mt)
+{
+	uint32_t s = sim_sentinel(z, order, mt), p = z->link[s].prev;
+	return p == s ? SIM_NIL : p;
+}
+
+/* The block after pfn on its free list, SIM_NIL at the end. */
+static inline uint32_t sim_list_next(const struct sim_zone *z, uint32_t pfn)
+{
+	uint32_t n = z->link[pfn].next;
+	return n >= z->npages ? SIM_NIL : n;
+}
+
+static inline bool sim_list_empty(const struct sim_zone *z, unsigned order, unsigned mt)
+{
+	uint32_t s = sim_sentinel(z, order, mt);
+	return z->link[s].next == s;
+}
+
+/* Put the free block [pfn, 2^order) on list (order, mt), at the head or
+ * the tail, and count it. */
+SIM_HOT void sim_list_add(struct sim_zone *z, uint32_t pfn, unsigned order, unsigned mt,
+				bool to_tail)
+{
+	struct sim_link *l = z->link;
+	uint32_t s = sim_sentinel(z, order, mt), prev, next;
+
+	if (to_tail) {
+		next = s;
+		prev = l[s].prev;
+	} else {
+		prev = s;
+		next = l[s].next;
+	}
+	l[pfn].next = next;
+	l[pfn].prev = prev;
+	l[prev].next = pfn;
+	l[next].prev = pfn;
+	z->info[pfn] = SIM_INFO(order, mt, SIM_ST_FREE);
+	z->nr_mt[order][mt]++;
+	z->nr_free[order]++;
+	z->free_pages += (uint64_t)1 << order;
+}
+
+/* Remove the free block at pfn (of that order, on list mt) and uncount it. */
+SIM_HOT void sim_list_del(struct sim_zone *z, uint32_t pfn, unsigned order, unsigned mt)
+{
+	struct sim_link *l = z->link, x = l[pfn];
+
+	l[x.prev].next = x.next;
+	l[x.next].prev = x.prev;
+	z->info[pfn] = 0;
+	z->nr_mt[order][mt]--;
+	z->nr_free[order]--;
+	z->free_pages -= (uint64_t)1 << order;
+}
+
+/* Remove a known free block head from its list. */
+static inline void sim_del_free(struct sim_zone *z, uint32_t pfn)
+{
+	uint8_t b = z->info[pfn];
+	sim_list_del(z, pfn, SIM_ORDER(b), SIM_MTOF(b));
+}
+
+/* Mark [pfn, 2^order) as an allocation head of type mt with tag. */
+static inline void sim_mark_alloc(struct sim_zone *z, uint32_t pfn, unsigned order, unsigned mt,
+				  uint32_t tag)
+{
+	z->info[pfn] = SIM_INFO(order, mt, SIM_ST_ALLOC);
+	z->link[pfn].next = tag;
+	z->link[pfn].prev = SIM_NIL;
+}
+
 /* Take the first block of the smallest order >= order from zone z's list
  * mt and split it (expand). Returns the pfn or SIM_NIL. */
 uint32_t sim_rmqueue_smallest(struct sim_zone *z, unsigned orders, unsigned order,
 			      unsigned mt);
-/* Remove a known free block head from its list. */
-void sim_del_free(struct sim_zone *z, uint32_t pfn);
 /* __free_one_page: free [pfn, 2^order) of pageblock type, merging. */
 void sim_free_one(struct sim_machine *m, struct sim_zone *z, uint32_t pfn, unsigned order);
-/* Mark [pfn, 2^order) as an allocation head of type mt with tag. */
-void sim_mark_alloc(struct sim_zone *z, uint32_t pfn, unsigned order, unsigned mt,
-		    uint32_t tag);
 /* Full __rmqueue in one zone (smallest, then fallback). SIM_NIL on failure. */
 uint32_t sim_rmqueue(struct sim_machine *m, struct sim_zone *z, unsigned order,
 		     unsigned mt, bool nofragment);

@@ -15,6 +15,11 @@ struct sim_preset {
 	unsigned fill_permille;            /* target used pages, of all pages */
 	unsigned order_w[FS_MAX_ORDERS];   /* per mille; index 15 = "the pageblock order" */
 	unsigned type_w[3];                /* per mille: Unmovable, Movable, Reclaimable */
+	/* phased presets (fragment): first fill to fill1_permille with the
+	 * types fill1_type_w, then free random blocks down to punch_permille,
+	 * then type_w up to fill_permille; fill1_permille 0 = not phased */
+	unsigned fill1_permille, punch_permille;
+	unsigned fill1_type_w[3];
 };
 
 #define SIM_ORDER_PB 15   /* weight slot standing for the pageblock (THP) order */
@@ -39,6 +44,10 @@ static const struct sim_preset sim_presets[] = {
 	{ SIM_WL_BENCH_MIXED, "bench-mixed",
 	  "benchmark: half full, orders 0-10 with per-mille weights 700,80,80,60,30,10,10,10,10,8,2",
 	  500, { 700, 80, 80, 60, 30, 10, 10, 10, 10, 8, 2 }, { 0, 1000, 0 } },
+	{ SIM_WL_FRAGMENT, "fragment",
+	  "fragmenter: fill 95% with movable pages, free random ones down to 50%, "
+	  "refill to 85% with 15% unmovable, 80% movable, 5% reclaimable (order 0)",
+	  850, { 1000 }, { 150, 800, 50 }, 950, 500, { 0, 1000, 0 } },
 	{ SIM_WL_TRACE, "trace", "operations from a trace file", 0, { 0 }, { 0 } },
 };
 
@@ -98,6 +107,12 @@ struct sim_wl {
 	bool draw_type;                      /* a type draw happens per allocation */
 	unsigned type_mod;                   /* 1000 (presets) or 100 (--types) */
 	uint64_t total, target, used;
+	uint64_t full_at;                    /* steps free when used >= full_at */
+	/* phased prefill (fragment): 1 filling, 2 punching, 0 done or not phased */
+	unsigned phase;
+	uint64_t fill1_to, punch_to;
+	unsigned final_type_cum[3];
+	uint8_t final_type_of[3];
 
 	struct sim_slot *slots;
 	uint32_t nslots, capslots;
@@ -207,6 +222,8 @@ int sim_wl_new(enum sim_wl_kind kind, const struct sim_wl_params *p, struct sim_
 		w->target = w->total / 2;
 	else
 		w->target = w->total * pr->fill_permille / 1000;
+	/* bench: free when 2 * used >= N, i.e. used >= ceil(N / 2) */
+	w->full_at = w->bench ? w->total - w->total / 2 : w->target;
 	/* order table: weights in order of increasing order; out-of-range orders clamp */
 	for (unsigned i = 0; i < FS_MAX_ORDERS; i++) {
 		unsigned o = i == SIM_ORDER_PB ? pbo : i;
@@ -243,6 +260,20 @@ int sim_wl_new(enum sim_wl_kind kind, const struct sim_wl_params *p, struct sim_
 		}
 		w->draw_type = !w->bench;
 		w->type_mod = 1000;
+	}
+	if (pr->fill1_permille) {
+		/* phased: keep the final mix, start with the fill mix */
+		unsigned c = 0;
+		memcpy(w->final_type_cum, w->type_cum, sizeof w->type_cum);
+		memcpy(w->final_type_of, w->type_of, sizeof w->type_of);
+		for (unsigned i = 0; i < 3; i++) {
+			c += pr->fill1_type_w[i];
+			w->type_cum[i] = c * w->type_mod / 1000;
+			w->type_of[i] = (uint8_t)i;
+		}
+		w->phase = 1;
+		w->fill1_to = w->total * pr->fill1_permille / 1000;
+		w->punch_to = w->total * pr->punch_permille / 1000;
 	}
 	*out = w;
 	return 0;
@@ -326,14 +357,14 @@ static int sim_wl_do_free(struct sim_wl *w, uint32_t slot)
 	return 0;
 }
 
-static int sim_wl_alloc_new(struct sim_wl *w)
+static inline int sim_wl_alloc_new(struct sim_wl *w)
 {
 	unsigned order = sim_wl_draw_order(w);
 	enum sim_mt mt = sim_wl_draw_type(w);
 	struct sim_ref ref;
 	int rc;
 
-	if (sim_live_reserve(w))
+	if (w->nlive == w->caplive && sim_live_reserve(w))
 		return -ENOMEM;
 	rc = sim_alloc(w->m, order, mt, w->nlive, &ref);
 	w->last.alloc = true;
@@ -341,10 +372,8 @@ static int sim_wl_alloc_new(struct sim_wl *w)
 	w->last.order = order;
 	w->last.mt = mt;
 	w->last.index = UINT64_MAX;
-	if (rc == -ENOMEM)
-		return 0;   /* failed: the id is used up */
 	if (rc)
-		return rc;
+		return rc == -ENOMEM ? 0 : rc;   /* failed: the id is used up */
 	w->live[w->nlive].pfn = ref.pfn;
 	w->live[w->nlive].zone = ref.zone;
 	w->live[w->nlive].order = (uint8_t)order;
@@ -353,24 +382,25 @@ static int sim_wl_alloc_new(struct sim_wl *w)
 	return 0;
 }
 
-static int sim_wl_free_random(struct sim_wl *w)
+static inline int sim_wl_free_random(struct sim_wl *w)
 {
 	uint32_t i = (uint32_t)fs_rng_below(&w->rng, w->nlive);
-	struct sim_live *l = &w->live[i];
-	struct sim_ref ref = { .pfn = l->pfn, .zone = l->zone };
+	struct sim_live l = w->live[i];
+	struct sim_ref ref = { .pfn = l.pfn, .zone = l.zone };
 	int rc = sim_free(w->m, ref);
 
 	w->last.alloc = false;
 	w->last.ok = rc == 0;
-	w->last.order = l->order;
+	w->last.order = l.order;
 	w->last.index = i;
 	if (rc)
 		return rc;
-	w->used -= (uint64_t)1 << l->order;
-	*l = w->live[--w->nlive];
+	w->used -= (uint64_t)1 << l.order;
+	l = w->live[--w->nlive];
+	w->live[i] = l;
 	if (w->track && i < w->nlive) {
-		ref.pfn = l->pfn;
-		ref.zone = l->zone;
+		ref.pfn = l.pfn;
+		ref.zone = l.zone;
 		rc = sim_set_tag(w->m, ref, i);
 	}
 	return rc;
@@ -378,7 +408,21 @@ static int sim_wl_free_random(struct sim_wl *w)
 
 int sim_wl_prefill_step(struct sim_wl *w)
 {
-	if (w->kind == SIM_WL_TRACE || w->kind == SIM_WL_NONE || w->used >= w->target)
+	if (w->kind == SIM_WL_TRACE || w->kind == SIM_WL_NONE)
+		return 1;
+	if (w->phase == 1) {   /* fill */
+		if (w->used < w->fill1_to)
+			return sim_wl_alloc_new(w);
+		w->phase = 2;
+	}
+	if (w->phase == 2) {   /* punch holes */
+		if (w->used > w->punch_to && w->nlive)
+			return sim_wl_free_random(w);
+		memcpy(w->type_cum, w->final_type_cum, sizeof w->type_cum);
+		memcpy(w->type_of, w->final_type_of, sizeof w->type_of);
+		w->phase = 0;
+	}
+	if (w->used >= w->target)
 		return 1;
 	return sim_wl_alloc_new(w);
 }
@@ -394,18 +438,39 @@ int sim_wl_prefill(struct sim_wl *w)
 
 static int sim_wl_trace_step(struct sim_wl *w);
 
+/* One preset operation (the op sequence of the man page). */
+static inline int sim_wl_preset_step(struct sim_wl *w)
+{
+	if (w->used >= w->full_at && w->nlive)
+		return sim_wl_free_random(w);
+	return sim_wl_alloc_new(w);
+}
+
 int sim_wl_step(struct sim_wl *w)
 {
-	bool full;
-
 	if (w->kind == SIM_WL_TRACE)
 		return sim_wl_trace_step(w);
 	if (w->kind == SIM_WL_NONE)
 		return 1;
-	full = w->bench ? 2 * w->used >= w->total : w->used >= w->target;
-	if (full && w->nlive)
-		return sim_wl_free_random(w);
-	return sim_wl_alloc_new(w);
+	return sim_wl_preset_step(w);
+}
+
+int sim_wl_run(struct sim_wl *w, uint64_t n, uint64_t *done)
+{
+	uint64_t i = 0;
+	int rc = 0;
+
+	if (w->kind == SIM_WL_TRACE || w->kind == SIM_WL_NONE) {
+		for (; i < n; i++)
+			if ((rc = sim_wl_step(w)) != 0)
+				break;
+	} else {
+		for (; i < n; i++)
+			if ((rc = sim_wl_preset_step(w)) != 0)
+				break;
+	}
+	*done = i;
+	return rc;
 }
 
 int sim_wl_free_all(struct sim_wl *w)

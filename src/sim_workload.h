@@ -1,9 +1,12 @@
 /* sim_workload.h - what the simulated machine is asked to do.
  *
- * Presets (page-cache, slab, thp, random, bench-order0, bench-mixed) share
- * one driver: a prefill phase allocates until the used pages reach the
- * target, then each step frees a random live block when used >= target
- * (moving the last live entry into its slot), else allocates. All draws
+ * Presets (page-cache, slab, thp, random, bench-order0, bench-mixed,
+ * fragment) share one driver: a prefill phase allocates until the used
+ * pages reach the target, then each step frees a random live block when
+ * used >= target (moving the last live entry into its slot), else
+ * allocates. The fragment preset's prefill has three phases: fill with
+ * movable blocks, free random blocks down to a low mark, refill with a
+ * mostly unmovable/reclaimable mix (which then also drives the steps). All draws
  * come from splitmix64 (rng.h), so runs reproduce on every machine. The
  * benchmark presets follow the issue's op sequence exactly. A trace file
  * (`alloc ID ORDER TYPE`, `free ID`, `#` comments) replays given ops.
@@ -27,6 +30,7 @@ enum sim_wl_kind {
 	SIM_WL_RANDOM,
 	SIM_WL_BENCH_ORDER0,
 	SIM_WL_BENCH_MIXED,
+	SIM_WL_FRAGMENT,       /* phased: fill, punch holes, refill with another type mix */
 	SIM_WL_TRACE,
 };
 
@@ -62,6 +66,10 @@ int sim_wl_prefill(struct sim_wl *w);
 int sim_wl_prefill_step(struct sim_wl *w);
 /* One operation. 0 done one, 1 nothing left (trace end), <0 error. */
 int sim_wl_step(struct sim_wl *w);
+/* Up to n operations, as n calls of sim_wl_step() would do them (without
+ * the per-call overhead); *done = operations performed. Returns 0 after n,
+ * 1 when the trace ended first, <0 on error. */
+int sim_wl_run(struct sim_wl *w, uint64_t n, uint64_t *done);
 /* Free every live allocation (tests). */
 int sim_wl_free_all(struct sim_wl *w);
 

@@ -1,56 +1,89 @@
 #!/bin/sh
-# bench_sim.sh - figures for `fragstat simulate` against the textbook
-# reference allocator (tests/bench/sim_ref_buddy), replaying the same op
-# sequence. Prints figures only; nothing here is a pass/fail test.
-# Env: FRAGSTAT, REF (binaries), OPS (default 4000000), BIG (1 = also 2^24).
+# bench_sim.sh - the performance targets of `fragstat simulate` (issue 5),
+# each printed with its measured value and "met" / "NOT MET". Ratios are
+# against the textbook reference allocator (tests/bench/sim_ref_buddy)
+# replaying the same op sequence in the same run, median of REPS
+# interleaved runs (the machine is shared: single runs are noisy).
+# Figures only; nothing here fails the build.
+# Env: FRAGSTAT, REF (binaries), OPS (default 4000000), REPS (default 3),
+#      BIG (0 = skip the 2^24-page scaling and the 24 GiB compaction).
 set -eu
 FRAGSTAT=${FRAGSTAT:-src/fragstat}
 REF=${REF:-tests/bench/sim_ref_buddy}
 OPS=${OPS:-4000000}
+REPS=${REPS:-3}
+BIG=${BIG:-1}
 command -v jq >/dev/null 2>&1 || { echo "bench_sim: jq needed"; exit 0; }
 
-sim() { # PAGES WORKLOAD [extra...] -> JSON perf + counters
+# median of the numbers on stdin
+median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+
+# verdict VALUE OP LIMIT: "met" when VALUE OP LIMIT holds (OP is <= or >=)
+verdict() { awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN{ok = op == "<=" ? v <= l : v >= l; print ok ? "met" : "NOT MET"}'; }
+
+row() { # TARGET VALUE OP LIMIT UNIT
+	printf '%-52s %10s %2s %-8s %s\n' "$1" "$2" "$3" "$4$5" "$(verdict "$2" "$3" "$4")"
+}
+
+sim() { # PAGES WORKLOAD [extra...] -> "pairs/s B/page init_ns alloc_fail"
 	pages=$1; wl=$2; shift 2
 	$FRAGSTAT simulate --memory $((pages * 4096)) -w "$wl" --ops "$OPS" --seed 42 \
 		--compaction none --every "$OPS" "$@" -o json |
-		jq -c '[.perf.steady_pairs_per_sec, .perf.metadata_bytes_per_page, .perf.init_ns_per_page, .counters.alloc_fail]'
+		jq -r '"\(.perf.steady_pairs_per_sec) \(.perf.metadata_bytes_per_page) \(.perf.init_ns_per_page) \(.counters.alloc_fail)"'
 }
 
-printf '%-28s %12s %12s %6s %8s %8s %8s\n' case sim_pairs/s ref_pairs/s ratio B/page init_ns ref_fail
+# ratio PAGES WORKLOAD KIND [types]: median of sim/ref pairs per second
+ratio() {
+	pages=$1; wl=$2; kind=$3; types=${4-}
+	extra=""; [ -n "$types" ] && extra="--types 70,20,10"
+	i=0
+	while [ $i -lt "$REPS" ]; do
+		s=$(sim "$pages" "$wl" $extra | cut -d' ' -f1)
+		r=$($REF "$pages" "$OPS" 42 "$kind" $types | cut -d' ' -f1)
+		echo "$s $r" | awk '{printf "%.3f\n", $1 / $2}'
+		i=$((i + 1))
+	done | median
+}
+
+printf '%-52s %10s    %-8s %s\n' target measured limit verdict
 for shift in 18 22; do
 	pages=$((1 << shift))
-	for spec in "bench-order0 order0" "bench-mixed mixed" "bench-order0 order0 types" "bench-mixed mixed types"; do
-		set -- $spec
-		wl=$1; kind=$2; types=${3-}
-		extra=""; [ -n "$types" ] && extra="--types 70,20,10"
-		s=$(sim $pages $wl $extra)
-		r=$($REF $pages "$OPS" 42 $kind $types)
-		sp=$(echo "$s" | jq '.[0]'); ref=$(echo "$r" | cut -d' ' -f1)
-		printf '%-28s %12.0f %12.0f %6.2f %8.2f %8.3f %8s\n' "2^$shift $wl${types:+ 70/20/10}" \
-			"$sp" "$ref" "$(echo "$sp $ref" | awk '{print $1/$2}')" \
-			"$(echo "$s" | jq '.[1]')" "$(echo "$s" | jq '.[2]')" "$(echo "$r" | cut -d' ' -f4)"
-	done
+	row "bench-order0 2^$shift: sim/ref pairs per second" "$(ratio $pages bench-order0 order0)" ">=" 0.5 x
+	row "bench-mixed 2^$shift: sim/ref pairs per second" "$(ratio $pages bench-mixed mixed)" ">=" 0.5 x
+	row "bench-order0 2^$shift 70/20/10 mix: sim/ref" "$(ratio $pages bench-order0 order0 types)" ">=" 0.33 x
+	row "bench-mixed 2^$shift 70/20/10 mix: sim/ref" "$(ratio $pages bench-mixed mixed types)" ">=" 0.33 x
 done
 
-# scaling: cost per op at 2^24 vs 2^18 pages
-s18=$(sim $((1 << 18)) bench-mixed | jq '.[0]')
-s24=$(sim $((1 << 24)) bench-mixed | jq '.[0]')
-echo "scaling bench-mixed: per-op cost 2^24 / 2^18 = $(echo "$s18 $s24" | awk '{printf "%.2f", $1/$2}')"
+s=$(sim $((1 << 22)) bench-mixed)
+row "metadata per simulated page (2^22 pages)" "$(echo "$s" | cut -d' ' -f2 | awk '{printf "%.2f", $1}')" "<=" 16 " B"
+init=$(i=0; while [ $i -lt "$REPS" ]; do sim $((1 << 22)) bench-mixed | cut -d' ' -f3; i=$((i + 1)); done | median)
+row "setup per page (2^22 pages, median)" "$(echo "$init" | awk '{printf "%.2f", $1}')" "<=" 5 " ns"
 
-# compaction: vm.compact_memory on real fragmented states (--from), the
-# largest first; time per page scanned and per migration
-for cap in ${CAPTURES:-x86_64-cn-memdebug-doc-buddyinfo x86_64-fb-3.10-2node x86_64-centos7.6-2node-fragmented}; do
-	d=${FIXTURES:-$(dirname "$0")/../fixtures/real}/$cap
-	[ -d "$d" ] || continue
-	out=$($FRAGSTAT simulate --from "$d" --compaction full --perf -o json)
-	cs=$(echo "$out" | jq '.perf.compact_memory_seconds')
-	pages=$(echo "$out" | jq '[.simulation.zones[].pages] | add')
-	scanned=$(echo "$out" | jq '.counters.compact_migrate_scanned + .counters.compact_free_scanned')
-	migrated=$(echo "$out" | jq '.counters.pgmigrate_success')
-	seq=$($REF "$pages" 0 42 order0 | cut -d' ' -f3)
-	pairs=$(sim 262144 bench-order0 | jq '.[0]')
-	echo "compact_memory from $cap: $pages pages ($(echo $pages | awk '{printf "%.1f", $1*4096/2^30}') GiB), $cs s; scanned $scanned, migrated $migrated"
-	echo "$cs $scanned $seq" | awk '{printf "  per page scanned: %.2f ns = %.2f x a sequential pass over the page array (%.3f ns/page)\n", $1*1e9/$2, ($1*1e9/$2)/$3, $3}'
-	echo "$cs $migrated $pairs" | awk '{ if ($2 > 0) printf "  per migration (all compaction time charged to migrations): %.1f ns = %.2f x an alloc+free pair (%.1f ns)\n", $1*1e9/$2, ($1*1e9/$2)/(1e9/$3), 1e9/$3 }'
-	echo "$cs $pages" | awk '{printf "  scaled to 24 GiB: %.3f s (kernel: 0.5 to 1.3 s; target <= 0.05 to 0.13 s)\n", $1 * 6291456 / $2}'
-done
+[ "$BIG" = 0 ] && exit 0
+
+# scaling: cost per operation at 2^24 pages over 2^18 (bench-mixed, median)
+c18=$(i=0; while [ $i -lt "$REPS" ]; do sim $((1 << 18)) bench-mixed | awk '{print 1e9 / 2 / $1}'; i=$((i + 1)); done | median)
+c24=$(i=0; while [ $i -lt "$REPS" ]; do sim $((1 << 24)) bench-mixed | awk '{print 1e9 / 2 / $1}'; i=$((i + 1)); done | median)
+echo "  (ns per operation: $c18 at 2^18, $c24 at 2^24)"
+row "cost per op at 2^24 / at 2^18 pages" "$(echo "$c18 $c24" | awk '{printf "%.2f", $2 / $1}')" "<=" 3 x
+
+# compaction: vm.compact_memory over a fragmented 24 GiB zone made by the
+# simulator itself (-w fragment), against one sequential pass over the
+# simulator's own per-page metadata and one alloc+free pair. The compaction
+# time is not split between scanning and migrating, so each of the two
+# per-unit figures charges all of it to its unit (upper bounds).
+out=$($FRAGSTAT simulate --memory 24G -w fragment --ops 0 --seed 42 --compaction full --perf -o json)
+cs=$(echo "$out" | jq '.perf.compact_memory_seconds')
+seq=$(echo "$out" | jq '.perf.seq_pass_ns_per_page')
+scanned=$(echo "$out" | jq '.counters.compact_migrate_scanned + .counters.compact_free_scanned')
+migrated=$(echo "$out" | jq '.counters.pgmigrate_success')
+fi9=$(echo "$out" | jq '[.timeline[] | select(.phase == "prefill") | .zones[0].fragmentation_index][0]')
+pair=$(sim $((1 << 22)) bench-order0 | awk '{print 1e9 / $1}')
+echo "  (fragment 24 GiB: order-9 fragmentation index $fi9 before; compact_memory ${cs} s," \
+	"$scanned pages scanned, $migrated migrated; sequential pass $seq ns/page; alloc+free pair $pair ns)"
+row "compaction: time per page scanned / one seq. pass" \
+	"$(echo "$cs $scanned $seq" | awk '{printf "%.2f", ($1 * 1e9 / $2) / $3}')" "<=" 4 x
+row "compaction: time per migration / alloc+free pair" \
+	"$(echo "$cs $migrated $pair" | awk '{ if ($2 > 0) printf "%.2f", ($1 * 1e9 / $2) / $3; else print 0 }')" "<=" 3 x
+row "compact_memory, fragmented 24 GiB (kernel 0.5-1.3 s)" "$(echo "$cs" | awk '{printf "%.3f", $1}')" "<=" 0.05 " s"
+row "  ... against the slowest kernel run (1.3 s)" "$(echo "$cs" | awk '{printf "%.3f", $1}')" "<=" 0.13 " s"

@@ -61,27 +61,27 @@ static void test_expand_merge(void)
 	if (!m)
 		return;
 	z = &m->zones[0];
-	is_int(z->head[3][M], 0, "initial order-3 list starts at pfn 0 (freed to the tail)");
-	is_int(z->tail[3][M], 8, "and ends at pfn 8");
+	is_int(sim_list_first(z, 3, M), 0, "initial order-3 list starts at pfn 0 (freed to the tail)");
+	is_int(sim_list_last(z, 3, M), 8, "and ends at pfn 8");
 	is_int(A(m, 0, M), 0, "first order-0 allocation takes the lowest pfn");
-	is_int(z->head[2][M], 4, "expand: upper half 4 at order 2");
-	is_int(z->head[1][M], 2, "expand: upper half 2 at order 1");
-	is_int(z->head[0][M], 1, "expand: upper half 1 at order 0");
+	is_int(sim_list_first(z, 2, M), 4, "expand: upper half 4 at order 2");
+	is_int(sim_list_first(z, 1, M), 2, "expand: upper half 2 at order 1");
+	is_int(sim_list_first(z, 0, M), 1, "expand: upper half 1 at order 0");
 	for (unsigned i = 1; i < 8; i++)
 		if (A(m, 0, M) != i)
 			diag("allocation %u not at pfn %u", i, i);
 	is_u64(z->free_pages, 8, "pfns 0..7 allocated in order");
 	F(m, 5);
 	F(m, 2);
-	is_int(z->head[0][M], 2, "free 2 (no likely merge) goes to the head");
+	is_int(sim_list_first(z, 0, M), 2, "free 2 (no likely merge) goes to the head");
 	F(m, 3);
-	is_int(z->head[1][M], 2, "free 3 merges with 2 into an order-1 block");
-	is_int(z->head[0][M], 5, "order-0 list holds 5");
+	is_int(sim_list_first(z, 1, M), 2, "free 3 merges with 2 into an order-1 block");
+	is_int(sim_list_first(z, 0, M), 5, "order-0 list holds 5");
 	F(m, 0);
-	is_int(z->head[0][M], 5, "free 0 (buddy 1 busy, order-1 buddy 2 free): tail, 5 stays head");
-	is_int(z->tail[0][M], 0, "... and 0 is the tail");
+	is_int(sim_list_first(z, 0, M), 5, "free 0 (buddy 1 busy, order-1 buddy 2 free): tail, 5 stays head");
+	is_int(sim_list_last(z, 0, M), 0, "... and 0 is the tail");
 	F(m, 1);
-	is_int(z->head[2][M], 0, "free 1 merges 0..3 into order 2");
+	is_int(sim_list_first(z, 2, M), 0, "free 1 merges 0..3 into order 2");
 	is_int(z->nr_free[0], 1, "one order-0 block left (5)");
 	ok(checked(m), "invariants hold");
 	F(m, 4);
@@ -111,7 +111,7 @@ static void test_claim(void)
 	/* whole-block claim by an order >= pageblock order fallback */
 	is_int(A(m, 0, U), 0, "unmovable order 0 from the order-5 movable block");
 	is_u64(sim_zone_blocks(m, 0, U), 2, "both pageblocks retyped Unmovable");
-	is_int(z->head[4][U], 16, "remainder expanded onto the unmovable lists");
+	is_int(sim_list_first(z, 4, U), 16, "remainder expanded onto the unmovable lists");
 	/* consume down to a 3-page unmovable remainder: 1 (o0), 2 (o1) */
 	A(m, 4, U);
 	A(m, 3, U);
@@ -131,7 +131,7 @@ static void test_claim(void)
 	p = A(m, 0, U);
 	is_int(p, 30, "unmovable order 0 steals from the order-1 movable block at 30");
 	is_u64(sim_zone_blocks(m, 0, M), 2, "free 2 + alike 0 < 8: block stays Movable");
-	is_int(z->head[0][M], 31, "the other half stays on the movable list");
+	is_int(sim_list_first(z, 0, M), 31, "the other half stays on the movable list");
 	ok(checked(m), "invariants hold");
 	sim_machine_free(m);
 
@@ -142,12 +142,12 @@ static void test_claim(void)
 		A(m, 0, M);
 	for (uint32_t i = 16; i < 24; i++)
 		F(m, i);
-	is_int(z->head[3][M], 16, "16..23 merged into an order-3 block");
+	is_int(sim_list_first(z, 3, M), 16, "16..23 merged into an order-3 block");
 	p = A(m, 0, U);
 	is_u64(sim_zone_blocks(m, 0, U), 1, "free 10 + alike 0 >= 8: block 1 claimed");
 	is_int(p, 30, "then __rmqueue_smallest(Unmovable) takes the order-1 block at 30");
-	is_int(z->head[0][U], 31, "its half on the unmovable order-0 list");
-	is_int(z->head[3][U], 16, "the order-3 block moved to the unmovable list");
+	is_int(sim_list_first(z, 0, U), 31, "its half on the unmovable order-0 list");
+	is_int(sim_list_first(z, 3, U), 16, "the order-3 block moved to the unmovable list");
 	ok(checked(m), "invariants hold");
 	sim_machine_free(m);
 }

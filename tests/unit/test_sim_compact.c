@@ -87,7 +87,7 @@ static void test_hand(void)
 	ok(mv.n == 2 && mv.from_tag[0] == 0 && mv.to[0] == 13, "page 0 moved to 13");
 	ok(mv.n == 2 && mv.from_tag[1] == 2 && mv.to[1] == 15, "page 2 moved to 15");
 	is_u64(z->nr_free[2], 1, "block 0 is one free order-2 block");
-	is_int(z->head[2][SIM_MT_MOVABLE], 0, "at pfn 0");
+	is_int(sim_list_first(z, 2, SIM_MT_MOVABLE), 0, "at pfn 0");
 	is_u64(z->nr_free[0], 4, "5, 7, 9, 11 still free order 0");
 	is_u64(sim_counter(m, SIM_CNT_PGMIGRATE_SUCCESS), 2, "pgmigrate_success 2");
 	is_u64(sim_counter(m, SIM_CNT_PGMIGRATE_FAIL), 2, "pgmigrate_fail 2 (4 and 6: no target)");
