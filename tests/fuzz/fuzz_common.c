@@ -435,6 +435,8 @@ static int parse(enum fuzz_target t, struct fs_snapshot *s, const char *data, si
 	return r;
 }
 
+static bool sampled(const char *buf, size_t size);
+
 static void run_json(const char *data, size_t len)
 {
 	const enum fuzz_target t = FZ_JSON;
@@ -448,7 +450,7 @@ static void run_json(const char *data, size_t len)
 	}
 	CHECK(t, s != NULL, "load succeeded without a snapshot");
 	size_t jlen = 0;
-	char *json = pipeline(t, s, false, &jlen);
+	char *json = sampled(data, len) ? pipeline(t, s, false, &jlen) : NULL;
 	/* What we wrote we must read back, and writing it again gives the
 	 * same bytes: no number changes on the way. */
 	if (json) {
@@ -509,6 +511,27 @@ static void run_trace(const char *data, size_t len)
 	sim_machine_free(m);
 }
 
+/* Long fuzzing runs may set FRAGSTAT_FUZZ_SAMPLE=N: the report and the
+ * renderers (the slow part) then run for one input in N, chosen by a hash
+ * of the input so that a crash reproduces; parsing and its checks run for
+ * every input. Unset (the replay in make check): every input. */
+static bool sampled(const char *buf, size_t size)
+{
+	static long every = -1;
+	if (every < 0) {
+		const char *e = getenv("FRAGSTAT_FUZZ_SAMPLE");
+		every = e ? strtol(e, NULL, 10) : 1;
+		if (every < 1)
+			every = 1;
+	}
+	if (every == 1)
+		return true;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < size; i++)
+		h = (h ^ (unsigned char)buf[i]) * 16777619u;
+	return h % (uint32_t)every == 0;
+}
+
 int fuzz_run(enum fuzz_target t, const uint8_t *data, size_t size)
 {
 	/* Exactly `size` bytes, no terminating NUL: reads past len are bugs. */
@@ -536,7 +559,7 @@ int fuzz_run(enum fuzz_target t, const uint8_t *data, size_t size)
 		struct fs_snapshot *s = fs_snapshot_new();
 		if (!s)
 			break;
-		if (parse(t, s, buf, size, v, &d) == 0)
+		if (parse(t, s, buf, size, v, &d) == 0 && sampled(buf, size))
 			free(pipeline(t, s, t == FZ_BUDDYINFO, &jlen));
 		fs_snapshot_free(s);
 
@@ -547,7 +570,7 @@ int fuzz_run(enum fuzz_target t, const uint8_t *data, size_t size)
 			break;
 		int r = rd_buddyinfo_parse(s, "base", base_buddyinfo, sizeof base_buddyinfo - 1, &d);
 		CHECK(t, r == 0 || r == -ENOMEM, "the base buddyinfo does not parse: %s", d.msg);
-		if (r == 0 && parse(t, s, buf, size, v, &d) == 0)
+		if (r == 0 && parse(t, s, buf, size, v, &d) == 0 && sampled(buf, size))
 			free(pipeline(t, s, false, &jlen));
 		fs_snapshot_free(s);
 	}
