@@ -43,6 +43,7 @@ enum watch_mode { MODE_CURSES, MODE_JSON, MODE_TEXT };
 		   FS_SRC_BIT(FS_SRC_MIN_FREE_KBYTES))
 #define SLOW_PERIOD 10.0
 #define PTI_COST_FACTOR 100.0
+#define WATCH_LINE_BUF (64 * 1024)
 
 struct rline {
 	size_t off, len;
@@ -88,6 +89,10 @@ struct watch {
 
 	char msg[320];
 	bool msg_error;
+
+	/* The JSON line (--json, --record), reused between refreshes. */
+	char *jbuf;
+	size_t jcap;
 };
 
 /* ---- signals ------------------------------------------------------------ */
@@ -509,30 +514,30 @@ static json_t *rates_json(const struct watch *w)
 {
 	const struct fs_rates *rt = &w->rates;
 	json_t *o = json_object();
-	json_object_set_new(o, "interval_s", rt->valid ? json_real(rt->interval) : json_null());
-	json_object_set_new(o, "valid", json_boolean(rt->valid));
+	json_object_set_new_nocheck(o, "interval_s", rt->valid ? json_real(rt->interval) : json_null());
+	json_object_set_new_nocheck(o, "valid", json_boolean(rt->valid));
 	json_t *ps = json_object(), *dl = json_object(), *rs = json_array();
 	for (int c = 0; c < FS_RATE_COUNT; c++) {
 		const char *n = fs_rates_name(c);
 		bool ok = rt->valid && rt->have[c];
-		json_object_set_new(ps, n, ok ? json_real(rt->per_sec[c]) : json_null());
-		json_object_set_new(dl, n, rt->have[c] ? json_integer((json_int_t)(rt->delta[c] > INT64_MAX ? INT64_MAX : rt->delta[c]))
+		json_object_set_new_nocheck(ps, n, ok ? json_real(rt->per_sec[c]) : json_null());
+		json_object_set_new_nocheck(dl, n, rt->have[c] ? json_integer((json_int_t)(rt->delta[c] > INT64_MAX ? INT64_MAX : rt->delta[c]))
 						       : json_null());
 		if (rt->reset[c])
-			json_array_append_new(rs, json_string(n));
+			json_array_append_new(rs, json_string_nocheck(n));
 	}
-	json_object_set_new(o, "per_second", ps);
-	json_object_set_new(o, "delta", dl);
-	json_object_set_new(o, "reset", rs);
+	json_object_set_new_nocheck(o, "per_second", ps);
+	json_object_set_new_nocheck(o, "delta", dl);
+	json_object_set_new_nocheck(o, "reset", rs);
 	struct fs_rates_ratio q;
 	fs_rates_window_ratio(&w->win, &q);
 	json_t *win = json_object();
-	json_object_set_new(win, "samples", json_integer(q.samples));
-	json_object_set_new(win, "seconds", json_real(q.seconds));
-	json_object_set_new(win, "compact_success", json_integer((json_int_t)(q.success > INT64_MAX ? INT64_MAX : q.success)));
-	json_object_set_new(win, "compact_fail", json_integer((json_int_t)(q.fail > INT64_MAX ? INT64_MAX : q.fail)));
-	json_object_set_new(win, "success_ratio", q.defined ? json_real(q.ratio) : json_null());
-	json_object_set_new(o, "window", win);
+	json_object_set_new_nocheck(win, "samples", json_integer(q.samples));
+	json_object_set_new_nocheck(win, "seconds", json_real(q.seconds));
+	json_object_set_new_nocheck(win, "compact_success", json_integer((json_int_t)(q.success > INT64_MAX ? INT64_MAX : q.success)));
+	json_object_set_new_nocheck(win, "compact_fail", json_integer((json_int_t)(q.fail > INT64_MAX ? INT64_MAX : q.fail)));
+	json_object_set_new_nocheck(win, "success_ratio", q.defined ? json_real(q.ratio) : json_null());
+	json_object_set_new_nocheck(o, "window", win);
 	return o;
 }
 
@@ -546,31 +551,58 @@ static json_t *watch_json(const struct watch *w)
 	if (w->replay_path && w->rwatch)
 		return json_deep_copy(w->rwatch);
 	json_t *o = json_object();
-	json_object_set_new(o, "sample", json_integer((json_int_t)w->nsamples));
-	json_object_set_new(o, "interval_s", json_real(w->interval));
+	json_object_set_new_nocheck(o, "sample", json_integer((json_int_t)w->nsamples));
+	json_object_set_new_nocheck(o, "interval_s", json_real(w->interval));
 	json_t *p = json_object();
-	json_object_set_new(p, "enabled", json_boolean(w->pti_enabled));
-	json_object_set_new(p, "read", json_boolean(w->pti_read_now));
+	json_object_set_new_nocheck(p, "enabled", json_boolean(w->pti_enabled));
+	json_object_set_new_nocheck(p, "read", json_boolean(w->pti_read_now));
 	double age = pti_age(w);
-	json_object_set_new(p, "age_s", age >= 0 && w->pti_enabled ? json_real(quantize(age)) : json_null());
-	json_object_set_new(p, "read_ms", w->pti_last >= 0 ? json_real(quantize(w->pti_cost * 1000)) : json_null());
-	json_object_set_new(p, "period_s", w->pti_enabled ? json_real(quantize(fmax(w->interval, PTI_COST_FACTOR * w->pti_cost)))
+	json_object_set_new_nocheck(p, "age_s", age >= 0 && w->pti_enabled ? json_real(quantize(age)) : json_null());
+	json_object_set_new_nocheck(p, "read_ms", w->pti_last >= 0 ? json_real(quantize(w->pti_cost * 1000)) : json_null());
+	json_object_set_new_nocheck(p, "period_s", w->pti_enabled ? json_real(quantize(fmax(w->interval, PTI_COST_FACTOR * w->pti_cost)))
 							  : json_null());
-	json_object_set_new(o, "pagetypeinfo", p);
+	json_object_set_new_nocheck(o, "pagetypeinfo", p);
 	return o;
 }
 
-/* The JSON line of the current sample (no newline); NULL on ENOMEM. */
-static char *json_line(const struct watch *w)
+/* The JSON line of the current sample, newline included, into w->jbuf
+ * (kept from one refresh to the next: jansson dumps straight into it, no
+ * string of its own to grow and copy); its length, or 0 on ENOMEM. */
+static size_t json_line(struct watch *w)
 {
+	fs_json_oom_clear();
 	json_t *doc = fs_json_report(w->rep);
 	if (!doc)
-		return NULL;
-	json_object_set_new(doc, "rates", rates_json(w));
-	json_object_set_new(doc, "watch", watch_json(w));
-	char *line = json_dumps(doc, JSON_COMPACT | FS_JSON_DUMP_FLAGS);
+		return 0;
+	json_object_set_new_nocheck(doc, "rates", rates_json(w));
+	json_object_set_new_nocheck(doc, "watch", watch_json(w));
+	const size_t flags = JSON_COMPACT | FS_JSON_DUMP_FLAGS;
+	if (!w->jbuf) {
+		char *p = malloc(WATCH_LINE_BUF);
+		if (p) {
+			w->jbuf = p;
+			w->jcap = WATCH_LINE_BUF;
+		}
+	}
+	size_t n = w->jcap ? json_dumpb(doc, w->jbuf, w->jcap - 1, flags) : 0;
+	if (n == 0 || n > w->jcap - 1) {
+		/* A line longer than any before: size the buffer, dump again. */
+		size_t need = json_dumpb(doc, NULL, 0, flags);
+		size_t cap = need + need / 4 + 1024;
+		char *p = need ? realloc(w->jbuf, cap) : NULL;
+		if (p) {
+			w->jbuf = p;
+			w->jcap = cap;
+			n = json_dumpb(doc, w->jbuf, w->jcap - 1, flags);
+		} else {
+			n = 0;
+		}
+	}
 	json_decref(doc);
-	return line;
+	if (n == 0 || n > w->jcap - 1 || fs_json_oom())
+		return 0;
+	w->jbuf[n++] = '\n';
+	return n;
 }
 
 static int text_frame(const struct watch *w, FILE *out)
@@ -620,25 +652,26 @@ static int text_frame(const struct watch *w, FILE *out)
  * the recording failed, -ENOMEM. */
 static int emit(struct watch *w)
 {
-	char *line = NULL;
+	size_t len = 0;
 	if (w->json || w->record) {
-		if (!(line = json_line(w)))
+		if (!(len = json_line(w)))
 			return -ENOMEM;
 	}
 	int r = 0;
+	/* One fwrite of the whole line; the streams' buffers hold a line, so
+	 * the fflush is one write(2). */
 	if (w->record) {
-		if (fputs(line, w->record) == EOF || fputc('\n', w->record) == EOF || fflush(w->record))
+		if (fwrite(w->jbuf, 1, len, w->record) != len || fflush(w->record))
 			r = -EPIPE;
 	}
 	if (!r && w->mode == MODE_JSON) {
-		if (fputs(line, stdout) == EOF || fputc('\n', stdout) == EOF || fflush(stdout))
+		if (fwrite(w->jbuf, 1, len, stdout) != len || fflush(stdout))
 			r = -EIO;
 	} else if (!r && w->mode == MODE_TEXT) {
 		r = text_frame(w, stdout);
 		if (!r && fflush(stdout))
 			r = -EIO;
 	}
-	free(line);
 	return r;
 }
 
@@ -908,6 +941,7 @@ static void watch_free(struct watch *w)
 	free(w->rdata);
 	free(w->lines);
 	free(w->rtimes);
+	free(w->jbuf);
 	if (w->record && w->record != stdout)
 		fclose(w->record);
 	for (int i = 0; i < 2; i++)
@@ -1010,6 +1044,12 @@ int cmd_watch_main(int argc, char **argv)
 		watch_free(&w);
 		return FS_EXIT_OUTPUT;
 	}
+	/* A JSON line is about 20 KiB: buffers that hold one make each line
+	 * one write(2) instead of several. */
+	if (w.record)
+		setvbuf(w.record, NULL, _IOFBF, WATCH_LINE_BUF);
+	if (w.mode == MODE_JSON)
+		setvbuf(stdout, NULL, _IOFBF, WATCH_LINE_BUF);
 	if (w.replay_path) {
 		int r = replay_open(&w);
 		if (r) {

@@ -32,6 +32,23 @@ const char *fs_rates_name(enum fs_rate_counter c)
 	return rates_names[c];
 }
 
+/* fs_kv_get() searching from *pos onwards (wrapping round): the same answer
+ * (a vmstat list has no name twice: its reader and the JSON loader see to it),
+ * fewer comparisons when *pos is close. *pos becomes the index found. */
+static bool kv_find(const struct fs_kvlist *l, const char *name, size_t *pos, uint64_t *out)
+{
+	size_t n = l->n, start = *pos < n ? *pos : 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = start + k < n ? start + k : start + k - n;
+		if (strcmp(l->items[i].name, name) == 0) {
+			*out = l->items[i].value;
+			*pos = i;
+			return true;
+		}
+	}
+	return false;
+}
+
 void fs_rates_compute(const struct fs_snapshot *prev, const struct fs_snapshot *cur,
 		      double interval, struct fs_rates *out)
 {
@@ -41,10 +58,16 @@ void fs_rates_compute(const struct fs_snapshot *prev, const struct fs_snapshot *
 	bool timed = isfinite(interval) && interval > 0;
 	out->interval = timed ? interval : 0;
 	out->valid = timed;
+	/* The counters sit together in vmstat, mostly in this order, and both
+	 * snapshots list them alike: look each one up from where the last was
+	 * found (in prev) and where prev had it (in cur), not from the top. */
+	size_t pp = 0;
 	for (int c = 0; c < FS_RATE_COUNT; c++) {
 		uint64_t a, b;
-		if (!fs_kv_get(&prev->vmstat, rates_names[c], &a) ||
-		    !fs_kv_get(&cur->vmstat, rates_names[c], &b))
+		if (!kv_find(&prev->vmstat, rates_names[c], &pp, &a))
+			continue;
+		size_t cp = pp;
+		if (!kv_find(&cur->vmstat, rates_names[c], &cp, &b))
 			continue;
 		out->have[c] = true;
 		if (b < a) {

@@ -18,6 +18,12 @@
  * a document built while one happened is thrown away, never printed. */
 static bool json_oom;
 
+/* Keys spelled here are ASCII literals (the "" k "" makes anything else a
+ * compile error), so jansson need not check them for UTF-8; keys and
+ * strings that come from the data (zone, migratetype and counter names,
+ * paths, the kernel release) are still checked. Same output, less work. */
+#define SET(o, k, v) json_object_set_new_nocheck((o), "" k "", (v))
+
 static void *track_malloc(size_t n)
 {
 	void *p = malloc(n);
@@ -75,11 +81,22 @@ static json_t *idx_array(const int *v, unsigned n)
 	return a;
 }
 
+/* json_object_set_new() for a key from the data: an ASCII key is valid
+ * UTF-8 and skips jansson's check; anything else goes through it (and is
+ * dropped when invalid, as before). */
+static int set_data_key(json_t *o, const char *key, json_t *v)
+{
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		if (*p & 0x80)
+			return json_object_set_new(o, key, v);
+	return json_object_set_new_nocheck(o, key, v);
+}
+
 static json_t *kv_object(const struct fs_kvlist *l)
 {
 	json_t *o = json_object();
 	for (size_t i = 0; i < l->n; i++)
-		json_object_set_new(o, l->items[i].name, jint(l->items[i].value));
+		set_data_key(o, l->items[i].name, jint(l->items[i].value));
 	return o;
 }
 
@@ -104,16 +121,16 @@ static json_t *zoneinfo_object(const struct fs_zone *z)
 	};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (z->zi_have & f[i].bit)
-			json_object_set_new(o, f[i].name,
+			json_object_set_new_nocheck(o, f[i].name,
 					    jint(*(const uint64_t *)((const char *)z + f[i].off)));
 	if (z->zi_have & FS_ZI_PROTECTION) {
 		json_t *a = json_array();
 		for (unsigned i = 0; i < z->nprotection; i++)
 			json_array_append_new(a, json_integer(z->protection[i]));
-		json_object_set_new(o, "protection", a);
+		SET(o, "protection", a);
 	}
-	json_object_set_new(o, "index", json_integer(z->zi_index));
-	json_object_set_new(o, "stats", kv_object(&z->zone_stats));
+	SET(o, "index", json_integer(z->zi_index));
+	SET(o, "stats", kv_object(&z->zone_stats));
 	return o;
 }
 
@@ -129,7 +146,7 @@ static json_t *watermarks_object(const struct fs_zone *z)
 	};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (z->zi_have & f[i].bit)
-			json_object_set_new(o, f[i].name,
+			json_object_set_new_nocheck(o, f[i].name,
 					    jint(*(const uint64_t *)((const char *)z + f[i].off)));
 	return o;
 }
@@ -137,21 +154,21 @@ static json_t *watermarks_object(const struct fs_zone *z)
 static json_t *verdict_object(const struct fs_report *r, unsigned k, const struct fs_verdict *v)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "order", json_integer(k));
-	json_object_set_new(o, "verdict", json_string(fs_verdict_name(v->kind)));
-	json_object_set_new(o, "free", jint(v->free));
-	json_object_set_new(o, "highatomic_free", jint(v->highatomic));
-	json_object_set_new(o, "watermark", jint(v->mark));
-	json_object_set_new(o, "reserve", json_integer(v->reserve));
-	json_object_set_new(o, "order0_watermark", jint(v->order0_mark));
-	json_object_set_new(o, "gap", jint(v->gap));
-	json_object_set_new(o, "fragmentation_index", jidx(v->fragidx));
-	json_object_set_new(o, "threshold", json_integer(r->extfrag_threshold));
-	json_object_set_new(o, "costly", json_boolean(v->costly));
-	json_object_set_new(o, "watermark_ok", json_boolean(v->wmark_ok));
-	json_object_set_new(o, "block_available", json_boolean(v->block_ok));
-	json_object_set_new(o, "gap_ok", json_boolean(v->gap_ok));
-	json_object_set_new(o, "fragindex_says_reclaim", json_boolean(v->fragidx_rules));
+	SET(o, "order", json_integer(k));
+	SET(o, "verdict", json_string_nocheck(fs_verdict_name(v->kind)));
+	SET(o, "free", jint(v->free));
+	SET(o, "highatomic_free", jint(v->highatomic));
+	SET(o, "watermark", jint(v->mark));
+	SET(o, "reserve", json_integer(v->reserve));
+	SET(o, "order0_watermark", jint(v->order0_mark));
+	SET(o, "gap", jint(v->gap));
+	SET(o, "fragmentation_index", jidx(v->fragidx));
+	SET(o, "threshold", json_integer(r->extfrag_threshold));
+	SET(o, "costly", json_boolean(v->costly));
+	SET(o, "watermark_ok", json_boolean(v->wmark_ok));
+	SET(o, "block_available", json_boolean(v->block_ok));
+	SET(o, "gap_ok", json_boolean(v->gap_ok));
+	SET(o, "fragindex_says_reclaim", json_boolean(v->fragidx_rules));
 	return o;
 }
 
@@ -161,21 +178,21 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 	const struct fs_zone *z = zr->zone;
 	unsigned n = r->orders;
 	json_t *o = json_object();
-	json_object_set_new(o, "zone", json_string(z->name));
-	json_object_set_new(o, "free_blocks", u64_array(z->free, n));
-	json_object_set_new(o, "free_pages", jint(zr->free_pages));
-	json_object_set_new(o, "free_bytes", jint(zr->free_pages * s->page_size));
+	SET(o, "zone", json_string(z->name));
+	SET(o, "free_blocks", u64_array(z->free, n));
+	SET(o, "free_pages", jint(zr->free_pages));
+	SET(o, "free_bytes", jint(zr->free_pages * s->page_size));
 	if (zr->indices_ok) {
-		json_object_set_new(o, "unusable_index", idx_array(zr->unusable, n));
-		json_object_set_new(o, "fragmentation_index", idx_array(zr->fragidx, n));
+		SET(o, "unusable_index", idx_array(zr->unusable, n));
+		SET(o, "fragmentation_index", idx_array(zr->fragidx, n));
 		json_t *a = json_array();
 		for (unsigned k = 0; k < n; k++)
 			json_array_append_new(a, json_integer(zr->extfrag_pct[k]));
-		json_object_set_new(o, "extfrag_percent", a);
+		SET(o, "extfrag_percent", a);
 	}
-	json_object_set_new(o, "watermarks", watermarks_object(z));
+	SET(o, "watermarks", watermarks_object(z));
 	if (z->has_zoneinfo)
-		json_object_set_new(o, "zoneinfo", zoneinfo_object(z));
+		SET(o, "zoneinfo", zoneinfo_object(z));
 	if (z->has_types) {
 		json_t *bt = json_object(), *cap = json_object();
 		for (unsigned t = 0; t < s->nmt; t++) {
@@ -185,34 +202,34 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 				json_array_append_new(c, json_boolean(z->capped[t][k]));
 			json_object_set_new(cap, s->mt_names[t], c);
 		}
-		json_object_set_new(o, "free_blocks_by_type", bt);
-		json_object_set_new(o, "free_blocks_by_type_capped", cap);
+		SET(o, "free_blocks_by_type", bt);
+		SET(o, "free_blocks_by_type_capped", cap);
 	}
 	if (z->has_blocks) {
 		json_t *pb = json_object();
 		for (unsigned t = 0; t < s->nmt; t++)
 			json_object_set_new(pb, s->mt_names[t], jint(z->blocks[t]));
-		json_object_set_new(o, "pageblocks", pb);
+		SET(o, "pageblocks", pb);
 	}
 	if (zr->has_verdicts) {
 		json_t *a = json_array();
 		for (unsigned k = 0; k < n; k++)
 			json_array_append_new(a, verdict_object(r, k, &zr->verdicts[k]));
-		json_object_set_new(o, "verdicts", a);
+		SET(o, "verdicts", a);
 	}
 	json_t *hp = json_object();
-	json_object_set_new(hp, "order", json_integer(r->hpage_order));
-	json_object_set_new(hp, "now", jint(zr->huge_now));
-	json_object_set_new(hp, "max_after_compaction", jint(zr->huge_max));
-	json_object_set_new(o, "huge_pages", hp);
+	SET(hp, "order", json_integer(r->hpage_order));
+	SET(hp, "now", jint(zr->huge_now));
+	SET(hp, "max_after_compaction", jint(zr->huge_max));
+	SET(o, "huge_pages", hp);
 	if (z->has_kextfrag || z->has_kunusable) {
 		json_t *k = json_object();
 		if (z->has_kextfrag)
-			json_object_set_new(k, "extfrag_index", idx_array(z->kextfrag, n));
+			SET(k, "extfrag_index", idx_array(z->kextfrag, n));
 		if (z->has_kunusable)
-			json_object_set_new(k, "unusable_index", idx_array(z->kunusable, n));
-		json_object_set_new(k, "mismatches", json_integer(zr->kcheck_mismatch));
-		json_object_set_new(o, "kernel", k);
+			SET(k, "unusable_index", idx_array(z->kunusable, n));
+		SET(k, "mismatches", json_integer(zr->kcheck_mismatch));
+		SET(o, "kernel", k);
 	}
 	return o;
 }
@@ -229,9 +246,9 @@ static json_t *unlisted_zones(const struct fs_snapshot *s, int node)
 			if (zz->has_buddy || !zz->has_zoneinfo)
 				continue;
 			json_t *o = json_object();
-			json_object_set_new(o, "zone", json_string(zz->name));
-			json_object_set_new(o, "watermarks", watermarks_object(zz));
-			json_object_set_new(o, "zoneinfo", zoneinfo_object(zz));
+			SET(o, "zone", json_string(zz->name));
+			SET(o, "watermarks", watermarks_object(zz));
+			SET(o, "zoneinfo", zoneinfo_object(zz));
 			json_array_append_new(a, o);
 		}
 	}
@@ -264,92 +281,92 @@ static json_t *json_report(const struct fs_report *r)
 	if (!root)
 		return NULL;
 
-	json_object_set_new(root, "schema_version", json_integer(FS_SCHEMA_VERSION));
-	json_object_set_new(root, "fragstat_version", json_string(PACKAGE_VERSION));
+	SET(root, "schema_version", json_integer(FS_SCHEMA_VERSION));
+	SET(root, "fragstat_version", json_string_nocheck(PACKAGE_VERSION));
 
 	json_t *src = json_object();
-	json_object_set_new(src, "kind", json_string(fs_kind_name(s->kind)));
-	json_object_set_new(src, "path", s->path ? json_string(s->path) : json_null());
-	json_object_set_new(src, "kernel", s->kernel ? json_string(s->kernel) : json_null());
-	json_object_set_new(src, "page_size", jint(s->page_size));
-	json_object_set_new(src, "page_size_assumed", json_boolean(s->page_size_assumed));
-	json_object_set_new(src, "orders", json_integer(s->orders));
-	json_object_set_new(src, "pageblock_order",
+	SET(src, "kind", json_string_nocheck(fs_kind_name(s->kind)));
+	SET(src, "path", s->path ? json_string(s->path) : json_null());
+	SET(src, "kernel", s->kernel ? json_string(s->kernel) : json_null());
+	SET(src, "page_size", jint(s->page_size));
+	SET(src, "page_size_assumed", json_boolean(s->page_size_assumed));
+	SET(src, "orders", json_integer(s->orders));
+	SET(src, "pageblock_order",
 			    s->pageblock_order >= 0 ? json_integer(s->pageblock_order) : json_null());
 	rfc3339(ts, sizeof ts, s->time_sec);
-	json_object_set_new(src, "timestamp", json_string(ts));
-	json_object_set_new(src, "timestamp_ns",
+	SET(src, "timestamp", json_string_nocheck(ts));
+	SET(src, "timestamp_ns",
 			    json_integer((json_int_t)s->time_sec * 1000000000LL + s->time_nsec));
-	json_object_set_new(root, "source", src);
+	SET(root, "source", src);
 
 	json_t *sources = json_object();
 	for (int i = 0; i < FS_SRC_COUNT; i++)
-		json_object_set_new(sources, fs_src_name(i), json_string(fs_src_status_name(s->src[i])));
-	json_object_set_new(root, "sources", sources);
+		json_object_set_new_nocheck(sources, fs_src_name(i), json_string_nocheck(fs_src_status_name(s->src[i])));
+	SET(root, "sources", sources);
 
 	json_t *set = json_object();
-	json_object_set_new(set, "extfrag_threshold", json_integer(r->extfrag_threshold));
-	json_object_set_new(set, "extfrag_threshold_default", json_boolean(r->extfrag_threshold_default));
-	json_object_set_new(set, "compaction_proactiveness", json_integer(r->proactiveness));
-	json_object_set_new(set, "compaction_proactiveness_default", json_boolean(r->proactiveness_default));
-	json_object_set_new(set, "watermark_scale_factor", setting(&s->watermark_scale_factor));
-	json_object_set_new(set, "min_free_kbytes", setting(&s->min_free_kbytes));
-	json_object_set_new(root, "settings", set);
+	SET(set, "extfrag_threshold", json_integer(r->extfrag_threshold));
+	SET(set, "extfrag_threshold_default", json_boolean(r->extfrag_threshold_default));
+	SET(set, "compaction_proactiveness", json_integer(r->proactiveness));
+	SET(set, "compaction_proactiveness_default", json_boolean(r->proactiveness_default));
+	SET(set, "watermark_scale_factor", setting(&s->watermark_scale_factor));
+	SET(set, "min_free_kbytes", setting(&s->min_free_kbytes));
+	SET(root, "settings", set);
 
-	json_object_set_new(root, "focus_order", json_integer(r->focus_order));
-	json_object_set_new(root, "hpage_order", json_integer(r->hpage_order));
-	json_object_set_new(root, "hpage_order_assumed", json_boolean(r->hpage_order_assumed));
+	SET(root, "focus_order", json_integer(r->focus_order));
+	SET(root, "hpage_order", json_integer(r->hpage_order));
+	SET(root, "hpage_order_assumed", json_boolean(r->hpage_order_assumed));
 	json_t *mts = json_array();
 	for (unsigned t = 0; t < s->nmt; t++)
 		json_array_append_new(mts, json_string(s->mt_names[t]));
-	json_object_set_new(root, "migratetypes", mts);
+	SET(root, "migratetypes", mts);
 
 	json_t *nodes = json_array();
 	for (size_t i = 0; i < r->nnodes; i++) {
 		const struct fs_node_report *nr = &r->nodes[i];
 		json_t *no = json_object();
-		json_object_set_new(no, "node", json_integer(nr->node));
+		SET(no, "node", json_integer(nr->node));
 		if (nr->has_proactive) {
 			json_t *p = json_object();
-			json_object_set_new(p, "score", json_integer(nr->score));
-			json_object_set_new(p, "wmark_low", json_integer(nr->wmark_low));
-			json_object_set_new(p, "wmark_high", json_integer(nr->wmark_high));
-			json_object_set_new(p, "would_compact", json_boolean(nr->would_compact));
-			json_object_set_new(p, "node_present_pages", jint(nr->node_present));
-			json_object_set_new(no, "proactive", p);
+			SET(p, "score", json_integer(nr->score));
+			SET(p, "wmark_low", json_integer(nr->wmark_low));
+			SET(p, "wmark_high", json_integer(nr->wmark_high));
+			SET(p, "would_compact", json_boolean(nr->would_compact));
+			SET(p, "node_present_pages", jint(nr->node_present));
+			SET(no, "proactive", p);
 		} else {
-			json_object_set_new(no, "proactive", json_null());
+			SET(no, "proactive", json_null());
 		}
 		json_t *hp = json_object();
-		json_object_set_new(hp, "order", json_integer(r->hpage_order));
-		json_object_set_new(hp, "now", jint(nr->huge_now));
-		json_object_set_new(hp, "max_after_compaction", jint(nr->huge_max));
-		json_object_set_new(no, "huge_pages", hp);
+		SET(hp, "order", json_integer(r->hpage_order));
+		SET(hp, "now", jint(nr->huge_now));
+		SET(hp, "max_after_compaction", jint(nr->huge_max));
+		SET(no, "huge_pages", hp);
 		json_t *zones = json_array();
 		for (unsigned z = 0; z < nr->nzones; z++)
 			json_array_append_new(zones, zone_object(r, &nr->zones[z]));
-		json_object_set_new(no, "zones", zones);
-		json_object_set_new(no, "unlisted_zones", unlisted_zones(s, nr->node));
+		SET(no, "zones", zones);
+		SET(no, "unlisted_zones", unlisted_zones(s, nr->node));
 		const struct fs_node *sn = NULL;
 		for (size_t j = 0; j < s->nnodes; j++)
 			if (s->nodes[j].id == nr->node)
 				sn = &s->nodes[j];
-		json_object_set_new(no, "stats", sn ? kv_object(&sn->node_stats) : json_object());
+		SET(no, "stats", sn ? kv_object(&sn->node_stats) : json_object());
 		json_array_append_new(nodes, no);
 	}
-	json_object_set_new(root, "nodes", nodes);
-	json_object_set_new(root, "vmstat", kv_object(&s->vmstat));
-	json_object_set_new(root, "meminfo", kv_object(&s->meminfo));
+	SET(root, "nodes", nodes);
+	SET(root, "vmstat", kv_object(&s->vmstat));
+	SET(root, "meminfo", kv_object(&s->meminfo));
 
 	json_t *kc = json_object();
-	json_object_set_new(kc, "available", json_boolean(r->kcheck_available));
-	json_object_set_new(kc, "compared", json_integer(r->kcheck_compared));
-	json_object_set_new(kc, "mismatches", json_integer(r->kcheck_mismatches));
-	json_object_set_new(kc, "buddyinfo_reads", json_integer(s->kcheck_attempts));
-	json_object_set_new(kc, "stable", json_boolean(s->kcheck_stable));
-	json_object_set_new(kc, "agree", r->kcheck_available ? json_boolean(r->kcheck_mismatches == 0)
+	SET(kc, "available", json_boolean(r->kcheck_available));
+	SET(kc, "compared", json_integer(r->kcheck_compared));
+	SET(kc, "mismatches", json_integer(r->kcheck_mismatches));
+	SET(kc, "buddyinfo_reads", json_integer(s->kcheck_attempts));
+	SET(kc, "stable", json_boolean(s->kcheck_stable));
+	SET(kc, "agree", r->kcheck_available ? json_boolean(r->kcheck_mismatches == 0)
 							      : json_null());
-	json_object_set_new(root, "kernel_check", kc);
+	SET(root, "kernel_check", kc);
 	return root;
 }
 

@@ -35,6 +35,9 @@ static char ui_note[160];
 
 enum { PAIR_OK = 1, PAIR_WARN, PAIR_BAD, PAIR_HEAD, PAIR_BAR, PAIR_DIM };
 
+static void cv_free(void);
+static void cv_invalidate(void);
+
 static void ui_atexit(void)
 {
 	ui_stop();
@@ -60,6 +63,7 @@ int ui_start(const struct ui_opts *o)
 		return -1;
 	set_term(ui_screen);
 	ui_on = true;
+	cv_invalidate();
 	cbreak();
 	noecho();
 	nonl();
@@ -92,6 +96,7 @@ void ui_stop(void)
 	fflush(stdout);
 	delscreen(ui_screen);
 	ui_screen = NULL;
+	cv_free();
 }
 
 bool ui_active(void)
@@ -116,6 +121,7 @@ void ui_resize(void)
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
 	clearok(curscr, TRUE);
+	cv_invalidate();
 }
 
 attr_t ui_attr(enum ui_sev s)
@@ -151,26 +157,203 @@ enum ui_sev ui_verdict_sev(enum fs_verdict_kind k)
 	}
 }
 
-int ui_puts(int y, int x, enum ui_sev sev, const char *s)
+/* ---- the canvas ----------------------------------------------------------
+ *
+ * Frames are composed into our own grid of cells, not into curses: a cell
+ * is a code point and the attributes curses would have given it. At the
+ * end of a frame only the rows that differ from the previous frame are
+ * handed to curses (one call per row), so curses neither decodes our UTF-8
+ * byte by byte nor compares unchanged rows with the terminal. ui_attr_on()
+ * and ui_attr_off() follow curses' attron()/attroff() rules exactly (a
+ * colour pair replaces the current one; turning one off clears the colour),
+ * so that the screen is the one direct curses calls drew. */
+
+struct ui_cell {
+	uint32_t ch;            /* a code point (one display cell) */
+	attr_t attr;            /* attributes, colour pair included */
+};
+
+static struct ui_cell *cv_cur, *cv_prev;
+#ifdef HAVE_NCURSESW
+static cchar_t *cv_line;        /* one row as curses takes it */
+#else
+static chtype *cv_line;
+#endif
+static int cv_rows, cv_cols;
+static bool cv_valid;           /* cv_prev is what curses holds */
+static attr_t cv_attr;          /* the current attributes, as attron() keeps them */
+
+void ui_attr_on(attr_t a)
 {
-	int cols = COLS;
-	if (y < 0 || y >= LINES || x >= cols)
-		return x;
-	/* Count display cells: every glyph we print is one cell wide, so
-	 * counting UTF-8 lead bytes is exact for our strings. */
-	const char *p = s;
-	int cells = 0;
-	while (*p && x + cells < cols) {
-		p++;
+	if (a & A_COLOR)
+		cv_attr = (cv_attr & ~A_COLOR) | a;
+	else
+		cv_attr |= a;
+}
+
+void ui_attr_off(attr_t a)
+{
+	if (a & A_COLOR)
+		cv_attr &= ~(a | A_COLOR);
+	else
+		cv_attr &= ~a;
+}
+
+/* Blank the grid for a new frame (erase()); false when it cannot be had. */
+static bool cv_clear(void)
+{
+	int rows = LINES, cols = COLS;
+	if (rows <= 0 || cols <= 0)
+		return false;
+	if (rows != cv_rows || cols != cv_cols || !cv_cur) {
+		cv_free();
+		size_t n = (size_t)rows * (size_t)cols;
+		cv_cur = calloc(n, sizeof *cv_cur);
+		cv_prev = calloc(n, sizeof *cv_prev);
+		cv_line = calloc((size_t)cols + 1, sizeof *cv_line);
+		if (!cv_cur || !cv_prev || !cv_line) {
+			cv_free();
+			return false;
+		}
+		cv_rows = rows;
+		cv_cols = cols;
+		cv_valid = false;
+	}
+	size_t n = (size_t)rows * (size_t)cols;
+	for (size_t i = 0; i < n; i++) {
+		cv_cur[i].ch = ' ';
+		cv_cur[i].attr = A_NORMAL;
+	}
+	cv_attr = A_NORMAL;
+	return true;
+}
+
+static void cv_free(void)
+{
+	free(cv_cur);
+	free(cv_prev);
+	free(cv_line);
+	cv_cur = cv_prev = NULL;
+	cv_line = NULL;
+	cv_rows = cv_cols = 0;
+	cv_valid = false;
+}
+
+/* Forget what curses holds: the next frame is handed over whole. */
+static void cv_invalidate(void)
+{
+	cv_valid = false;
+}
+
+static bool cv_same(const struct ui_cell *a, const struct ui_cell *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i].ch != b[i].ch || a[i].attr != b[i].attr)
+			return false;
+	return true;
+}
+
+/* Hand the rows that changed to curses and refresh the terminal. */
+static void cv_flush(void)
+{
+	if (!cv_cur || cv_rows != LINES || cv_cols != COLS) {
+		refresh();
+		return;
+	}
+	int cols = cv_cols;
+	for (int y = 0; y < cv_rows; y++) {
+		struct ui_cell *row = cv_cur + (size_t)y * (size_t)cv_cols;
+		struct ui_cell *old = cv_prev + (size_t)y * (size_t)cv_cols;
+		if (cv_valid && cv_same(row, old, cv_cols))
+			continue;
+		for (int x = 0; x < cols; x++) {
+			attr_t a = row[x].attr;
+#ifdef HAVE_NCURSESW
+			wchar_t wc[2] = { (wchar_t)row[x].ch, 0 };
+			setcchar(&cv_line[x], wc, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL);
+#else
+			cv_line[x] = (chtype)row[x].ch | a;
+#endif
+		}
+#ifdef HAVE_NCURSESW
+		mvadd_wchnstr(y, 0, cv_line, cols);
+#else
+		mvaddchnstr(y, 0, cv_line, cols);
+#endif
+		memcpy(old, row, (size_t)cv_cols * sizeof *row);
+	}
+	cv_valid = true;
+	refresh();
+}
+
+/* Next code point of s (advanced); invalid UTF-8, and any byte above 0x7f
+ * when the terminal is not UTF-8, is '?'. */
+static uint32_t cv_decode(const unsigned char **sp)
+{
+	const unsigned char *p = *sp;
+	uint32_t c = *p++;
+	if (c < 0x80) {
+		*sp = p;
+		return c;
+	}
+	int more = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
+	if (more < 0 || !ui_utf8) {
 		while ((*p & 0xC0) == 0x80)
 			p++;
-		cells++;
+		*sp = p;
+		return '?';
 	}
+	c &= 0x3Fu >> more;
+	for (int i = 0; i < more; i++) {
+		if ((*p & 0xC0) != 0x80) {
+			*sp = p;
+			return '?';
+		}
+		c = (c << 6) | (*p++ & 0x3Fu);
+	}
+	*sp = p;
+#ifndef __STDC_ISO_10646__
+	if (c >= 0x80)
+		return '?';     /* wchar_t is not Unicode here */
+#endif
+	return c;
+}
+
+/* Write s from (y, x) with the current attributes, clipped to the row;
+ * returns the column after it (counted even where nothing is drawn). */
+static int cv_put(int y, int x, const char *s)
+{
+	if (!cv_cur || y < 0 || y >= cv_rows)
+		return x;
+	struct ui_cell *row = cv_cur + (size_t)y * (size_t)cv_cols;
+	const unsigned char *p = (const unsigned char *)s;
+	bool draw = x >= 0;
+	while (*p && x < cv_cols) {
+		uint32_t c = *p < 0x80 ? *p++ : cv_decode(&p);
+		if (draw) {
+			row[x].ch = c ? c : ' ';
+			row[x].attr = cv_attr;
+		}
+		x++;
+	}
+	return x;
+}
+
+void ui_fill(int y, int x, int n)
+{
+	for (int i = 0; i < n; i++)
+		cv_put(y, x + i, " ");
+}
+
+int ui_puts(int y, int x, enum ui_sev sev, const char *s)
+{
+	if (y < 0 || y >= LINES || x >= COLS)
+		return x;
 	attr_t a = ui_attr(sev);
-	attron(a);
-	mvaddnstr(y, x, s, (int)(p - s));
-	attroff(a);
-	return x + cells;
+	ui_attr_on(a);
+	x = cv_put(y, x, s);
+	ui_attr_off(a);
+	return x;
 }
 
 int ui_printf(int y, int x, enum ui_sev sev, const char *fmt, ...)
@@ -188,10 +371,10 @@ void ui_rule(int y, const char *title)
 	if (y < 0 || y >= LINES)
 		return;
 	attr_t a = ui_attr(UI_SEV_DIM);
-	attron(a);
+	ui_attr_on(a);
 	for (int x = 0; x < COLS; x++)
-		mvaddstr(y, x, ui_g->hline);
-	attroff(a);
+		cv_put(y, x, ui_g->hline);
+	ui_attr_off(a);
 	if (title && *title) {
 		char buf[200];
 		snprintf(buf, sizeof buf, " %s ", title);
@@ -210,15 +393,15 @@ void ui_bar(int y, int x, int width, double value, double max, enum ui_sev sev)
 	if (value > 0 && eighths == 0)
 		eighths = 1;    /* something is there: show a sliver */
 	attr_t a = ui_attr(sev);
-	attron(a);
+	ui_attr_on(a);
 	for (int i = 0; i < width && x + i < COLS; i++) {
 		int e = eighths - i * 8;
 		e = e < 0 ? 0 : e > 8 ? 8 : e;
 		if (!ui_utf8 && e > 0 && e < 3)
 			e = 3;  /* ASCII has no thin slivers */
-		mvaddstr(y, x + i, ui_g->block[e]);
+		cv_put(y, x + i, ui_g->block[e]);
 	}
-	attroff(a);
+	ui_attr_off(a);
 }
 
 void ui_spark(int y, int x, int width, const double *v, const bool *valid, size_t n,
@@ -240,17 +423,17 @@ void ui_spark(int y, int x, int width, const double *v, const bool *valid, size_
 		}
 	}
 	attr_t a = ui_attr(sev);
-	attron(a);
+	ui_attr_on(a);
 	/* Right-align: the newest sample is in the last cell. */
 	int pad = width - (int)(n - first);
 	for (int i = 0; i < pad && x + i < COLS; i++)
-		mvaddstr(y, x + i, " ");
+		cv_put(y, x + i, " ");
 	for (size_t i = first; i < n; i++) {
 		int cx = x + pad + (int)(i - first);
 		if (cx >= COLS)
 			break;
 		if (!valid[i]) {
-			mvaddstr(y, cx, " ");
+			cv_put(y, cx, " ");
 			continue;
 		}
 		int level = 0;
@@ -259,9 +442,9 @@ void ui_spark(int y, int x, int width, const double *v, const bool *valid, size_
 			level = (int)lround(f * 7);
 			level = level < 0 ? 0 : level > 7 ? 7 : level;
 		}
-		mvaddstr(y, cx, ui_g->spark[level]);
+		cv_put(y, cx, ui_g->spark[level]);
 	}
-	attroff(a);
+	ui_attr_off(a);
 }
 
 char *ui_count(char *buf, size_t size, uint64_t v)
@@ -594,6 +777,7 @@ static unsigned act_redraw(struct ui_state *st, const struct ui_frame *f)
 {
 	(void)st, (void)f;
 	clearok(curscr, TRUE);
+	cv_invalidate();
 	return UI_REDRAW;
 }
 
@@ -703,9 +887,9 @@ static void draw_header(const struct ui_state *st, const struct ui_frame *f)
 {
 	char ts[32] = "--";
 	attr_t head = ui_attr(UI_SEV_HEAD);
-	attron(head);
-	mvhline(0, 0, ' ', COLS);
-	attroff(head);
+	ui_attr_on(head);
+	ui_fill(0, 0, COLS);
+	ui_attr_off(head);
 	if (f->report) {
 		time_t t = (time_t)f->time_sec;
 		struct tm tm;
@@ -774,10 +958,10 @@ static void draw_header(const struct ui_state *st, const struct ui_frame *f)
 				snprintf(b, sizeof b, is ? "[%s]" : " %s ", zr->zone->name);
 			enum ui_sev sev = zr->has_verdicts ? ui_verdict_sev(zr->verdicts[k].kind) : UI_SEV_NONE;
 			if (is)
-				attron(A_REVERSE);
+				ui_attr_on(A_REVERSE);
 			x = ui_puts(2, x, sev, b);
 			if (is)
-				attroff(A_REVERSE);
+				ui_attr_off(A_REVERSE);
 		}
 	}
 	if (r->nnodes > 1)
@@ -787,8 +971,6 @@ static void draw_header(const struct ui_state *st, const struct ui_frame *f)
 static void draw_status(const struct ui_state *st, const struct ui_frame *f)
 {
 	int y = LINES - 1;
-	move(y, 0);
-	clrtoeol();
 	if (st->prompt) {
 		ui_printf(y, 0, UI_SEV_HEAD, "jump to (+S, -S, HH:MM[:SS], #N; Esc cancels): %s", st->prompt_buf);
 		return;
@@ -809,12 +991,11 @@ static void draw_status(const struct ui_state *st, const struct ui_frame *f)
 
 static void draw_help(const struct ui_frame *f)
 {
-	erase();
 	ui_puts(0, 0, UI_SEV_HEAD, " fragstat watch - keys");
 	attr_t head = ui_attr(UI_SEV_HEAD);
-	attron(head);
-	mvhline(0, 22, ' ', COLS - 22);
-	attroff(head);
+	ui_attr_on(head);
+	ui_fill(0, 22, COLS - 22);
+	ui_attr_off(head);
 	int y = 2;
 	for (size_t i = 0; i < sizeof ui_keys / sizeof ui_keys[0] && y < LINES - 3; i++) {
 		if (!ui_keys[i].label)
@@ -836,15 +1017,21 @@ void ui_draw(struct ui_state *st, const struct ui_frame *f)
 {
 	if (!ui_on)
 		return;
-	erase();
+	if (!cv_clear()) {
+		/* No memory for the grid: say so the plain curses way. */
+		erase();
+		mvaddstr(0, 0, "out of memory");
+		refresh();
+		return;
+	}
 	if (st->help) {
 		draw_help(f);
-		refresh();
+		cv_flush();
 		return;
 	}
 	if (COLS < 40 || LINES < 8) {
 		ui_puts(0, 0, UI_SEV_BAD, "terminal too small");
-		refresh();
+		cv_flush();
 		return;
 	}
 	draw_header(st, f);
@@ -860,5 +1047,5 @@ void ui_draw(struct ui_state *st, const struct ui_frame *f)
 		}
 	}
 	draw_status(st, f);
-	refresh();
+	cv_flush();
 }

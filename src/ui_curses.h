@@ -26,6 +26,13 @@ extern const struct ui_glyphs *ui_g;
 attr_t ui_attr(enum ui_sev s);
 enum ui_sev ui_verdict_sev(enum fs_verdict_kind k);
 
+/* Frames are composed off screen (ui.c) and only the rows that changed
+ * reach curses: draw with these, never with curses' own output calls.
+ * ui_attr_on/off are attron/attroff for that grid. */
+void ui_attr_on(attr_t a);
+void ui_attr_off(attr_t a);
+/* n blanks from (y, x) with the current attributes (mvhline(y, x, ' ', n)). */
+void ui_fill(int y, int x, int n);
 /* Print at (y, x) clipped to the screen width; returns the next column. */
 int ui_puts(int y, int x, enum ui_sev sev, const char *s);
 int ui_printf(int y, int x, enum ui_sev sev, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -197,7 +197,7 @@ void ui_view_orders(const struct ui_state *st, const struct ui_frame *f, int y0,
 		bool focus = (int)o == k;
 		double pages = (double)zr->zone->free[o] * (double)(1ull << o);
 		if (focus)
-			attron(A_BOLD);
+			ui_attr_on(A_BOLD);
 		x = ui_printf(y, 0, UI_SEV_NONE, "%s%2u %8s %8s  ", focus ? ">" : " ", o,
 			      ui_count(a, sizeof a, zr->zone->free[o]),
 			      ui_count(b, sizeof b, zr->zone->free[o] << o));
@@ -218,7 +218,7 @@ void ui_view_orders(const struct ui_state *st, const struct ui_frame *f, int y0,
 		if (zr->has_verdicts)
 			ui_printf(y, x, ui_verdict_sev(zr->verdicts[o].kind), "%-8s", fs_verdict_name(zr->verdicts[o].kind));
 		if (focus)
-			attroff(A_BOLD);
+			ui_attr_off(A_BOLD);
 	}
 
 	/* The focus order. */
@@ -402,7 +402,7 @@ void ui_view_watermarks(const struct ui_state *st, const struct ui_frame *f, int
 			bool wm = z->has_zoneinfo && (z->zi_have & FS_ZI_MIN);
 			uint64_t fp = (z->zi_have & FS_ZI_FREE) ? z->pages_free : zr->free_pages;
 			if (zr == sel)
-				attron(A_BOLD);
+				ui_attr_on(A_BOLD);
 			x = ui_printf(y, 0, UI_SEV_NONE, "%s%3d %-8.8s %8s ", zr == sel ? ">" : " ", n->node, z->name,
 				      ui_count(a, sizeof a, fp));
 			if (wm)
@@ -434,7 +434,7 @@ void ui_view_watermarks(const struct ui_state *st, const struct ui_frame *f, int
 				}
 			}
 			if (zr == sel)
-				attroff(A_BOLD);
+				ui_attr_off(A_BOLD);
 		}
 	}
 	if (y < y1)
