@@ -770,8 +770,10 @@ static int watch_loop(struct watch *w, struct ui_state *st, const char *source, 
 					}
 					return 0;
 				}
-				/* The dashboard keeps the last good sample and retries. */
+				/* The dashboard keeps the last good sample, says what
+				 * failed, and retries. */
 				report_diag(w, r, &d);
+				dirty = true;
 			} else if (w->replay_path && had && w->rpos == before) {
 				/* At the end of the recording: nothing new. */
 				if (w->mode != MODE_CURSES)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The real dashboard, driven in tmux: first screen, the tree changing under
 # it, zones going away, help listing every key, pause, views, resize, ASCII
-# and Unicode graphs, and the terminal restored after q, SIGTERM and C-c.
+# and Unicode graphs, and the terminal restored after q, SIGTERM, SIGHUP and
+# C-c; buddyinfo vanishing and coming back while it runs.
 . "${top_srcdir:-.}/tests/setup.sh"
 command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
 
@@ -148,6 +149,31 @@ $T send-keys -t w C-c
 ok "C-c: exits with 128+2" -- wait_screen '^EXIT:130'
 sleep 0.2
 same_file "$TMP/stty.after" "$TMP/stty.before" "C-c: terminal modes restored"
+
+# --- SIGHUP (the terminal went away) -----------------------------------------
+rm -f "$TMP/stty.after" "$TMP/pid"
+$T send-keys -t w clear Enter "$START" Enter
+wait_screen '^\[1 Orders\]' 10
+kill -HUP "$(cat "$TMP/pid")"
+ok "SIGHUP: exits with 128+1" -- wait_screen '^EXIT:129'
+sleep 0.2
+same_file "$TMP/stty.after" "$TMP/stty.before" "SIGHUP: terminal modes restored"
+
+# --- buddyinfo vanishes and comes back while the dashboard runs -------------
+rm -f "$TMP/stty.after"
+$T send-keys -t w clear Enter "$START" Enter
+wait_screen '^\[1 Orders\]' 10
+mv "$R/proc/buddyinfo" "$TMP/buddyinfo.away"
+ok "vanished buddyinfo: the status line names it" -- wait_screen 'proc/buddyinfo: No such file' 10
+ok "vanished buddyinfo: the dashboard keeps running" -- sh -c "$T capture-pane -p -t w | grep -q 'zones:'"
+ok "vanished buddyinfo: the last good numbers stay on screen" -- sh -c "$T capture-pane -p -t w | grep -q '^ *0 *77777 '"
+buddy 54321 yes
+ok "buddyinfo back: the new counts are shown" -- wait_screen '^ +0 +54321 +54321 ' 10
+ok "buddyinfo back: the error is gone from the status line" -- sh -c "! $T capture-pane -p -t w | grep -q 'buddyinfo: No such file'"
+$T send-keys -t w q
+ok "after the gap, q still exits 0" -- wait_screen '^EXIT:0([^0-9]|$)' 10
+sleep 0.2
+same_file "$TMP/stty.after" "$TMP/stty.before" "after the gap: terminal modes restored"
 
 # --- Unicode graphs with a UTF-8 locale --------------------------------------
 utf=$(locale -a 2>/dev/null | grep -i -m1 -E '^(C|en_US)\.utf-?8$' || true)
