@@ -12,7 +12,7 @@ MEM=400000   # KiB of address space
 # ASan and valgrind reserve far more address space than they use: there
 # the time limit alone bounds the run.
 LIMIT="ulimit -v $MEM;"
-if ! sh -c "$LIMIT exec \"\$@\"" _ $FRAGSTAT --version >/dev/null 2>&1; then
+if [ -n "${VALGRIND-}" ] || ! sh -c "$LIMIT exec \"\$@\"" _ $FRAGSTAT --version >/dev/null 2>&1; then
 	echo "# this build cannot run under ulimit -v $MEM (sanitizer or valgrind): time limit only"
 	LIMIT=""
 fi
