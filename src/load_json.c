@@ -68,6 +68,13 @@ static int kv_load(struct ld *l, json_t *o, struct fs_kvlist *kv)
 		return fail(l, "expected an object of counters");
 	json_object_foreach(o, key, v) {
 		uint64_t x = 0;
+		/* Names as the kernel prints them: printable, no blanks. */
+		bool good = *key != '\0';
+		for (const char *c = key; *c; c++)
+			if (*c <= ' ' || *c > '~')
+				good = false;
+		if (!good)
+			return fail(l, "\"%.40s\" is not a counter name (printable, no blanks)", key);
 		if (get_u64(l, v, &x))
 			return -EINVAL;
 		int r = fs_kv_append(kv, key, x);
