@@ -17,7 +17,7 @@ void fs_clock_now(int64_t *sec, int32_t *nsec)
 	if (fake && *fake) {
 		char *end;
 		long long v = strtoll(fake, &end, 10);
-		if (!*end) {
+		if (!*end && v >= 0 && v <= FS_TIME_MAX) {
 			*sec = v;
 			*nsec = 0;
 			return;

@@ -305,14 +305,22 @@ static int load_source(struct ld *l, json_t *root)
 	v = json_object_get(src, "timestamp_ns");
 	if (json_is_integer(v)) {
 		json_int_t ns = json_integer_value(v);
+		at(l, "source.timestamp_ns");
+		if (ns < 0)
+			return fail(l, "expected nanoseconds since 1970 (not negative)");
 		s->time_sec = ns / 1000000000LL;
 		s->time_nsec = (int32_t)(ns % 1000000000LL);
 	} else if (json_is_string(v = json_object_get(src, "timestamp"))) {
 		struct tm tm;
 		memset(&tm, 0, sizeof tm);
 		const char *e = strptime(json_string_value(v), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		if (e && !*e)
-			s->time_sec = timegm(&tm);
+		if (e && !*e) {
+			time_t t = timegm(&tm);
+			at(l, "source.timestamp");
+			if (t < 0 || (int64_t)t > FS_TIME_MAX)
+				return fail(l, "expected a time between 1970 and 2262");
+			s->time_sec = t;
+		}
 	}
 	return 0;
 }

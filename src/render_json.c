@@ -295,8 +295,12 @@ static json_t *json_report(const struct fs_report *r)
 			    s->pageblock_order >= 0 ? json_integer(s->pageblock_order) : json_null());
 	rfc3339(ts, sizeof ts, s->time_sec);
 	SET(src, "timestamp", json_string_nocheck(ts));
+	/* Every source keeps time_sec in [0, FS_TIME_MAX]; null otherwise
+	 * rather than a wrapped product. */
 	SET(src, "timestamp_ns",
-			    json_integer((json_int_t)s->time_sec * 1000000000LL + s->time_nsec));
+	    s->time_sec >= 0 && s->time_sec <= FS_TIME_MAX
+		    ? json_integer((json_int_t)s->time_sec * 1000000000LL + s->time_nsec)
+		    : json_null());
 	SET(root, "source", src);
 
 	json_t *sources = json_object();

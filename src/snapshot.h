@@ -118,6 +118,9 @@ struct fs_setting {
 	int64_t value;
 };
 
+/* Latest time_sec whose nanoseconds fit in int64 (year 2262). */
+#define FS_TIME_MAX (INT64_MAX / 1000000000LL - 1)
+
 struct fs_snapshot {
 	enum fs_source_kind kind;
 	char *path;               /* root dir, JSON file, or NULL for live */
