@@ -128,18 +128,6 @@ int fs_render_diff_table(FILE *out, const struct fs_diff *d, const struct fs_dif
 
 /* ---- JSON -------------------------------------------------------------- */
 
-static json_t *jint(uint64_t v)
-{
-	return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
-}
-
-static json_t *u64s(const uint64_t *v, unsigned n)
-{
-	json_t *a = json_array();
-	for (unsigned i = 0; i < n; i++)
-		json_array_append_new(a, jint(v[i]));
-	return a;
-}
 
 static json_t *i64s(const int64_t *v, unsigned n)
 {
@@ -211,10 +199,10 @@ static json_t *zone_json(const struct fs_diff *d, const struct fs_diff_zone *z)
 	json_object_set_new(o, "presence", json_string(fs_diff_presence_name(z->presence)));
 
 	json_object_set_new(o, "free_blocks",
-			    triple(ha ? u64s(z->a.free, na) : NULL, hb ? u64s(z->b.free, nb) : NULL,
+			    triple(ha ? fs_json_u64_array(z->a.free, na) : NULL, hb ? fs_json_u64_array(z->b.free, nb) : NULL,
 				   both ? i64s(z->free_delta, n) : NULL));
 	json_object_set_new(o, "free_pages",
-			    triple(ha ? jint(z->a.free_pages) : NULL, hb ? jint(z->b.free_pages) : NULL,
+			    triple(ha ? fs_json_u64(z->a.free_pages) : NULL, hb ? fs_json_u64(z->b.free_pages) : NULL,
 				   both ? json_integer(z->free_pages_delta) : NULL));
 	bool ia = ha && z->a.indices_ok, ib = hb && z->b.indices_ok;
 	json_object_set_new(o, "unusable_index",
@@ -259,8 +247,8 @@ int fs_render_diff_json(FILE *out, const struct fs_diff *d, const struct fs_diff
 	for (size_t i = 0; i < d->ncounters; i++) {
 		const struct fs_diff_counter *c = &d->counters[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "a", c->in_a ? jint(c->a) : json_null());
-		json_object_set_new(o, "b", c->in_b ? jint(c->b) : json_null());
+		json_object_set_new(o, "a", c->in_a ? fs_json_u64(c->a) : json_null());
+		json_object_set_new(o, "b", c->in_b ? fs_json_u64(c->b) : json_null());
 		json_object_set_new(o, "delta", c->in_a && c->in_b ? json_integer(c->delta) : json_null());
 		json_object_set_new(o, "reset", json_boolean(c->reset));
 		json_object_set_new(o, "rate_per_second", c->has_rate ? json_real(c->rate) : json_null());

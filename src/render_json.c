@@ -52,12 +52,13 @@ bool fs_json_oom(void)
 	return json_oom;
 }
 
-static json_t *jint(uint64_t v)
+json_t *fs_json_u64(uint64_t v)
 {
-	/* json_int_t is long long; counters above INT64_MAX do not occur in
-	 * kernel files fragstat accepts (values are clamped by the readers). */
+	/* json_int_t is long long: a count above INT64_MAX (which no kernel
+	 * prints for these files) is written as INT64_MAX. */
 	return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
 }
+
 
 static json_t *jidx(int kernel_value)
 {
@@ -65,11 +66,11 @@ static json_t *jidx(int kernel_value)
 	return json_real(kernel_value / 1000.0);
 }
 
-static json_t *u64_array(const uint64_t *v, unsigned n)
+json_t *fs_json_u64_array(const uint64_t *v, unsigned n)
 {
 	json_t *a = json_array();
 	for (unsigned i = 0; i < n; i++)
-		json_array_append_new(a, jint(v[i]));
+		json_array_append_new(a, fs_json_u64(v[i]));
 	return a;
 }
 
@@ -96,7 +97,7 @@ static json_t *kv_object(const struct fs_kvlist *l)
 {
 	json_t *o = json_object();
 	for (size_t i = 0; i < l->n; i++)
-		set_data_key(o, l->items[i].name, jint(l->items[i].value));
+		set_data_key(o, l->items[i].name, fs_json_u64(l->items[i].value));
 	return o;
 }
 
@@ -122,7 +123,7 @@ static json_t *zoneinfo_object(const struct fs_zone *z)
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (z->zi_have & f[i].bit)
 			json_object_set_new_nocheck(o, f[i].name,
-					    jint(*(const uint64_t *)((const char *)z + f[i].off)));
+					    fs_json_u64(*(const uint64_t *)((const char *)z + f[i].off)));
 	if (z->zi_have & FS_ZI_PROTECTION) {
 		json_t *a = json_array();
 		for (unsigned i = 0; i < z->nprotection; i++)
@@ -147,7 +148,7 @@ static json_t *watermarks_object(const struct fs_zone *z)
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (z->zi_have & f[i].bit)
 			json_object_set_new_nocheck(o, f[i].name,
-					    jint(*(const uint64_t *)((const char *)z + f[i].off)));
+					    fs_json_u64(*(const uint64_t *)((const char *)z + f[i].off)));
 	return o;
 }
 
@@ -156,12 +157,12 @@ static json_t *verdict_object(const struct fs_report *r, unsigned k, const struc
 	json_t *o = json_object();
 	SET(o, "order", json_integer(k));
 	SET(o, "verdict", json_string_nocheck(fs_verdict_name(v->kind)));
-	SET(o, "free", jint(v->free));
-	SET(o, "highatomic_free", jint(v->highatomic));
-	SET(o, "watermark", jint(v->mark));
+	SET(o, "free", fs_json_u64(v->free));
+	SET(o, "highatomic_free", fs_json_u64(v->highatomic));
+	SET(o, "watermark", fs_json_u64(v->mark));
 	SET(o, "reserve", json_integer(v->reserve));
-	SET(o, "order0_watermark", jint(v->order0_mark));
-	SET(o, "gap", jint(v->gap));
+	SET(o, "order0_watermark", fs_json_u64(v->order0_mark));
+	SET(o, "gap", fs_json_u64(v->gap));
 	SET(o, "fragmentation_index", jidx(v->fragidx));
 	SET(o, "threshold", json_integer(r->extfrag_threshold));
 	SET(o, "costly", json_boolean(v->costly));
@@ -179,9 +180,9 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 	unsigned n = r->orders;
 	json_t *o = json_object();
 	SET(o, "zone", json_string(z->name));
-	SET(o, "free_blocks", u64_array(z->free, n));
-	SET(o, "free_pages", jint(zr->free_pages));
-	SET(o, "free_bytes", jint(zr->free_pages * s->page_size));
+	SET(o, "free_blocks", fs_json_u64_array(z->free, n));
+	SET(o, "free_pages", fs_json_u64(zr->free_pages));
+	SET(o, "free_bytes", fs_json_u64(zr->free_pages * s->page_size));
 	if (zr->indices_ok) {
 		SET(o, "unusable_index", idx_array(zr->unusable, n));
 		SET(o, "fragmentation_index", idx_array(zr->fragidx, n));
@@ -196,7 +197,7 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 	if (z->has_types) {
 		json_t *bt = json_object(), *cap = json_object();
 		for (unsigned t = 0; t < s->nmt; t++) {
-			json_object_set_new(bt, s->mt_names[t], u64_array(z->free_by_type[t], n));
+			json_object_set_new(bt, s->mt_names[t], fs_json_u64_array(z->free_by_type[t], n));
 			json_t *c = json_array();
 			for (unsigned k = 0; k < n; k++)
 				json_array_append_new(c, json_boolean(z->capped[t][k]));
@@ -208,7 +209,7 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 	if (z->has_blocks) {
 		json_t *pb = json_object();
 		for (unsigned t = 0; t < s->nmt; t++)
-			json_object_set_new(pb, s->mt_names[t], jint(z->blocks[t]));
+			json_object_set_new(pb, s->mt_names[t], fs_json_u64(z->blocks[t]));
 		SET(o, "pageblocks", pb);
 	}
 	if (zr->has_verdicts) {
@@ -219,8 +220,8 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 	}
 	json_t *hp = json_object();
 	SET(hp, "order", json_integer(r->hpage_order));
-	SET(hp, "now", jint(zr->huge_now));
-	SET(hp, "max_after_compaction", jint(zr->huge_max));
+	SET(hp, "now", fs_json_u64(zr->huge_now));
+	SET(hp, "max_after_compaction", fs_json_u64(zr->huge_max));
 	SET(o, "huge_pages", hp);
 	if (z->has_kextfrag || z->has_kunusable) {
 		json_t *k = json_object();
@@ -288,7 +289,7 @@ static json_t *json_report(const struct fs_report *r)
 	SET(src, "kind", json_string_nocheck(fs_kind_name(s->kind)));
 	SET(src, "path", s->path ? json_string(s->path) : json_null());
 	SET(src, "kernel", s->kernel ? json_string(s->kernel) : json_null());
-	SET(src, "page_size", jint(s->page_size));
+	SET(src, "page_size", fs_json_u64(s->page_size));
 	SET(src, "page_size_assumed", json_boolean(s->page_size_assumed));
 	SET(src, "orders", json_integer(s->orders));
 	SET(src, "pageblock_order",
@@ -336,15 +337,15 @@ static json_t *json_report(const struct fs_report *r)
 			SET(p, "wmark_low", json_integer(nr->wmark_low));
 			SET(p, "wmark_high", json_integer(nr->wmark_high));
 			SET(p, "would_compact", json_boolean(nr->would_compact));
-			SET(p, "node_present_pages", jint(nr->node_present));
+			SET(p, "node_present_pages", fs_json_u64(nr->node_present));
 			SET(no, "proactive", p);
 		} else {
 			SET(no, "proactive", json_null());
 		}
 		json_t *hp = json_object();
 		SET(hp, "order", json_integer(r->hpage_order));
-		SET(hp, "now", jint(nr->huge_now));
-		SET(hp, "max_after_compaction", jint(nr->huge_max));
+		SET(hp, "now", fs_json_u64(nr->huge_now));
+		SET(hp, "max_after_compaction", fs_json_u64(nr->huge_max));
 		SET(no, "huge_pages", hp);
 		json_t *zones = json_array();
 		for (unsigned z = 0; z < nr->nzones; z++)

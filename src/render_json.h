@@ -23,6 +23,11 @@ json_t *fs_json_report(const struct fs_report *r);
 void fs_json_oom_clear(void);
 bool fs_json_oom(void);
 
+/* A 64-bit count as a JSON integer (above INT64_MAX: INT64_MAX), and an
+ * array of n of them. New references. */
+json_t *fs_json_u64(uint64_t v);
+json_t *fs_json_u64_array(const uint64_t *v, unsigned n);
+
 /* Dump flags used everywhere (stable key order, fixed precision). */
 #define FS_JSON_DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
 
