@@ -3,7 +3,13 @@
 # Provides: $FRAGSTAT (the binary, prefixed with $VALGRIND when set),
 # $SRC (top_srcdir), $FIX (tests/fixtures), $TMP (removed on exit),
 # ok COND-CMD DESCRIPTION..., is GOT WANT DESC, skip_all REASON,
+# have CMD, need CMD WHERE, skip REASON,
 # run CMD... (captures $out, $err, $rc), and done_testing.
+#
+# Optional tools (python3, jq, promtool, tmux, groff, ...): `make check`
+# installs nothing, so a test that needs one says so instead of passing
+# silently: `need` skips the whole file with the reason, `skip` marks one
+# test point skipped where only a few checks need the tool.
 set -u
 LC_ALL=C; export LC_ALL
 TZ=UTC; export TZ
@@ -71,6 +77,19 @@ run() {
 skip_all() {
 	echo "1..0 # SKIP $*"
 	exit 0
+}
+
+# have CMD: CMD is on PATH.
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# need CMD WHERE: skip the whole file unless CMD is on PATH (WHERE names
+# the Debian package that has it).
+need() { have "$1" || skip_all "$1 not installed${2:+ (Debian package $2)}"; }
+
+# skip REASON: one test point, skipped because of REASON.
+skip() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n # SKIP $*"
 }
 
 done_testing() {
