@@ -5,6 +5,7 @@
 # rates come from JSON snapshots and captures that carry their time; zones
 # on one side only are listed, not an error.
 . "${top_srcdir:-.}/tests/setup.sh"
+need python3 python3
 cd "$FIX/real"
 A=x86_64-hotsos-juju-host1-via-lxd-rabbitmq-5.4.0-97
 B=x86_64-hotsos-juju-host1-via-lxd-cephmon-5.4.0-97

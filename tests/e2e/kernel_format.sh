@@ -37,6 +37,7 @@ kcheck() {
 	run $FRAGSTAT snapshot --root "$1" -o json
 	is "$rc" 0 "$1: json exits 0"
 	printf '%s' "$out" > "$TMP/k.json"
+	if ! have python3; then skip "python3 not installed: $1: kernel_check $2"; return; fi
 	ok "$1: kernel_check $2" -- python3 -c '
 import json, sys
 k = json.load(open(sys.argv[1]))["kernel_check"]

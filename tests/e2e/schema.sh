@@ -5,6 +5,7 @@
 # those commands exist. Broken documents must be rejected, so the check
 # cannot pass by accepting anything.
 . "${top_srcdir:-.}/tests/setup.sh"
+need python3 python3
 python3 -c 'import jsonschema' 2>/dev/null || skip_all "python3-jsonschema not installed"
 SCHEMA=$SRC/data/fragstat.schema.json
 
