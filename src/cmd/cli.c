@@ -37,13 +37,8 @@ void fs_err(const char *fmt, ...)
 
 void fs_err_diag(const struct fs_diag *d)
 {
-	const char *file = d->file ? d->file : "(input)";
-	if (d->line && d->col)
-		fs_err("%s:%u:%u: %s", file, d->line, d->col, d->msg);
-	else if (d->line)
-		fs_err("%s:%u: %s", file, d->line, d->msg);
-	else
-		fs_err("%s: %s", file, d->msg);
+	char buf[FS_DIAG_TEXT_MAX];
+	fs_err("%s", fs_diag_format(d, buf, sizeof buf));
 }
 
 int fs_usage_error(const char *cmd, const char *fmt, ...)

@@ -359,7 +359,7 @@ int cmd_capture_main(int argc, char **argv)
 		goto out;
 	}
 	if (r) {
-		snprintf(problem, sizeof problem, "%s:%u:%u: %s", d.file ? d.file : "?", d.line, d.col, d.msg);
+		fs_diag_format(&d, problem, sizeof problem);
 		fs_err("warning: fragstat cannot read this capture back:");
 		fs_err_diag(&d);
 	} else if (c.src && !s->page_size_assumed) {

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <locale.h>
 #include <math.h>
 #include <poll.h>
@@ -26,6 +27,7 @@
 
 #include "cli.h"
 #include "collect.h"
+#include "load_json.h"
 #include "rates.h"
 #include "render.h"
 #include "render_json.h"
@@ -731,11 +733,10 @@ static void report_diag(struct watch *w, int r, const struct fs_diag *d)
 {
 	if (r == -ENOMEM)
 		set_msg(w, true, "out of memory");
-	else if (d->file && d->line)
-		set_msg(w, true, "%s:%u:%u: %s", d->file, d->line, d->col, d->msg);
-	else if (d->file)
-		set_msg(w, true, "%s: %s", d->file, d->msg);
-	else
+	else if (d->file) {
+		char buf[FS_DIAG_TEXT_MAX];
+		set_msg(w, true, "%s", fs_diag_format(d, buf, sizeof buf));
+	} else
 		set_msg(w, true, "%s", strerror(-r));
 }
 

@@ -18,6 +18,11 @@
 #define FS_MAX_NODES 1024     /* node ids may be sparse */
 #define FS_NAME_MAX 32        /* zone / migratetype / counter name buffer */
 
+/* The version of a snapshot's JSON form (schema_version): written by
+ * render_json.c, required by load_json.c; a change that breaks a consumer
+ * bumps it (data/fragstat.schema.json describes it). */
+#define FS_SCHEMA_VERSION 1
+
 /* Every file fragstat can read. The order is the order of JSON "sources". */
 enum fs_src {
 	FS_SRC_BUDDYINFO,

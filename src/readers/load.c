@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "collect.h"
-#include "render_json.h"
+#include "load_json.h"
 
 static int read_stdin(struct fs_buf *b)
 {

@@ -7,7 +7,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "render_json.h"
+#include <jansson.h>
+
+#include "json_alloc.h"
+#include "load_json.h"
 
 /* Rebuilding a snapshot from fragstat's own JSON. Only raw data is read
  * (free blocks, pagetypeinfo, zoneinfo, settings, counters); every derived

@@ -12,32 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void diag_file(struct fs_diag *d, const char *file)
-{
-	if (!file) {
-		d->file = NULL;
-		return;
-	}
-	if (file != d->file_store)
-		snprintf(d->file_store, sizeof d->file_store, "%s", file);
-	d->file = d->file_store;
-}
-
-int fs_diag_set(struct fs_diag *d, const char *file, unsigned line, unsigned col,
-		const char *fmt, ...)
-{
-	if (d) {
-		va_list ap;
-		diag_file(d, file);
-		d->line = line;
-		d->col = col;
-		va_start(ap, fmt);
-		vsnprintf(d->msg, sizeof d->msg, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 void fs_buf_free(struct fs_buf *b)
 {
 	free(b->data);
@@ -148,16 +122,11 @@ unsigned fs_cursor_col(const struct fs_cursor *c, const char *q)
 int fs_cursor_err(const struct fs_cursor *c, struct fs_diag *d, const char *q,
 		  const char *fmt, ...)
 {
-	if (d) {
-		va_list ap;
-		diag_file(d, c->file);
-		d->line = c->lineno;
-		d->col = fs_cursor_col(c, q);
-		va_start(ap, fmt);
-		vsnprintf(d->msg, sizeof d->msg, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = fs_diag_vset(d, c->file, c->lineno, fs_cursor_col(c, q), fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 const char *fs_skip_blank(const char *p, const char *end)

@@ -13,19 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A parse (or read) diagnostic. fs_diag_set()/fs_cursor_err() copy the
- * file name into file_store, so the diagnostic outlives the buffers and
- * paths of the reader that filled it. */
-struct fs_diag {
-	const char *file;      /* path as shown to the user (usually file_store) */
-	char file_store[512];
-	unsigned line, col;    /* 1-based; 0 when not applicable */
-	char msg[200];         /* what was expected / what went wrong */
-};
-
-/* Set a diagnostic (printf-style message); returns -EINVAL for convenience. */
-int fs_diag_set(struct fs_diag *d, const char *file, unsigned line, unsigned col,
-		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+#include "diag.h"
 
 /* Largest file the readers accept; /proc files are far smaller. */
 #define FS_FILE_MAX (16u * 1024 * 1024)

@@ -90,18 +90,11 @@ static int rd_zoneinfo_err(struct rd_zoneinfo_st *st, const char *q, const char 
 
 static int rd_zoneinfo_err(struct rd_zoneinfo_st *st, const char *q, const char *fmt, ...)
 {
-	if (st->d) {
-		va_list ap;
-		snprintf(st->d->file_store, sizeof st->d->file_store, "%s",
-			 st->c.file ? st->c.file : "");
-		st->d->file = st->c.file ? st->d->file_store : NULL;
-		st->d->line = st->c.lineno;
-		st->d->col = fs_cursor_col(&st->c, q);
-		va_start(ap, fmt);
-		vsnprintf(st->d->msg, sizeof st->d->msg, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = fs_diag_vset(st->d, st->c.file, st->c.lineno, fs_cursor_col(&st->c, q), fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 /* Error for a failed fs_parse_u64/i64 r at q: -ERANGE or -EINVAL, diag set. */

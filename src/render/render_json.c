@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,43 +15,15 @@
  * new reference it is given, so no temporary needs its own json_decref.
  *
  * Those calls fail silently when memory runs out (a key is just missing),
- * so jansson allocates through track_malloc, which remembers any failure;
- * a document built while one happened is thrown away, never printed. */
-static bool json_oom;
+ * so jansson allocates through json_alloc.c's tracker, which remembers any
+ * failure; a document built while one happened is thrown away, never
+ * printed. */
 
 /* Keys spelled here are ASCII literals (the "" k "" makes anything else a
  * compile error), so jansson need not check them for UTF-8; keys and
  * strings that come from the data (zone, migratetype and counter names,
  * paths, the kernel release) are still checked. Same output, less work. */
 #define SET(o, k, v) json_object_set_new_nocheck((o), "" k "", (v))
-
-static void *track_malloc(size_t n)
-{
-	void *p = malloc(n);
-	if (!p)
-		json_oom = true;
-	return p;
-}
-
-static void track_free(void *p)
-{
-	free(p);
-}
-
-void fs_json_oom_clear(void)
-{
-	static bool installed;
-	if (!installed) {
-		json_set_alloc_funcs(track_malloc, track_free);
-		installed = true;
-	}
-	json_oom = false;
-}
-
-bool fs_json_oom(void)
-{
-	return json_oom;
-}
 
 json_t *fs_json_u64(uint64_t v)
 {

@@ -1,40 +1,32 @@
-/* render_json.h - the snapshot JSON contract (schema_version) via jansson.
+/* render_json.h - the snapshot document (schema_version FS_SCHEMA_VERSION)
+ * and the JSON helpers the other JSON renderers share.
  *
  * Ownership: fs_json_report() returns a new reference the caller must
- * json_decref(). fs_json_load_snapshot() returns an owned snapshot.
+ * json_decref(). The header does not include jansson: json_t is declared
+ * here as the incomplete struct jansson defines, and a .c file that uses
+ * the documents includes <jansson.h> itself. Allocation failures are
+ * tracked by json_alloc.h; the loader is load_json.h.
  */
 #ifndef FRAGSTAT_RENDER_JSON_H
 #define FRAGSTAT_RENDER_JSON_H
 
-#include <jansson.h>
-#include <stdbool.h>
+#include <stdint.h>
 
-#include "procfs.h"
+#include "json_alloc.h"
 #include "report.h"
 
-#define FS_SCHEMA_VERSION 1
+struct json_t;
 
 /* The whole snapshot document for a report. NULL on ENOMEM. */
-json_t *fs_json_report(const struct fs_report *r);
-
-/* Start tracking jansson allocation failures (also installs the tracking
- * allocator on first use); fs_json_oom() tells whether one failed since.
- * Code that builds its own documents checks it before printing one. */
-void fs_json_oom_clear(void);
-bool fs_json_oom(void);
+struct json_t *fs_json_report(const struct fs_report *r);
 
 /* A 64-bit count as a JSON integer (above INT64_MAX: INT64_MAX), and an
  * array of n of them. New references. */
-json_t *fs_json_u64(uint64_t v);
-json_t *fs_json_u64_array(const uint64_t *v, unsigned n);
+struct json_t *fs_json_u64(uint64_t v);
+struct json_t *fs_json_u64_array(const uint64_t *v, unsigned n);
 
-/* Dump flags used everywhere (stable key order, fixed precision). */
+/* Dump flags used everywhere (stable key order, fixed precision); jansson's
+ * names, so only usable where <jansson.h> is included. */
 #define FS_JSON_DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
-
-/* Rebuild a snapshot from a document fs_json_report() wrote (also a JSON
- * line of `watch --json`). Returns 0, or -EINVAL with *d naming the file,
- * line, column (jansson's) and what was expected, or -ENOMEM. */
-int fs_json_load_snapshot(const char *file, const char *data, size_t len,
-			  struct fs_snapshot **out, struct fs_diag *d);
 
 #endif

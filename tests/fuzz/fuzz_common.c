@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "fragindex.h"
+#include "load_json.h"
 #include "readers.h"
 #include "render.h"
 #include "render_json.h"
