@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "collect.h"
 #include "load.h"
+#include "timefmt.h"
 
 #define CAPTURE_NOTE "fragstat-capture.txt"
 #define OSRELEASE "proc/sys/kernel/osrelease"
@@ -182,14 +183,6 @@ static int read_checked(struct capture *c)
 	return 0;
 }
 
-static void rfc3339(char *buf, size_t size, int64_t sec)
-{
-	time_t t = (time_t)sec;
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, size, "1970-01-01T00:00:00Z");
-}
-
 static void kernel_release(const struct capture *c, char *buf, size_t size)
 {
 	snprintf(buf, size, "unknown");
@@ -218,7 +211,7 @@ static char *note_text(const struct capture *c, int64_t sec, int32_t nsec, const
 		return NULL;
 	char kernel[128], ts[40];
 	kernel_release(c, kernel, sizeof kernel);
-	rfc3339(ts, sizeof ts, sec);
+	fs_rfc3339(ts, sizeof ts, sec);
 	fprintf(f, "# fragstat capture: the kernel files fragstat reads, in the --root layout.\n"
 		   "# Read it with: fragstat snapshot --root DIR (or fragstat diff A B).\n");
 	fprintf(f, "fragstat_version: %s\n", PACKAGE_VERSION);

@@ -32,6 +32,7 @@
 #include "render.h"
 #include "render_json.h"
 #include "report.h"
+#include "timefmt.h"
 #include "ui.h"
 
 enum watch_mode { MODE_CURSES, MODE_JSON, MODE_TEXT };
@@ -609,11 +610,8 @@ static size_t json_line(struct watch *w)
 
 static int text_frame(const struct watch *w, FILE *out)
 {
-	char ts[40] = "?";
-	time_t t = (time_t)w->snap->time_sec;
-	struct tm tm;
-	if (gmtime_r(&t, &tm))
-		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char ts[FS_RFC3339_MAX];
+	fs_rfc3339(ts, sizeof ts, w->snap->time_sec);
 	size_t sample = w->replay_path ? w->rpos + 1 : w->nsamples;
 	fprintf(out, "=== fragstat watch: sample %zu at %s", sample, ts);
 	if (w->rates.valid)

@@ -16,19 +16,12 @@
 #include <time.h>
 
 #include "render_json.h"
+#include "timefmt.h"
 
 static void milli(char *buf, size_t size, long long v, bool plus)
 {
 	unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 	snprintf(buf, size, "%s%llu.%03llu", v < 0 ? "-" : (plus ? "+" : ""), a / 1000, a % 1000);
-}
-
-static void rfc3339(char *buf, size_t size, int64_t sec)
-{
-	time_t t = (time_t)sec;
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, size, "1970-01-01T00:00:00Z");
 }
 
 /* ---- table ------------------------------------------------------------- */
@@ -37,7 +30,7 @@ static void side_line(FILE *out, const char *tag, const struct fs_snapshot *s, b
 {
 	char ts[40] = "no time of capture";
 	if (has_time)
-		rfc3339(ts, sizeof ts, s->time_sec);
+		fs_rfc3339(ts, sizeof ts, s->time_sec);
 	fprintf(out, "%s: %s (%s, kernel %s, %s)\n", tag, s->path ? s->path : "live",
 		fs_kind_name(s->kind), s->kernel ? s->kernel : "unknown", ts);
 }
@@ -162,7 +155,7 @@ static json_t *side_object(const struct fs_snapshot *s, bool has_time)
 	json_object_set_new(o, "kernel", s->kernel ? json_string(s->kernel) : json_null());
 	json_object_set_new(o, "orders", json_integer(s->orders));
 	if (has_time) {
-		rfc3339(ts, sizeof ts, s->time_sec);
+		fs_rfc3339(ts, sizeof ts, s->time_sec);
 		json_object_set_new(o, "timestamp", json_string(ts));
 		json_object_set_new(o, "timestamp_ns",
 				    json_integer((json_int_t)s->time_sec * 1000000000LL + s->time_nsec));

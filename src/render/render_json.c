@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "render.h"
+#include "timefmt.h"
 
 /* Ownership: every json_*_set_new / json_array_append_new below steals the
  * new reference it is given, so no temporary needs its own json_decref.
@@ -72,14 +73,6 @@ static json_t *kv_object(const struct fs_kvlist *l)
 	for (size_t i = 0; i < l->n; i++)
 		set_data_key(o, l->items[i].name, fs_json_u64(l->items[i].value));
 	return o;
-}
-
-static void rfc3339(char *buf, size_t size, int64_t sec)
-{
-	time_t t = (time_t)sec;
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, size, "1970-01-01T00:00:00Z");
 }
 
 static json_t *zoneinfo_object(const struct fs_zone *z)
@@ -267,7 +260,7 @@ static json_t *json_report(const struct fs_report *r)
 	SET(src, "orders", json_integer(s->orders));
 	SET(src, "pageblock_order",
 			    s->pageblock_order >= 0 ? json_integer(s->pageblock_order) : json_null());
-	rfc3339(ts, sizeof ts, s->time_sec);
+	fs_rfc3339(ts, sizeof ts, s->time_sec);
 	SET(src, "timestamp", json_string_nocheck(ts));
 	/* Every source keeps time_sec in [0, FS_TIME_MAX]; null otherwise
 	 * rather than a wrapped product. */
