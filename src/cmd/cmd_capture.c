@@ -154,33 +154,28 @@ static int read_rel(const struct capture *c, int i, struct fs_buf *b)
 /* buddyinfo before and after both debugfs files, until the two agree. */
 static int read_checked(struct capture *c)
 {
-	for (unsigned attempt = 1; attempt <= CHECK_TRIES; attempt++) {
-		struct fs_buf after = { 0 };
-		for (int i = 0; i < NFILES; i++)
-			if (i == FS_SRC_BUDDYINFO || i == FS_SRC_EXTFRAG_INDEX || i == FS_SRC_UNUSABLE_INDEX) {
-				fs_buf_free(&c->data[i]);
-				c->err[i] = 0;
-			}
-		c->attempts = attempt;
-		c->err[FS_SRC_BUDDYINFO] = read_rel(c, FS_SRC_BUDDYINFO, &c->data[FS_SRC_BUDDYINFO]);
-		if (c->err[FS_SRC_BUDDYINFO])
-			return c->err[FS_SRC_BUDDYINFO];
-		c->err[FS_SRC_EXTFRAG_INDEX] = read_rel(c, FS_SRC_EXTFRAG_INDEX, &c->data[FS_SRC_EXTFRAG_INDEX]);
-		c->err[FS_SRC_UNUSABLE_INDEX] = read_rel(c, FS_SRC_UNUSABLE_INDEX, &c->data[FS_SRC_UNUSABLE_INDEX]);
-		bool none = c->err[FS_SRC_EXTFRAG_INDEX] && c->err[FS_SRC_UNUSABLE_INDEX];
-		if (none) {
-			c->stable = false;   /* nothing to agree with */
-			return 0;
-		}
-		int r = read_rel(c, FS_SRC_BUDDYINFO, &after);
-		const struct fs_buf *before = &c->data[FS_SRC_BUDDYINFO];
-		c->stable = r == 0 && after.len == before->len &&
-			    memcmp(after.data, before->data, before->len) == 0;
-		fs_buf_free(&after);
-		if (c->stable)
-			return 0;
+	char pb[4096], pe[4096], pu[4096];
+	const int which[3] = { FS_SRC_BUDDYINFO, FS_SRC_EXTFRAG_INDEX, FS_SRC_UNUSABLE_INDEX };
+	char *paths[3] = { pb, pe, pu };
+	for (int i = 0; i < 3; i++) {
+		fs_buf_free(&c->data[which[i]]);
+		c->err[which[i]] = 0;
+		if (!fs_path_join(paths[i], sizeof pb, c->src, rel_of(which[i])))
+			paths[i] = NULL;
 	}
-	return 0;
+	if (!paths[0])
+		return c->err[FS_SRC_BUDDYINFO] = -ENAMETOOLONG;
+	struct fs_stable_read sr;
+	int r = fs_read_buddyinfo_stable(pb, paths[1], paths[2], CHECK_TRIES, &sr);
+	c->attempts = sr.attempts;
+	c->stable = sr.stable;
+	c->err[FS_SRC_BUDDYINFO] = sr.err_buddy;
+	c->err[FS_SRC_EXTFRAG_INDEX] = sr.err_extfrag;
+	c->err[FS_SRC_UNUSABLE_INDEX] = sr.err_unusable;
+	c->data[FS_SRC_BUDDYINFO] = sr.buddy;
+	c->data[FS_SRC_EXTFRAG_INDEX] = sr.extfrag;
+	c->data[FS_SRC_UNUSABLE_INDEX] = sr.unusable;
+	return r;
 }
 
 static void kernel_release(const struct capture *c, char *buf, size_t size)

@@ -157,6 +157,46 @@ static void infer_page_size(struct fs_snapshot *s)
 	}
 }
 
+static int read_named(const char *path, struct fs_buf *b)
+{
+	return path ? fs_file_read(path, b) : -ENAMETOOLONG;
+}
+
+void fs_stable_read_free(struct fs_stable_read *sr)
+{
+	fs_buf_free(&sr->buddy);
+	fs_buf_free(&sr->extfrag);
+	fs_buf_free(&sr->unusable);
+}
+
+int fs_read_buddyinfo_stable(const char *buddy, const char *extfrag, const char *unusable,
+			     unsigned tries, struct fs_stable_read *out)
+{
+	memset(out, 0, sizeof *out);
+	for (unsigned attempt = 1; attempt <= tries; attempt++) {
+		struct fs_buf after = { 0 };
+		fs_stable_read_free(out);
+		out->attempts = attempt;
+		out->err_extfrag = out->err_unusable = 0;
+		out->err_buddy = fs_file_read(buddy, &out->buddy);
+		if (out->err_buddy)
+			return out->err_buddy;
+		out->err_extfrag = read_named(extfrag, &out->extfrag);
+		out->err_unusable = read_named(unusable, &out->unusable);
+		if (out->err_extfrag && out->err_unusable) {
+			out->stable = false;   /* nothing to agree with */
+			return 0;
+		}
+		int r = fs_file_read(buddy, &after);
+		out->stable = r == 0 && after.len == out->buddy.len &&
+			      memcmp(after.data, out->buddy.data, after.len) == 0;
+		fs_buf_free(&after);
+		if (out->stable)
+			return 0;
+	}
+	return 0;
+}
+
 int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 	       struct fs_collect_result *res, struct fs_diag *d)
 {
@@ -187,64 +227,47 @@ int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 	if (want_dbg && o->kernel_check) {
 		/* Read buddyinfo before and after the debugfs files until the two
 		 * reads agree, so the kernel's indices describe our buddyinfo. */
-		struct fs_buf before = { 0 }, after = { 0 };
+		struct fs_stable_read sr;
 		const char *bpath = res->paths[FS_SRC_BUDDYINFO];
-		for (unsigned attempt = 1; attempt <= 20; attempt++) {
-			res->check_attempts = attempt;
-			fs_snapshot_clear_nodes(s);
-			s->orders = 0;
-			fs_buf_free(&before);
-			r = fs_file_read(bpath, &before);
-			if (r) {
-				res->err[FS_SRC_BUDDYINFO] = r;
-				s->src[FS_SRC_BUDDYINFO] = status_of(r);
-				fs_diag_set(d, bpath, 0, 0, "%s", strerror(-r));
-				return r;
-			}
-			struct fs_buf e1 = { 0 }, e2 = { 0 };
-			int r1 = fs_file_read(res->paths[FS_SRC_EXTFRAG_INDEX], &e1);
-			int r2 = fs_file_read(res->paths[FS_SRC_UNUSABLE_INDEX], &e2);
-			r = fs_file_read(bpath, &after);
-			bool stable = r == 0 && after.len == before.len &&
-				      memcmp(after.data, before.data, before.len) == 0;
-			fs_buf_free(&after);
-			if (stable || attempt == 20 || (r1 && r2)) {
-				res->check_stable = stable && !(r1 && r2);
-				s->kcheck_attempts = attempt;
-				s->kcheck_stable = res->check_stable;
-				res->err[FS_SRC_BUDDYINFO] = 0;
-				s->src[FS_SRC_BUDDYINFO] = FS_ST_OK;
-				r = rd_buddyinfo_parse(s, bpath, before.data, before.len, d);
-				fs_buf_free(&before);
+		fs_snapshot_clear_nodes(s);
+		s->orders = 0;
+		r = fs_read_buddyinfo_stable(bpath, res->paths[FS_SRC_EXTFRAG_INDEX],
+					     res->paths[FS_SRC_UNUSABLE_INDEX], 20, &sr);
+		res->check_attempts = sr.attempts;
+		if (r) {
+			res->err[FS_SRC_BUDDYINFO] = r;
+			s->src[FS_SRC_BUDDYINFO] = status_of(r);
+			fs_diag_set(d, bpath, 0, 0, "%s", strerror(-r));
+			fs_stable_read_free(&sr);
+			return r;
+		}
+		res->check_stable = sr.stable;
+		s->kcheck_attempts = sr.attempts;
+		s->kcheck_stable = sr.stable;
+		res->err[FS_SRC_BUDDYINFO] = 0;
+		s->src[FS_SRC_BUDDYINFO] = FS_ST_OK;
+		r = rd_buddyinfo_parse(s, bpath, sr.buddy.data, sr.buddy.len, d);
+		if (r) {
+			s->src[FS_SRC_BUDDYINFO] = FS_ST_MALFORMED;
+			fs_stable_read_free(&sr);
+			return r;
+		}
+		const enum fs_src which[2] = { FS_SRC_EXTFRAG_INDEX, FS_SRC_UNUSABLE_INDEX };
+		struct fs_buf *bufs[2] = { &sr.extfrag, &sr.unusable };
+		int errs[2] = { sr.err_extfrag, sr.err_unusable };
+		for (int i = 0; i < 2; i++) {
+			res->err[which[i]] = errs[i];
+			s->src[which[i]] = status_of(errs[i]);
+			if (!errs[i] && (mask & FS_SRC_BIT(which[i]))) {
+				r = parse_src(s, which[i], res->paths[which[i]], bufs[i], res, d);
 				if (r) {
-					s->src[FS_SRC_BUDDYINFO] = FS_ST_MALFORMED;
-					fs_buf_free(&e1);
-					fs_buf_free(&e2);
+					s->src[which[i]] = FS_ST_MALFORMED;
+					fs_stable_read_free(&sr);
 					return r;
 				}
-				const enum fs_src which[2] = { FS_SRC_EXTFRAG_INDEX, FS_SRC_UNUSABLE_INDEX };
-				struct fs_buf *bufs[2] = { &e1, &e2 };
-				int errs[2] = { r1, r2 };
-				for (int i = 0; i < 2; i++) {
-					res->err[which[i]] = errs[i];
-					s->src[which[i]] = status_of(errs[i]);
-					if (!errs[i] && (mask & FS_SRC_BIT(which[i]))) {
-						r = parse_src(s, which[i], res->paths[which[i]], bufs[i], res, d);
-						if (r) {
-							s->src[which[i]] = FS_ST_MALFORMED;
-							fs_buf_free(&e1);
-							fs_buf_free(&e2);
-							return r;
-						}
-					}
-				}
-				fs_buf_free(&e1);
-				fs_buf_free(&e2);
-				break;
 			}
-			fs_buf_free(&e1);
-			fs_buf_free(&e2);
 		}
+		fs_stable_read_free(&sr);
 	} else {
 		r = read_src(s, FS_SRC_BUDDYINFO, res, NULL, d);
 		if (r)

@@ -38,6 +38,26 @@ struct fs_collect_result {
 int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 	       struct fs_collect_result *res, struct fs_diag *d);
 
+/* The kernel's debugfs indices and the buddyinfo they describe, read by
+ * fs_read_buddyinfo_stable(). */
+struct fs_stable_read {
+	struct fs_buf buddy, extfrag, unusable;   /* owned: fs_stable_read_free */
+	int err_buddy, err_extfrag, err_unusable; /* 0 or -errno of each read */
+	unsigned attempts;                        /* buddyinfo/debugfs rounds */
+	bool stable;      /* buddyinfo read identically before and after */
+};
+
+/* Read buddyinfo, extfrag_index, unusable_index and buddyinfo again, up to
+ * tries rounds, until the two buddyinfo reads are identical, so the
+ * kernel's indices describe the buddyinfo kept (the last round's data is
+ * kept either way). A NULL debugfs path is one that could not be named
+ * (-ENAMETOOLONG). Stops at once when neither debugfs file can be read
+ * (stable false: nothing to agree with). Returns 0, or err_buddy when the
+ * first buddyinfo read of a round fails. */
+int fs_read_buddyinfo_stable(const char *buddy, const char *extfrag, const char *unusable,
+			     unsigned tries, struct fs_stable_read *out);
+void fs_stable_read_free(struct fs_stable_read *sr);
+
 /* The current time, or FRAGSTAT_FAKE_TIME (seconds) when set. */
 void fs_clock_now(int64_t *sec, int32_t *nsec);
 
