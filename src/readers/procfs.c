@@ -227,6 +227,84 @@ const char *fs_describe(const char *q, const char *e, char *buf, size_t size)
 	return buf;
 }
 
+int fs_parse_order_row(const struct fs_cursor *c, struct fs_diag *d,
+		       const struct fs_order_row *how, int *node, char *zone, unsigned *n)
+{
+	const char *p = c->line, *e = c->eol, *q;
+	char fb[48];
+	int r;
+
+	*n = 0;
+	r = fs_parse_node_zone(c, d, &p, how->row_shape, node, zone);
+	if (r)
+		return r;
+	if (p < e && *p != ' ' && *p != '\t')
+		return fs_cursor_err(c, d, p, "expected a blank after \"zone %s\", found %s",
+				     zone, fs_describe(p, e, fb, sizeof fb));
+	for (;;) {
+		q = fs_skip_blank(p, e);
+		if (q == e)
+			break;
+		if (how->orders && *n == how->orders) {
+			if (how->orders_preset)
+				return fs_cursor_err(c, d, q,
+						     "expected the end of the line after %u "
+						     "%ss (the order count of an earlier "
+						     "file), found %s", *n, how->noun,
+						     fs_describe(q, e, fb, sizeof fb));
+			return fs_cursor_err(c, d, q,
+					     "expected the end of the line after %u %ss "
+					     "(as on line %u), found %s", *n, how->noun, how->first_line,
+					     fs_describe(q, e, fb, sizeof fb));
+		}
+		if (*n == FS_MAX_ORDERS)
+			return fs_cursor_err(c, d, q,
+					     "more than %d %ss on a row (at most %d orders "
+					     "are supported)", FS_MAX_ORDERS, how->noun, FS_MAX_ORDERS);
+		const char *tok = q;
+		r = how->parse(how->arg, c, d, zone, *n, &q);
+		if (r)
+			return r;
+		if (q < e && *q != ' ' && *q != '\t')
+			return fs_cursor_err(c, d, q,
+					     "expected a blank or the end of the line after the "
+					     "%s for order %u, found %s", how->noun, *n,
+					     fs_describe(q, e, fb, sizeof fb));
+		if (how->accept && (r = how->accept(how->arg, c, d, *n, p, tok)))
+			return r;
+		(*n)++;
+		p = q;
+	}
+	if (*n == 0)
+		return fs_cursor_err(c, d, e, "expected %s after \"zone %s\", found %s",
+				     how->first, zone, fs_describe(e, e, fb, sizeof fb));
+	if (how->orders && *n != how->orders) {
+		if (how->orders_preset)
+			return fs_cursor_err(c, d, e,
+					     "row has %u %ss, but an earlier file set the "
+					     "order count to %u", *n, how->noun, how->orders);
+		return fs_cursor_err(c, d, e, "row has %u %ss, but line %u has %u", *n,
+				     how->noun, how->first_line, how->orders);
+	}
+	return 0;
+}
+
+int fs_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
+		int node, const char *zone, struct fs_zone **z)
+{
+	struct fs_node *nd = fs_snapshot_node_get(s, node);
+	if (!nd) {
+		if (s->nnodes >= FS_MAX_NODES)
+			return fs_cursor_err(c, d, c->line, "more than %d nodes", FS_MAX_NODES);
+		return -ENOMEM;
+	}
+	*z = fs_node_zone_get(nd, zone);
+	if (!*z)
+		return fs_cursor_err(c, d, c->line, "node %d has more than %d zones", node,
+				     FS_MAX_ZONES);
+	return 0;
+}
+
 int fs_parse_node_zone(const struct fs_cursor *c, struct fs_diag *d, const char **pp,
 		       const char *row_shape, int *node, char *zone)
 {

@@ -80,4 +80,40 @@ const char *fs_describe(const char *q, const char *e, char *buf, size_t size);
 int fs_parse_node_zone(const struct fs_cursor *c, struct fs_diag *d, const char **pp,
 		       const char *row_shape, int *node, char *zone);
 
+/* How fs_parse_order_row() reads the fields of one order-column row
+ * (buddyinfo, debugfs extfrag_index and unusable_index). */
+struct fs_order_row {
+	const char *row_shape;   /* the whole row, for messages */
+	const char *noun;        /* one field: "count", "value" ("%u counts") */
+	const char *first;       /* what a row without fields lacks: "a value" */
+	unsigned orders;         /* order count so far (s->orders); 0: none yet */
+	bool orders_preset;      /* ... set by an earlier file, not this one */
+	unsigned first_line;     /* ... else the line of this file that set it */
+	/* Parse the field for order n at *q (advancing it) and keep it;
+	 * 0, or an error with *d filled. */
+	int (*parse)(void *arg, const struct fs_cursor *c, struct fs_diag *d,
+		     const char *zone, unsigned n, const char **q);
+	/* Optional, once the field is known to end at a blank or the end of
+	 * the line: checks that need its text (tok) and the end of the field
+	 * before it (prev). */
+	int (*accept)(void *arg, const struct fs_cursor *c, struct fs_diag *d,
+		      unsigned n, const char *prev, const char *tok);
+	void *arg;
+};
+
+/* One "Node N, zone NAME f0 f1 ..." row at the cursor: the prefix, then
+ * one blank-separated field per order through how->parse, as many as
+ * how->orders when that is known (at most FS_MAX_ORDERS). Sets *node,
+ * zone (FS_NAME_MAX bytes) and *n (fields read). Returns 0, -EINVAL or
+ * -ERANGE with *d filled. */
+int fs_parse_order_row(const struct fs_cursor *c, struct fs_diag *d,
+		       const struct fs_order_row *how, int *node, char *zone, unsigned *n);
+
+struct fs_snapshot;
+struct fs_zone;
+/* The zone a row describes, created when new: *z, or an error naming the
+ * row (too many nodes or zones) with *d filled, or -ENOMEM. */
+int fs_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
+		int node, const char *zone, struct fs_zone **z);
+
 #endif

@@ -30,135 +30,111 @@
 
 #define ROW_SHAPE "\"Node N, zone NAME values...\""
 
+struct ef_row {
+	bool is_extfrag;
+	int32_t v[FS_MAX_ORDERS];
+	/* Format evidence: -1 unknown, 0 old, 1 new; where it was first seen. */
+	int fmt;
+	unsigned fmt_line;
+};
+
+/* One value of a row, kept in v[n]. */
+static int ef_value(void *arg, const struct fs_cursor *c, struct fs_diag *d,
+		    const char *zone, unsigned n, const char **q)
+{
+	struct ef_row *w = arg;
+	const char *tok = *q;
+	char fb[48];
+	int val;
+	(void)zone;
+	int r = fs_kfmt_parse(q, c->eol, &val);
+	if (r == -ERANGE) {
+		fs_cursor_err(c, d, tok,
+			      "value for order %u out of range: expected -1.000 .. "
+			      "1.000 with three decimals, found %s", n,
+			      fs_describe(tok, c->eol, fb, sizeof fb));
+		return -ERANGE;
+	}
+	if (r)
+		return fs_cursor_err(c, d, tok,
+				     "expected a value like %s for order %u, found %s",
+				     w->is_extfrag ? "-1.000, 0.-500 or 0.964" :
+				     "0.000 .. 1.000", n,
+				     fs_describe(tok, c->eol, fb, sizeof fb));
+	w->v[n] = val;
+	return 0;
+}
+
+/* A value that ends where it should: its sign, and its print format. */
+static int ef_accept(void *arg, const struct fs_cursor *c, struct fs_diag *d,
+		     unsigned n, const char *prev, const char *tok)
+{
+	struct ef_row *w = arg;
+	int val = w->v[n];
+	if (!w->is_extfrag && val < 0) {
+		fs_cursor_err(c, d, tok,
+			      "unusable index for order %u is negative (expected "
+			      "0.000 .. 1.000)", n);
+		return -ERANGE;
+	}
+	if (w->is_extfrag && val != -1000) {
+		int f = tok - prev >= 2 ? 1 : 0;
+		if (w->fmt < 0) {
+			w->fmt = f;
+			w->fmt_line = c->lineno;
+		} else if (f != w->fmt) {
+			return fs_cursor_err(c, d, tok,
+					     "value printed %s the \"%%2d\" padding "
+					     "space, but line %u printed one %s it "
+					     "(mixed print formats)",
+					     f ? "with" : "without", w->fmt_line,
+					     w->fmt ? "with" : "without");
+		}
+	}
+	return 0;
+}
+
 int rd_extfrag_parse(struct fs_snapshot *s, enum fs_src which, const char *file,
 		     const char *data, size_t len, int *new_format, struct fs_diag *d)
 {
 	struct fs_cursor c;
-	unsigned rows = 0, first_line = 0;
-	const bool orders_preset = s->orders != 0;
+	unsigned rows = 0;
 	const bool is_extfrag = which == FS_SRC_EXTFRAG_INDEX;
-	/* Format evidence: -1 unknown, 0 old, 1 new; where it was first seen. */
-	int fmt = -1;
-	unsigned fmt_line = 0;
-	char fb[48];
+	struct ef_row w = { .is_extfrag = is_extfrag, .fmt = -1 };
+	struct fs_order_row how = {
+		.row_shape = ROW_SHAPE, .noun = "value", .first = "a value",
+		.orders_preset = s->orders != 0, .parse = ef_value, .accept = ef_accept,
+		.arg = &w,
+	};
 
 	if (which != FS_SRC_EXTFRAG_INDEX && which != FS_SRC_UNUSABLE_INDEX)
 		return fs_diag_set(d, file, 0, 0, "internal error: not an extfrag source");
 	fs_cursor_init(&c, file, data, len);
 	while (fs_cursor_next(&c)) {
-		const char *p = c.line, *e = c.eol, *q;
-		int32_t v[FS_MAX_ORDERS];
-		unsigned n = 0;
+		unsigned n;
 		int node = 0, r;
 		char zname[FS_NAME_MAX];
+		struct fs_zone *z;
 
-		r = fs_parse_node_zone(&c, d, &p, ROW_SHAPE, &node, zname);
+		how.orders = s->orders;
+		r = fs_parse_order_row(&c, d, &how, &node, zname, &n);
 		if (r)
 			return r;
-		if (p < e && *p != ' ' && *p != '\t')
-			return fs_cursor_err(&c, d, p, "expected a blank after \"zone %s\", found %s",
-					     zname, fs_describe(p, e, fb, sizeof fb));
-		for (;;) {
-			q = fs_skip_blank(p, e);
-			if (q == e)
-				break;
-			if (s->orders && n == s->orders) {
-				if (orders_preset)
-					return fs_cursor_err(&c, d, q,
-							     "expected the end of the line after %u "
-							     "values (the order count of an earlier "
-							     "file), found %s", n,
-							     fs_describe(q, e, fb, sizeof fb));
-				return fs_cursor_err(&c, d, q,
-						     "expected the end of the line after %u values "
-						     "(as on line %u), found %s", n, first_line,
-						     fs_describe(q, e, fb, sizeof fb));
-			}
-			if (n == FS_MAX_ORDERS)
-				return fs_cursor_err(&c, d, q,
-						     "more than %d values on a row (at most %d orders "
-						     "are supported)", FS_MAX_ORDERS, FS_MAX_ORDERS);
-			const char *tok = q;
-			int val;
-			r = fs_kfmt_parse(&q, e, &val);
-			if (r == -ERANGE) {
-				fs_cursor_err(&c, d, tok,
-					      "value for order %u out of range: expected -1.000 .. "
-					      "1.000 with three decimals, found %s", n,
-					      fs_describe(tok, e, fb, sizeof fb));
-				return -ERANGE;
-			}
-			if (r)
-				return fs_cursor_err(&c, d, tok,
-						     "expected a value like %s for order %u, found %s",
-						     is_extfrag ? "-1.000, 0.-500 or 0.964" :
-						     "0.000 .. 1.000", n,
-						     fs_describe(tok, e, fb, sizeof fb));
-			if (q < e && *q != ' ' && *q != '\t')
-				return fs_cursor_err(&c, d, q,
-						     "expected a blank or the end of the line after the "
-						     "value for order %u, found %s", n,
-						     fs_describe(q, e, fb, sizeof fb));
-			if (!is_extfrag && val < 0) {
-				fs_cursor_err(&c, d, tok,
-					      "unusable index for order %u is negative (expected "
-					      "0.000 .. 1.000)", n);
-				return -ERANGE;
-			}
-			if (is_extfrag && val != -1000) {
-				int f = tok - p >= 2 ? 1 : 0;
-				if (fmt < 0) {
-					fmt = f;
-					fmt_line = c.lineno;
-				} else if (f != fmt) {
-					return fs_cursor_err(&c, d, tok,
-							     "value printed %s the \"%%2d\" padding "
-							     "space, but line %u printed one %s it "
-							     "(mixed print formats)",
-							     f ? "with" : "without", fmt_line,
-							     fmt ? "with" : "without");
-				}
-			}
-			v[n++] = val;
-			p = q;
-		}
-		if (n == 0)
-			return fs_cursor_err(&c, d, e,
-					     "expected a value after \"zone %s\", found %s",
-					     zname, fs_describe(e, e, fb, sizeof fb));
-		if (s->orders && n != s->orders) {
-			if (orders_preset)
-				return fs_cursor_err(&c, d, e,
-						     "row has %u values, but an earlier file set the "
-						     "order count to %u", n, s->orders);
-			return fs_cursor_err(&c, d, e,
-					     "row has %u values, but line %u has %u", n,
-					     first_line, s->orders);
-		}
-
-		struct fs_node *nd = fs_snapshot_node_get(s, node);
-		if (!nd) {
-			if (s->nnodes >= FS_MAX_NODES)
-				return fs_cursor_err(&c, d, c.line, "more than %d nodes",
-						     FS_MAX_NODES);
-			return -ENOMEM;
-		}
-		struct fs_zone *z = fs_node_zone_get(nd, zname);
-		if (!z)
-			return fs_cursor_err(&c, d, c.line,
-					     "node %d has more than %d zones", node, FS_MAX_ZONES);
+		r = fs_row_zone(&c, d, s, node, zname, &z);
+		if (r)
+			return r;
 		if (is_extfrag ? z->has_kextfrag : z->has_kunusable)
 			return fs_cursor_err(&c, d, c.line,
 					     "duplicate row for node %d, zone %s", node, zname);
 		if (!s->orders)
 			s->orders = n;
-		if (!first_line)
-			first_line = c.lineno;
+		if (!how.first_line)
+			how.first_line = c.lineno;
 		if (is_extfrag) {
-			memcpy(z->kextfrag, v, n * sizeof v[0]);
+			memcpy(z->kextfrag, w.v, n * sizeof w.v[0]);
 			z->has_kextfrag = true;
 		} else {
-			memcpy(z->kunusable, v, n * sizeof v[0]);
+			memcpy(z->kunusable, w.v, n * sizeof w.v[0]);
 			z->has_kunusable = true;
 		}
 		rows++;
@@ -167,6 +143,6 @@ int rd_extfrag_parse(struct fs_snapshot *s, enum fs_src which, const char *file,
 		return fs_diag_set(d, file, 1, 1,
 				   "expected a line " ROW_SHAPE ", found an empty file");
 	if (new_format)
-		*new_format = fmt == 0 ? 0 : 1;
+		*new_format = w.fmt == 0 ? 0 : 1;
 	return 0;
 }
