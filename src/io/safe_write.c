@@ -113,10 +113,15 @@ static int not_kernel_fs(int fd, const char *base, const char *shown, struct sw_
 		real[n] = '\0';
 		if (base)
 			snprintf(real + n, sizeof real - (size_t)n, "%s%s", n > 1 ? "/" : "", base);
-		if (under(real, "/proc") || under(real, "/sys") || under(real, "/dev"))
+		if (under(real, "/proc") || under(real, "/sys") || under(real, "/dev")) {
+			if (strcmp(real, shown) == 0)
+				return sw_fail(d, true, -EPERM,
+					       "refusing to write %s: it is in the kernel's /proc, /sys or /dev",
+					       shown);
 			return sw_fail(d, true, -EPERM,
-				       "%s: refusing to write under %s (the kernel's /proc, /sys or /dev)",
+				       "refusing to write %s: it resolves to %s, in the kernel's /proc, /sys or /dev",
 				       shown, real);
+		}
 	}
 	struct statfs sf;
 	if (fstatfs(fd, &sf) == 0 &&
