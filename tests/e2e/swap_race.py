@@ -4,10 +4,9 @@
 Runs as an unprivileged user that can write DIR. Watches DIR (and every
 directory that appears in it) with inotify and, as soon as a name appears,
 tries to make fragstat write through a link to VICTIM:
-- a new file or directory in DIR: rename it away and put a symbolic link to
-  VICTIM (or, for a directory, a directory of links) in its place;
+- a new file: rename it away and put a symbolic link to VICTIM in its place;
 - a new directory: plant fragstat-capture.txt, proc/buddyinfo and the
-  textfile's name inside it as links to VICTIM;
+  textfile's name inside it and beside it as links to VICTIM;
 Prints one line per attempt that the kernel allowed ("swapped NAME"), so the
 test can tell that the race was really run. Stops after SECONDS.
 """
@@ -60,7 +59,8 @@ def main():
         if wd >= 0:
             wds[wd] = d
 
-    watch(top)
+    for d, _subdirs, _files in os.walk(top):
+        watch(d)
     print("ready", flush=True)
     end = time.monotonic() + seconds
     n = 0
@@ -75,13 +75,20 @@ def main():
             name = buf[off + 16: off + 16 + ln].rstrip(b"\0").decode(errors="replace")
             off += 16 + ln
             d = wds.get(wd)
-            if not d or not name:
+            if not d or not name or name.startswith(".aside"):
                 continue
             p = os.path.join(d, name)
+            try:
+                if os.lstat(p).st_uid == os.getuid():
+                    continue            # the attacker's own plant
+            except OSError:
+                continue
             n += 1
             if mask & IN_ISDIR:
                 watch(p)
+                plant_inside(d, victim)
                 plant_inside(p, victim)
+                continue
             if os.path.islink(p):
                 continue
             # Swap the new name for a link to the victim.
