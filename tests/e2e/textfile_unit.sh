@@ -53,6 +53,45 @@ for src in pagetypeinfo extfrag_index unusable_index; do
 		"$(grep "^fragstat_source_up{source=\"$src\"}" "$TMP/plain.prom")" \
 		"without capabilities, $src is read as by root"
 done
+# Every system call the ExecStart makes passes the unit's SystemCallFilter=.
+if command -v strace >/dev/null 2>&1 && command -v systemd-analyze >/dev/null 2>&1 &&
+	[ -z "${VALGRIND:-}" ]; then
+	strace -f -c -o "$TMP/strace" "$FRAGSTAT_BIN" "$@" >/dev/null 2>&1
+	python3 - "$U" "$TMP/strace" >"$TMP/denied" <<'PY'
+import subprocess, sys
+def expand(name, seen):
+    out = subprocess.run(["systemd-analyze", "syscall-filter", name],
+                         capture_output=True, text=True).stdout.splitlines()[1:]
+    calls = set()
+    for l in (x.strip() for x in out):
+        if not l or l.startswith("#"):
+            continue
+        if l.startswith("@"):
+            if l not in seen:
+                seen.add(l)
+                calls |= expand(l, seen)
+        else:
+            calls.add(l)
+    return calls
+allow, deny = set(), set()
+for line in open(sys.argv[1]):
+    if line.startswith("SystemCallFilter="):
+        v = line.split("=", 1)[1].strip()
+        neg = v.startswith("~")
+        for item in v.lstrip("~").split():
+            calls = expand(item, set()) if item.startswith("@") else {item}
+            (deny if neg else allow).update(calls)
+used = [l.split()[-1] for l in open(sys.argv[2])
+        if len(l.split()) >= 5 and l.split()[-1] not in ("syscall", "total")
+        and not l.split()[-1].startswith("-")]
+print(" ".join(u for u in used if u not in allow or u in deny))
+PY
+	is "$(cat "$TMP/denied")" "" "every system call of the ExecStart passes SystemCallFilter="
+	echo "# system calls used: $(awk 'NF >= 5 && $NF != "syscall" && $NF != "total" && $NF !~ /^-/ { n++ } END { print n }' "$TMP/strace")"
+else
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - system call filter # SKIP strace or systemd-analyze missing (or under valgrind)"
+fi
 echo "# pagetypeinfo/debugfs as root here: $(grep -c '^fragstat_source_up{source="\(pagetypeinfo\|extfrag_index\)"} 1' "$TMP/plain.prom") of 2 up"
 
 done_testing
