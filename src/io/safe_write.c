@@ -721,6 +721,12 @@ int sw_append_open(struct sw_append **out, const char *path, size_t *torn, struc
 				    path, (unsigned long)st.st_uid);
 			goto fail;
 		}
+		if (st.st_nlink != 1) {
+			/* In a sticky directory anyone may link someone else's file. */
+			r = sw_fail(d, false, -EPERM, "refusing to append to %s: it has %lu hard links", path,
+				    (unsigned long)st.st_nlink);
+			goto fail;
+		}
 		if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 			r = sw_fail(d, false, -EPERM, "refusing to append to %s: it is writable by %s (mode %04o)", path,
 				    (st.st_mode & S_IWOTH) ? "others" : "its group", (unsigned)(st.st_mode & 07777));

@@ -66,7 +66,7 @@ void sw_tree_abort(struct sw_tree *t);
 
 /* ---- appended lines (--record) ----------------------------------------------
  * The file is created 0644 or must be a regular file owned by the caller or
- * root and not writable by others. A last line without its newline (a
+ * root, not writable by group or others, with one link. A last line without its newline (a
  * session killed mid-write) is cut off before the first append, so every
  * append starts on a line boundary; an append that fails is cut back. */
 struct sw_append;

@@ -199,6 +199,18 @@ if [ "$(id -u)" = 0 ]; then
 	is "$rc" 3 "as root, a path through another user's directory: exit 3"
 	ok "nothing written there" -- test ! -e "$T/x.prom"
 	mkdir -m 1777 "$T/sticky"
+	victim v4
+	chmod 0711 "$TMP"     # let nobody reach the sticky directory
+	if setpriv --reuid=65534 --regid=65534 --clear-groups ln "$T/v4" "$T/sticky/rec" 2>/dev/null; then
+		run_to 60 $FRAGSTAT watch --root "$R" --json -n 1 --record "$T/sticky/rec"
+		is "$rc" 3 "as root, --record to another user's hard link of root's file: exit 3"
+		says "hard links" "and says why"
+		intact v4 "--record to a planted hard link"
+	else
+		_tap_n=$((_tap_n + 1))
+		echo "ok $_tap_n - planted hard link # SKIP fs.protected_hardlinks stops nobody from linking"
+	fi
+	chmod 0700 "$TMP"
 	ln -s "$T" "$T/sticky/lnk"; chown -h 65534 "$T/sticky/lnk"
 	run_to 60 $FRAGSTAT snapshot --root "$R" -o prometheus --output "$T/sticky/lnk/y.prom"
 	is "$rc" 3 "as root, another user's link in a sticky directory is not followed"
