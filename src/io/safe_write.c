@@ -614,7 +614,12 @@ int sw_tree_commit(struct sw_tree *t, struct sw_diag *d)
 		goto fail;
 	}
 	if (!t->exists) {
-		if (renameat2(t->pfd, t->tmp, t->pfd, t->base, RENAME_NOREPLACE) != 0) {
+		int rn = renameat2(t->pfd, t->tmp, t->pfd, t->base, RENAME_NOREPLACE);
+		if (rn != 0 && errno == EINVAL)
+			/* No RENAME_NOREPLACE here (older NFS): only we or root
+			 * can create names in this directory. */
+			rn = renameat(t->pfd, t->tmp, t->pfd, t->base);
+		if (rn != 0) {
 			r = sw_fail(d, false, -errno, "%s: %s%s", t->target, strerror(errno),
 				    errno == EEXIST ? " (it appeared while fragstat wrote)" : "");
 			goto fail;
@@ -632,8 +637,25 @@ int sw_tree_commit(struct sw_tree *t, struct sw_diag *d)
 		goto fail;
 	}
 	if (renameat2(t->pfd, t->tmp, t->pfd, t->base, RENAME_EXCHANGE) != 0) {
-		r = sw_fail(d, false, -errno, "%s: cannot replace it: %s", t->target, strerror(errno));
-		goto fail;
+		if (errno != EINVAL) {
+			r = sw_fail(d, false, -errno, "%s: cannot replace it: %s", t->target, strerror(errno));
+			goto fail;
+		}
+		/* No RENAME_EXCHANGE on this file system: move the old tree
+		 * aside, the new one in, and the old one back on failure. DIR
+		 * is briefly missing, never a mix. */
+		char aside[NAME_MAX + 1];
+		tmp_name(aside, sizeof aside, t->base);
+		if (renameat(t->pfd, t->base, t->pfd, aside) != 0) {
+			r = sw_fail(d, false, -errno, "%s: cannot replace it: %s", t->target, strerror(errno));
+			goto fail;
+		}
+		if (renameat(t->pfd, t->tmp, t->pfd, t->base) != 0) {
+			r = sw_fail(d, false, -errno, "%s: cannot replace it: %s", t->target, strerror(errno));
+			renameat(t->pfd, aside, t->pfd, t->base);
+			goto fail;
+		}
+		memcpy(t->tmp, aside, sizeof aside);
 	}
 	/* The old tree now has the private name: remove it. */
 	sync_dir(t->pfd);

@@ -11,12 +11,26 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "safe_write.h"
 #include "../tap.h"
 
 static char top[4096];
+
+/* A file system without renameat2 flags (older NFS): this definition takes
+ * the place of libc's for libfragcore when no_rename_flags is set. */
+static int no_rename_flags;
+int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags)
+{
+	if (no_rename_flags && flags) {
+		no_rename_flags++;
+		errno = EINVAL;
+		return -1;
+	}
+	return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, flags);
+}
 
 static char *at(const char *rel)
 {
@@ -126,6 +140,33 @@ static void test_tree(void)
 	is_int(r, -ENOTEMPTY, "force refuses a tree with names fragstat does not write");
 	ok(strstr(d.msg, "mine.txt") != NULL, "and names the entry: %s", d.msg);
 	unlink(at("out/mine.txt"));
+
+	/* Without RENAME_EXCHANGE / RENAME_NOREPLACE: the same results. */
+	no_rename_flags = 1;
+	r = sw_tree_begin(&t, at("out"), SW_FORCE, allowed, &d);
+	if (!r) {
+		sw_tree_put(t, "note", "noflags\n", 8, &d);
+		r = sw_tree_commit(t, &d);
+	}
+	is_int(r, 0, "replace without RENAME_EXCHANGE (%s)", d.msg);
+	is_str(slurp(at("out/note")), "noflags\n", "the new tree is in place");
+	is_int(count_entries(top), 1, "and the old one is gone");
+	r = sw_tree_begin(&t, at("out2"), 0, allowed, &d);
+	if (!r) {
+		sw_tree_put(t, "note", "new2\n", 5, &d);
+		r = sw_tree_commit(t, &d);
+	}
+	is_int(r, 0, "a new tree without RENAME_NOREPLACE (%s)", d.msg);
+	is_str(slurp(at("out2/note")), "new2\n", "is in place");
+	ok(no_rename_flags == 3, "both commits met the refused flags (%d)", no_rename_flags - 1);
+	no_rename_flags = 0;
+
+	{
+		char cmd[8300];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", at("out2"));
+		if (system(cmd) != 0)
+			diag("could not remove out2");
+	}
 
 	/* A link as the target, a file as the target. */
 	symlink(at("out"), at("link"));
