@@ -2,7 +2,6 @@
  * DIR in the --root layout, with a note of what was taken and when. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -18,6 +17,7 @@
 #include "collect.h"
 #include "load.h"
 #include "timefmt.h"
+#include "safe_write.h"
 
 #define CAPTURE_NOTE "fragstat-capture.txt"
 #define OSRELEASE "proc/sys/kernel/osrelease"
@@ -37,14 +37,19 @@ static void usage(FILE *f)
 		"\n"
 		"Options:\n"
 		"  -r, --root SRC        copy from the tree SRC instead of this machine\n"
-		"  -f, --force           write into a DIR that is not empty (files fragstat\n"
-		"                        reads are replaced, or removed when now unreadable)\n"
+		"  -f, --force           replace a DIR that is not empty, as a whole: it may\n"
+		"                        hold only proc/, sys/ and " CAPTURE_NOTE "\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
+		"The capture is built in a private directory beside DIR and renamed into place\n"
+		"only when complete, so a failure leaves DIR as it was. DIR must not be a\n"
+		"symbolic link, nor lie under a directory another user can write (see WRITING\n"
+		"FILES in fragstat(1)); /, /proc, /sys and /dev are refused.\n"
+		"\n"
 		"Read it back with 'fragstat snapshot --root DIR' or 'fragstat diff'.\n"
-		"Exit status: 0 ok, 1 usage error or DIR not empty, 2 buddyinfo unreadable,\n"
-		"3 DIR could not be written, 4 internal error.\n");
+		"Exit status: 0 ok, 1 usage error, DIR not empty or refused by name, 2 buddyinfo\n"
+		"unreadable, 3 DIR could not be written or is not safe to write, 4 internal error.\n");
 }
 
 /* Every file a capture holds, besides the note. */
@@ -62,86 +67,6 @@ struct capture {
 	unsigned attempts;
 	bool stable;
 };
-
-/* Create dir and its parents (mode 0755 before umask). */
-static int mkdir_p(const char *dir)
-{
-	char buf[4096];
-	size_t n = strlen(dir);
-	if (n == 0 || n >= sizeof buf)
-		return -ENAMETOOLONG;
-	memcpy(buf, dir, n + 1);
-	for (char *p = buf + 1; ; p++) {
-		if (*p == '/' || *p == '\0') {
-			char c = *p;
-			*p = '\0';
-			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-				return -errno;
-			*p = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	struct stat st;
-	if (stat(dir, &st) != 0)
-		return -errno;
-	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-}
-
-/* 1 when dir has an entry besides . and .., 0 when empty, -errno. */
-static int dir_nonempty(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return -errno;
-	struct dirent *e;
-	int r = 0;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			r = 1;
-			break;
-		}
-	closedir(d);
-	return r;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Write data to dir/rel (parents created). */
-static int put_file(const char *dir, const char *rel, const char *data, size_t len, char *path,
-		    size_t size)
-{
-	if (!fs_path_join(path, size, dir, rel))
-		return -ENAMETOOLONG;
-	char parent[4096];
-	snprintf(parent, sizeof parent, "%s", path);
-	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		int r = mkdir_p(parent);
-		if (r)
-			return r;
-	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	int r = write_all(fd, data, len);
-	if (close(fd) != 0 && !r)
-		r = -errno;
-	return r;
-}
 
 static int read_rel(const struct capture *c, int i, struct fs_buf *b)
 {
@@ -271,26 +196,21 @@ int cmd_capture_main(int argc, char **argv)
 		}
 	}
 
-	struct stat st;
-	if (stat(c.dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
-			fs_err("%s: exists and is not a directory", c.dir);
-			return FS_EXIT_USAGE;
-		}
-		int ne = dir_nonempty(c.dir);
-		if (ne < 0) {
-			fs_err("%s: %s", c.dir, strerror(-ne));
-			return FS_EXIT_OUTPUT;
-		}
-		if (ne && !force)
-			return fs_usage_error("capture", "%s is not empty; use --force to write into it", c.dir);
+	/* Check DIR and make the private tree before reading anything. */
+	static const char *const layout[] = { "proc", "sys", CAPTURE_NOTE, NULL };
+	struct sw_tree *tree = NULL;
+	struct sw_diag wd = { 0 };
+	int r = sw_tree_begin(&tree, c.dir, force ? SW_FORCE : 0, layout, &wd);
+	if (r) {
+		fs_err("%s", wd.msg);
+		return r == -ENOMEM ? FS_EXIT_INTERNAL : wd.usage ? FS_EXIT_USAGE : FS_EXIT_OUTPUT;
 	}
 
 	/* Read everything first, then write: a failed read leaves DIR alone. */
 	int64_t sec;
 	int32_t nsec;
 	fs_clock_now(&sec, &nsec);
-	int r = read_checked(&c);
+	r = read_checked(&c);
 	int status = FS_EXIT_OK;
 	if (r) {
 		char path[4096];
@@ -303,26 +223,12 @@ int cmd_capture_main(int argc, char **argv)
 		if (i != FS_SRC_BUDDYINFO && i != FS_SRC_EXTFRAG_INDEX && i != FS_SRC_UNUSABLE_INDEX)
 			c.err[i] = read_rel(&c, i, &c.data[i]);
 
-	if ((r = mkdir_p(c.dir))) {
-		fs_err("%s: %s", c.dir, strerror(-r));
-		status = FS_EXIT_OUTPUT;
-		goto out;
-	}
-	char path[4096];
 	for (int i = 0; i < NFILES; i++) {
-		if (c.err[i]) {
-			/* With --force, leave no stale copy of an unreadable file. */
-			if (fs_path_join(path, sizeof path, c.dir, rel_of(i)) && unlink(path) != 0 &&
-			    errno != ENOENT && errno != ENOTDIR) {
-				fs_err("%s: %s", path, strerror(errno));
-				status = FS_EXIT_OUTPUT;
-				goto out;
-			}
+		if (c.err[i])
 			continue;
-		}
-		r = put_file(c.dir, rel_of(i), c.data[i].data, c.data[i].len, path, sizeof path);
+		r = sw_tree_put(tree, rel_of(i), c.data[i].data, c.data[i].len, &wd);
 		if (r) {
-			fs_err("%s: %s", path, strerror(-r));
+			fs_err("%s", wd.msg);
 			status = FS_EXIT_OUTPUT;
 			goto out;
 		}
@@ -340,14 +246,23 @@ int cmd_capture_main(int argc, char **argv)
 	}
 	struct fs_snapshot *s = NULL;
 	struct fs_diag d = { 0 };
-	r = fs_load_state(c.dir, &s, &d);
+	r = fs_load_state(sw_tree_path(tree), &s, &d);
 	if (r == -ENOMEM) {
 		fs_err("out of memory");
 		status = FS_EXIT_INTERNAL;
 		goto out;
 	}
 	if (r) {
-		fs_diag_format(&d, problem, sizeof problem);
+		/* Name the file as it will be in DIR, not in the private tree. */
+		const char *tp = sw_tree_path(tree);
+		size_t tl = strlen(tp);
+		if (d.file && strncmp(d.file, tp, tl) == 0) {
+			char shown[sizeof d.file_store];
+			snprintf(shown, sizeof shown, "%s%s", c.dir, d.file + tl);
+			memcpy(d.file_store, shown, sizeof shown);
+			d.file = d.file_store;
+		}
+		snprintf(problem, sizeof problem, "%s:%u:%u: %s", d.file ? d.file : "?", d.line, d.col, d.msg);
 		fs_err("warning: fragstat cannot read this capture back:");
 		fs_err_diag(&d);
 	} else if (c.src && !s->page_size_assumed) {
@@ -364,13 +279,23 @@ int cmd_capture_main(int argc, char **argv)
 		status = FS_EXIT_INTERNAL;
 		goto out;
 	}
-	r = put_file(c.dir, CAPTURE_NOTE, note, strlen(note), path, sizeof path);
+	r = sw_tree_put(tree, CAPTURE_NOTE, note, strlen(note), &wd);
 	free(note);
 	if (r) {
-		fs_err("%s: %s", path, strerror(-r));
+		fs_err("%s", wd.msg);
 		status = FS_EXIT_OUTPUT;
+		goto out;
+	}
+	r = sw_tree_commit(tree, &wd);
+	tree = NULL;
+	if (r) {
+		fs_err("%s", wd.msg);
+		status = FS_EXIT_OUTPUT;
+	} else if (wd.warning) {
+		fs_err("warning: %s", wd.msg);
 	}
 out:
+	sw_tree_abort(tree);
 	for (int i = 0; i < NFILES; i++)
 		fs_buf_free(&c.data[i]);
 	return fs_finish(status);

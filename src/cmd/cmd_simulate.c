@@ -56,7 +56,10 @@ static void simulate_usage(FILE *f)
 	      "  --order N                focus order of the timeline (default pageblock order)\n"
 	      "  -o, --format FMT         table or json (default table)\n"
 	      "  --color WHEN             auto, always or never\n"
-	      "  --emit-root DIR          write the final state as DIR/proc files\n"
+	      "  --emit-root DIR          write the final state as DIR/proc files (built\n"
+	      "                           beside DIR, renamed into place when complete)\n"
+	      "  --force                  let --emit-root replace a DIR that is not empty\n"
+	      "                           (it may hold only proc/, sys/ and a capture note)\n"
 	      "  --check                  verify the allocator's invariants after every operation\n"
 	      "  --perf                   add timings (\"perf\") to the output (always for bench-*)\n"
 	      "  -h, --help               show this help\n"
@@ -144,7 +147,7 @@ enum {
 	OPT_MEMORY = 256, OPT_PAGE_SIZE, OPT_ORDERS, OPT_PBO, OPT_ZONES, OPT_MFK, OPT_WSF,
 	OPT_FROM, OPT_NODE, OPT_TRACE, OPT_OPS, OPT_SEED, OPT_TYPES, OPT_COMPACTION,
 	OPT_PROACTIVENESS, OPT_PROACTIVE_INTERVAL, OPT_THRESHOLD, OPT_EVERY, OPT_ORDER,
-	OPT_COLOR, OPT_EMIT_ROOT, OPT_CHECK, OPT_PERF,
+	OPT_COLOR, OPT_EMIT_ROOT, OPT_FORCE, OPT_CHECK, OPT_PERF,
 };
 
 static const struct option simulate_opts[] = {
@@ -171,6 +174,7 @@ static const struct option simulate_opts[] = {
 	{ "format", required_argument, NULL, 'o' },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "emit-root", required_argument, NULL, OPT_EMIT_ROOT },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "perf", no_argument, NULL, OPT_PERF },
 	{ "help", no_argument, NULL, 'h' },
@@ -183,7 +187,7 @@ static const char *const simulate_modes[] = { "none", "direct", "proactive", "fu
 struct simulate_args {
 	struct sim_config cfg;
 	uint64_t memory, seed, ops, every;
-	bool ops_set, every_set, check, pbo_set, perf;
+	bool ops_set, every_set, check, pbo_set, perf, force;
 	const char *zones, *from, *trace, *emit_root, *color;
 	int node, focus;
 	long interval;
@@ -322,6 +326,7 @@ static int simulate_parse(int argc, char **argv, struct simulate_args *a, int *d
 			break;
 		case OPT_COLOR: a->color = optarg; break;
 		case OPT_EMIT_ROOT: a->emit_root = optarg; break;
+		case OPT_FORCE: a->force = true; break;
 		case OPT_CHECK: a->check = true; break;
 		case OPT_PERF: a->perf = true; break;
 		case 'h':
@@ -380,6 +385,7 @@ struct simulate_run {
 	struct sim_from_info from_info;
 	struct sim_run_info ri;
 	struct fs_buf trace;
+	struct sw_tree *emit;         /* --emit-root, begun before the run */
 };
 
 static int simulate_check(struct simulate_run *r, uint64_t op)
@@ -569,9 +575,24 @@ static int simulate_output(struct simulate_run *r)
 		fs_err("simulate: out of memory");
 		return FS_EXIT_INTERNAL;
 	}
-	if (a->emit_root && (rc = sim_emit_root(r->m, a->emit_root))) {
-		fs_err("%s: cannot write the /proc tree: %s", a->emit_root, strerror(-rc));
-		return FS_EXIT_OUTPUT;
+	if (r->emit) {
+		struct sw_diag d = { 0 };
+		rc = sim_emit_root(r->m, r->emit, &d);
+		if (rc == -ENOMEM) {
+			fs_err("simulate: out of memory");
+			return FS_EXIT_INTERNAL;
+		}
+		if (!rc)
+			rc = sw_tree_commit(r->emit, &d);
+		else
+			sw_tree_abort(r->emit);
+		r->emit = NULL;
+		if (rc) {
+			fs_err("cannot write the /proc tree: %s", d.msg);
+			return FS_EXIT_OUTPUT;
+		}
+		if (d.warning)
+			fs_err("warning: %s", d.msg);
 	}
 	color = fs_color_mode(a->color ? a->color : "auto", stdout);
 	if (color < 0)
@@ -611,6 +632,18 @@ int cmd_simulate_main(int argc, char **argv)
 		return fs_finish(FS_EXIT_INTERNAL);
 	}
 	st = simulate_parse(argc, argv, &r->a, &done);
+	if (st == 0 && done < 0 && r->a.force && !r->a.emit_root)
+		st = fs_usage_error("simulate", "--force only applies to --emit-root");
+	/* Check the --emit-root target before the run, not after it. */
+	if (st == 0 && done < 0 && r->a.emit_root) {
+		struct sw_diag d = { 0 };
+		static const char *const layout[] = { "proc", "sys", "fragstat-capture.txt", NULL };
+		int rc = sw_tree_begin(&r->emit, r->a.emit_root, r->a.force ? SW_FORCE : 0, layout, &d);
+		if (rc) {
+			fs_err("simulate: --emit-root: %s", d.msg);
+			st = rc == -ENOMEM ? FS_EXIT_INTERNAL : d.usage ? FS_EXIT_USAGE : FS_EXIT_OUTPUT;
+		}
+	}
 	if (st == 0 && done >= 0)
 		st = done;
 	else if (st == 0 && (st = simulate_setup(r)) == 0 && (st = simulate_execute(r)) == 0)
@@ -622,6 +655,7 @@ int cmd_simulate_main(int argc, char **argv)
 	sim_machine_free(r->m);
 	sim_timeline_free(&r->tl);
 	fs_buf_free(&r->trace);
+	sw_tree_abort(r->emit);
 	free(r);
 	return fs_finish(st);
 }

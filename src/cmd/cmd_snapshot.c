@@ -9,6 +9,7 @@
 #include "collect.h"
 #include "load.h"
 #include "render.h"
+#include "safe_write.h"
 
 static void usage(FILE *f)
 {
@@ -24,6 +25,11 @@ static void usage(FILE *f)
 		"\n"
 		"Output:\n"
 		"  -o, --format FMT      table (default), json or prometheus\n"
+		"  -O, --output FILE     write FILE instead of stdout, atomically: a temporary\n"
+		"                        file beside it, fsynced and renamed over FILE, mode\n"
+		"                        0644; on failure FILE is left as it was. No link is\n"
+		"                        followed; a directory another user can write is\n"
+		"                        refused (for node_exporter's textfile collector)\n"
 		"      --prometheus-no-migratetype\n"
 		"                        prometheus: leave out the per-migratetype families\n"
 		"      --color WHEN      auto (default), always or never; NO_COLOR is honoured\n"
@@ -50,6 +56,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		{ "root", required_argument, NULL, 'r' },
 		{ "input", required_argument, NULL, 'i' },
 		{ "format", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, 'O' },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "kernel-format", required_argument, NULL, OPT_KFMT },
@@ -63,7 +70,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *root = NULL, *input = NULL, *color = "auto";
+	const char *root = NULL, *input = NULL, *color = "auto", *output = NULL;
 	struct fs_render_opts ro = { .format = FS_FMT_TABLE };
 	struct fs_report_opts rep = { .focus_order = -1, .node_filter = -1 };
 	int kfmt = -1;
@@ -73,7 +80,7 @@ int cmd_snapshot_main(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:i:o:N:z:k:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:i:o:O:N:z:k:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': root = optarg; break;
 		case 'i': input = optarg; break;
@@ -81,6 +88,7 @@ int cmd_snapshot_main(int argc, char **argv)
 			if (fs_format_parse(optarg, &ro.format))
 				return fs_usage_error("snapshot", "unknown format '%s' (table, json or prometheus)", optarg);
 			break;
+		case 'O': output = optarg; break;
 		case OPT_COLOR: color = optarg; break;
 		case OPT_KFMT:
 			if (strcmp(optarg, "extfrag_index") == 0)
@@ -116,11 +124,24 @@ int cmd_snapshot_main(int argc, char **argv)
 		return fs_usage_error("snapshot", "unexpected argument '%s'", argv[optind]);
 	if (root && input)
 		return fs_usage_error("snapshot", "--root and --input exclude each other");
-	int cm = fs_color_mode(color, stdout);
-	if (cm < 0)
+	/* With --output the document is rendered into memory, then written
+	 * whole by sw_file_replace(). */
+	char *obuf = NULL;
+	size_t olen = 0;
+	FILE *out = stdout;
+	if (output && !(out = open_memstream(&obuf, &olen))) {
+		fs_err("out of memory");
+		return FS_EXIT_INTERNAL;
+	}
+	int cm = fs_color_mode(color, out);
+	if (cm < 0) {
+		if (output)
+			fclose(out);
+		free(obuf);
 		return fs_usage_error("snapshot", "--color takes auto, always or never, not '%s'", color);
+	}
 	ro.color = cm == 1 && ro.format == FS_FMT_TABLE;
-	ro.width = fs_term_width(stdout);
+	ro.width = output ? 80 : fs_term_width(stdout);
 
 	struct fs_snapshot *s = NULL;
 	struct fs_diag d = { 0 };
@@ -144,6 +165,9 @@ int cmd_snapshot_main(int argc, char **argv)
 	}
 	if (r) {
 		fs_snapshot_free(s);
+		if (output)
+			fclose(out);
+		free(obuf);
 		if (r == -ENOMEM) {
 			fs_err("out of memory");
 			return FS_EXIT_INTERNAL;
@@ -158,12 +182,18 @@ int cmd_snapshot_main(int argc, char **argv)
 	if (rep.focus_order >= (int)s->orders) {
 		unsigned n = s->orders;
 		fs_snapshot_free(s);
+		if (output)
+			fclose(out);
+		free(obuf);
 		return fs_usage_error("snapshot", "--order %d is beyond this data's %u orders (0..%u)",
 				      rep.focus_order, n, n - 1);
 	}
 	struct fs_report *rp = fs_report_new(s, &rep);
 	if (!rp) {
 		fs_snapshot_free(s);
+		if (output)
+			fclose(out);
+		free(obuf);
 		fs_err("out of memory");
 		return FS_EXIT_INTERNAL;
 	}
@@ -172,7 +202,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		fs_err("no zone matches the --node/--zone filter");
 		status = FS_EXIT_USAGE;
 	} else {
-		r = kfmt >= 0 ? fs_render_kernel_format(stdout, rp, kfmt) : fs_render(stdout, rp, &ro);
+		r = kfmt >= 0 ? fs_render_kernel_format(out, rp, kfmt) : fs_render(out, rp, &ro);
 		if (r == -ERANGE) {
 			fs_err("free block counts too large for the kernel's 64-bit arithmetic");
 			status = FS_EXIT_INPUT;
@@ -186,5 +216,22 @@ int cmd_snapshot_main(int argc, char **argv)
 	}
 	fs_report_free(rp);
 	fs_snapshot_free(s);
+	if (output) {
+		bool bad = ferror(out);
+		if (fclose(out) != 0 || bad) {
+			if (status == FS_EXIT_OK) {
+				fs_err("out of memory");
+				status = FS_EXIT_INTERNAL;
+			}
+		} else if (status == FS_EXIT_OK) {
+			struct sw_diag wd = { 0 };
+			int wr = sw_file_replace(output, obuf, olen, &wd);
+			if (wr) {
+				fs_err("%s", wd.msg);
+				status = wr == -ENOMEM ? FS_EXIT_INTERNAL : wd.usage ? FS_EXIT_USAGE : FS_EXIT_OUTPUT;
+			}
+		}
+		free(obuf);
+	}
 	return fs_finish(status);
 }

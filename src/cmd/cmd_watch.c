@@ -33,6 +33,7 @@
 #include "render_json.h"
 #include "report.h"
 #include "timefmt.h"
+#include "safe_write.h"
 #include "ui.h"
 
 enum watch_mode { MODE_CURSES, MODE_JSON, MODE_TEXT };
@@ -61,7 +62,8 @@ struct watch {
 	const char *root, *record_path, *replay_path;
 	int focus_order;
 	enum watch_mode mode;
-	FILE *record;
+	struct sw_append *record;      /* --record (safe_write.h) */
+	int record_err;               /* -errno of the failed append */
 
 	/* The current sample. */
 	struct fs_snapshot *snap;
@@ -661,7 +663,8 @@ static int emit(struct watch *w)
 	/* One fwrite of the whole line; the streams' buffers hold a line, so
 	 * the fflush is one write(2). */
 	if (w->record) {
-		if (fwrite(w->jbuf, 1, len, w->record) != len || fflush(w->record))
+		/* A failed append is cut back to the last whole line. */
+		if ((w->record_err = sw_append_write(w->record, w->jbuf, len)))
 			r = -EPIPE;
 	}
 	if (!r && w->mode == MODE_JSON) {
@@ -787,7 +790,7 @@ static int watch_loop(struct watch *w, struct ui_state *st, const char *source, 
 						fs_err("out of memory");
 						*status = FS_EXIT_INTERNAL;
 					} else if (r == -EPIPE) {
-						fs_err("%s: %s", w->record_path, strerror(errno ? errno : EIO));
+						fs_err("%s: %s", w->record_path, strerror(-w->record_err));
 						*status = FS_EXIT_OUTPUT;
 					} else {
 						*status = FS_EXIT_OUTPUT;   /* fs_finish names it */
@@ -943,8 +946,8 @@ static void watch_free(struct watch *w)
 	free(w->lines);
 	free(w->rtimes);
 	free(w->jbuf);
-	if (w->record && w->record != stdout)
-		fclose(w->record);
+	sw_append_close(w->record);
+	w->record = NULL;
 	for (int i = 0; i < 2; i++)
 		if (watch_pipe[i] >= 0) {
 			close(watch_pipe[i]);
@@ -1040,15 +1043,21 @@ int cmd_watch_main(int argc, char **argv)
 		watch_free(&w);
 		return FS_EXIT_INTERNAL;
 	}
-	if (w.record_path && !(w.record = fopen(w.record_path, "a"))) {
-		fs_err("%s: %s", w.record_path, strerror(errno));
-		watch_free(&w);
-		return FS_EXIT_OUTPUT;
+	if (w.record_path) {
+		struct sw_diag wd = { 0 };
+		size_t torn = 0;
+		int rr = sw_append_open(&w.record, w.record_path, &torn, &wd);
+		if (rr) {
+			fs_err("%s", wd.msg);
+			watch_free(&w);
+			return rr == -ENOMEM ? FS_EXIT_INTERNAL : wd.usage ? FS_EXIT_USAGE : FS_EXIT_OUTPUT;
+		}
+		if (torn)
+			fs_err("warning: %s: removed a torn last line (%zu bytes) before appending", w.record_path,
+			       torn);
 	}
-	/* A JSON line is about 20 KiB: buffers that hold one make each line
-	 * one write(2) instead of several. */
-	if (w.record)
-		setvbuf(w.record, NULL, _IOFBF, WATCH_LINE_BUF);
+	/* A JSON line is about 20 KiB: a buffer that holds one makes each line
+	 * one write(2) instead of several (the recording is one write per line). */
 	if (w.mode == MODE_JSON)
 		setvbuf(stdout, NULL, _IOFBF, WATCH_LINE_BUF);
 	if (w.replay_path) {
@@ -1113,7 +1122,7 @@ int cmd_watch_main(int argc, char **argv)
 	if (r) {
 		ui_stop();
 		if (r == -EPIPE)
-			fs_err("%s: %s", w.record_path, strerror(errno ? errno : EIO));
+			fs_err("%s: %s", w.record_path, strerror(-w.record_err));
 		status = r == -ENOMEM ? FS_EXIT_INTERNAL : FS_EXIT_OUTPUT;
 	} else if (w.iterations != 1) {
 		sig = watch_loop(&w, &st, source, &status);

@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sim_internal.h"
 
@@ -122,48 +122,6 @@ int sim_emit_snapshot(const struct sim_machine *m, struct fs_snapshot *s)
 
 /* ---- /proc files ---------------------------------------------------------------- */
 
-static int sim_mkdirs(const char *dir)
-{
-	char buf[4096];
-	size_t n = strlen(dir);
-
-	if (n + 16 >= sizeof buf)
-		return -ENAMETOOLONG;
-	memcpy(buf, dir, n + 1);
-	for (size_t i = 1; i <= n; i++)
-		if (buf[i] == '/' || buf[i] == 0) {
-			char c = buf[i];
-			buf[i] = 0;
-			if (mkdir(buf, 0755) && errno != EEXIST)
-				return -errno;
-			buf[i] = c;
-		}
-	return 0;
-}
-
-static FILE *sim_open(const char *dir, const char *rel, int *err)
-{
-	char path[4096];
-	FILE *f;
-
-	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, rel) >= sizeof path) {
-		*err = -ENAMETOOLONG;
-		return NULL;
-	}
-	f = fopen(path, "w");
-	if (!f)
-		*err = -errno;
-	return f;
-}
-
-static int sim_close(FILE *f)
-{
-	int bad = ferror(f);
-	if (fclose(f) || bad)
-		return -EIO;
-	return 0;
-}
-
 static int sim_write_buddyinfo(const struct sim_machine *m, FILE *f)
 {
 	for (unsigned i = 0; i < m->nzones; i++) {
@@ -264,7 +222,37 @@ static int sim_write_vmstat(const struct sim_machine *m, FILE *f)
 	return 0;
 }
 
-int sim_emit_root(const struct sim_machine *m, const char *dir)
+/* Print one file into memory with writer, then into the tree. */
+static int sim_put(struct sw_tree *t, const char *rel, const struct sim_machine *m,
+		   int (*writer)(const struct sim_machine *, FILE *), int64_t value,
+		   struct sw_diag *d)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	if (writer)
+		writer(m, f);
+	else
+		fprintf(f, "%" PRId64 "\n", value);
+	if (ferror(f)) {
+		fclose(f);
+		free(text);
+		return -ENOMEM;
+	}
+	if (fclose(f)) {
+		free(text);
+		return -ENOMEM;
+	}
+	rc = sw_tree_put(t, rel, text, len, d);
+	free(text);
+	return rc;
+}
+
+int sim_emit_root(const struct sim_machine *m, struct sw_tree *t, struct sw_diag *d)
 {
 	static const char *const files[] = { "proc/buddyinfo", "proc/pagetypeinfo",
 					     "proc/zoneinfo", "proc/vmstat" };
@@ -277,31 +265,13 @@ int sim_emit_root(const struct sim_machine *m, const char *dir)
 		{ "proc/sys/vm/watermark_scale_factor", m->cfg.watermark_scale_factor },
 		{ "proc/sys/vm/min_free_kbytes", (int64_t)sim_min_free_kbytes(m) },
 	};
-	char sub[4096];
 	int rc;
 
-	if ((size_t)snprintf(sub, sizeof sub, "%s/proc/sys/vm", dir) >= sizeof sub)
-		return -ENAMETOOLONG;
-	rc = sim_mkdirs(sub);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		FILE *f = sim_open(dir, files[i], &rc);
-		if (!f)
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		if ((rc = sim_put(t, files[i], m, writers[i], 0, d)))
 			return rc;
-		writers[i](m, f);
-		rc = sim_close(f);
-		if (rc)
+	for (size_t i = 0; i < sizeof sysvm / sizeof sysvm[0]; i++)
+		if ((rc = sim_put(t, sysvm[i].rel, m, NULL, sysvm[i].v, d)))
 			return rc;
-	}
-	for (size_t i = 0; i < sizeof sysvm / sizeof sysvm[0]; i++) {
-		FILE *f = sim_open(dir, sysvm[i].rel, &rc);
-		if (!f)
-			return rc;
-		fprintf(f, "%" PRId64 "\n", sysvm[i].v);
-		rc = sim_close(f);
-		if (rc)
-			return rc;
-	}
 	return 0;
 }

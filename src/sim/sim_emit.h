@@ -10,14 +10,16 @@
 #ifndef FRAGSTAT_SIM_EMIT_H
 #define FRAGSTAT_SIM_EMIT_H
 
+#include "safe_write.h"
 #include "sim_buddy.h"
 #include "snapshot.h"
 
 /* Fill s (fresh from fs_snapshot_new) from m. 0 or -ENOMEM. */
 int sim_emit_snapshot(const struct sim_machine *m, struct fs_snapshot *s);
 
-/* Write the /proc tree for m under dir (created as needed). 0 or -errno. */
-int sim_emit_root(const struct sim_machine *m, const char *dir);
+/* Write the /proc tree for m into t (see safe_write.h); the caller commits
+ * it. 0, -ENOMEM, or -errno with d filled. */
+int sim_emit_root(const struct sim_machine *m, struct sw_tree *t, struct sw_diag *d);
 
 /* min_free_kbytes as the machine computed it (or as configured). */
 uint64_t sim_min_free_kbytes(const struct sim_machine *m);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # A real node_exporter serves fragstat's metrics: the ExecStart of the
-# shipped data/fragstat-textfile.service writes them (temporary file, then
-# rename) into a textfile directory, prometheus-node-exporter runs on a free
+# shipped data/fragstat-textfile.service (fragstat snapshot --output: a
+# temporary file, then rename) writes them into a textfile directory, prometheus-node-exporter runs on a free
 # loopback port with only the textfile collector, and its /metrics carries
 # fragstat's families with the capture's numbers and no textfile error.
 # A failing fragstat leaves the previous metrics in place and no temporary.
@@ -16,12 +16,14 @@ mkdir -p "$TF" "$TMP/bin"
 # fragstat as the unit finds it: on PATH.
 printf '#!/bin/sh\nexec %s "$@"\n' "$FRAGSTAT" > "$TMP/bin/fragstat"
 chmod +x "$TMP/bin/fragstat"
-# The unit's ExecStart, continuation lines joined and $$ unescaped.
+# The unit's ExecStart, continuation lines joined, with the test's directory
+# for /var/lib/fragstat (the unquoted $FRAGSTAT_OPTS splits on blanks in sh
+# as in systemd).
 python3 - "$SRC/data/fragstat-textfile.service" > "$TMP/exec.sh" <<'EOF'
 import sys
 text = open(sys.argv[1]).read().replace("\\\n", " ")
 cmd = [l for l in text.split("\n") if l.startswith("ExecStart=")][0][len("ExecStart="):]
-print(cmd.replace("$$", "$"))
+print(cmd.replace("$$", "$").replace("/var/lib/fragstat/", "$TEXTFILE_DIR/"))
 EOF
 ok "the unit has an ExecStart" -- grep -q "fragstat snapshot -o prometheus" "$TMP/exec.sh"
 unit() { env PATH="$TMP/bin:$PATH" TEXTFILE_DIR="$TF" FRAGSTAT_OPTS="$1" sh "$TMP/exec.sh"; }
