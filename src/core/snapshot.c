@@ -234,13 +234,76 @@ int fs_snapshot_mt_index(struct fs_snapshot *s, const char *name)
 	return (int)s->nmt++;
 }
 
+/* The list is indexed once it holds this many names. */
+#define KV_INDEX_MIN 16
+
+static uint32_t kv_hash(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;                 /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static bool kv_same(const struct fs_kv *kv, const char *name, size_t len)
+{
+	return strncmp(kv->name, name, len) == 0 && kv->name[len] == '\0';
+}
+
+static void kv_index_put(struct fs_kvlist *l, size_t i)
+{
+	size_t mask = l->hcap - 1;
+	size_t h = kv_hash(l->items[i].name, strlen(l->items[i].name)) & mask;
+	while (l->hidx[h])
+		h = (h + 1) & mask;
+	l->hidx[h] = (uint32_t)(i + 1);
+}
+
+/* (Re)build the index for at least n + 1 entries; -ENOMEM on failure. */
+static int kv_index_grow(struct fs_kvlist *l, size_t n)
+{
+	size_t cap = 64;
+	while (cap <= 2 * (n + 1))
+		cap *= 2;
+	if (n + 1 >= UINT32_MAX)
+		return -ENOMEM;
+	uint32_t *t = calloc(cap, sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	free(l->hidx);
+	l->hidx = t;
+	l->hcap = cap;
+	for (size_t i = 0; i < l->n; i++)
+		kv_index_put(l, i);
+	return 0;
+}
+
+long fs_kv_find(const struct fs_kvlist *l, const char *name, size_t len)
+{
+	if (len >= FS_NAME_MAX)
+		return -1;
+	if (!l->hidx) {
+		for (size_t i = 0; i < l->n; i++)
+			if (kv_same(&l->items[i], name, len))
+				return (long)i;
+		return -1;
+	}
+	size_t mask = l->hcap - 1, h = kv_hash(name, len) & mask;
+	for (uint32_t v; (v = l->hidx[h]) != 0; h = (h + 1) & mask)
+		if (kv_same(&l->items[v - 1], name, len))
+			return (long)(v - 1);
+	return -1;
+}
+
 int fs_kv_set(struct fs_kvlist *l, const char *name, uint64_t value)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->items[i].name, name) == 0) {
-			l->items[i].value = value;
-			return 0;
-		}
+	long i = fs_kv_find(l, name, strlen(name));
+	if (i >= 0) {
+		l->items[i].value = value;
+		return 0;
+	}
 	return fs_kv_append(l, name, value);
 }
 
@@ -256,28 +319,34 @@ int fs_kv_append(struct fs_kvlist *l, const char *name, uint64_t value)
 		l->items = it;
 		l->cap = cap;
 	}
+	if ((l->hidx || l->n + 1 >= KV_INDEX_MIN) && (!l->hidx || 2 * (l->n + 1) >= l->hcap) &&
+	    kv_index_grow(l, l->n + 1))
+		return -ENOMEM;
 	strcpy(l->items[l->n].name, name);
 	l->items[l->n].value = value;
 	l->n++;
+	if (l->hidx)
+		kv_index_put(l, l->n - 1);
 	return 0;
 }
 
 bool fs_kv_get(const struct fs_kvlist *l, const char *name, uint64_t *out)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->items[i].name, name) == 0) {
-			if (out)
-				*out = l->items[i].value;
-			return true;
-		}
-	return false;
+	long i = fs_kv_find(l, name, strlen(name));
+	if (i < 0)
+		return false;
+	if (out)
+		*out = l->items[i].value;
+	return true;
 }
 
 void fs_kv_free(struct fs_kvlist *l)
 {
 	free(l->items);
+	free(l->hidx);
 	l->items = NULL;
-	l->n = l->cap = 0;
+	l->hidx = NULL;
+	l->n = l->cap = l->hcap = 0;
 }
 
 int fs_kv_copy(struct fs_kvlist *dst, const struct fs_kvlist *src)
@@ -290,5 +359,14 @@ int fs_kv_copy(struct fs_kvlist *dst, const struct fs_kvlist *src)
 		return -ENOMEM;
 	memcpy(dst->items, src->items, src->n * sizeof *dst->items);
 	dst->n = dst->cap = src->n;
+	if (src->hidx) {
+		dst->hidx = malloc(src->hcap * sizeof *dst->hidx);
+		if (!dst->hidx) {
+			fs_kv_free(dst);
+			return -ENOMEM;
+		}
+		memcpy(dst->hidx, src->hidx, src->hcap * sizeof *dst->hidx);
+		dst->hcap = src->hcap;
+	}
 	return 0;
 }

@@ -51,10 +51,15 @@ struct fs_kv {
 	uint64_t value;
 };
 
-/* A growable list of named counters; lookups are linear (lists are short). */
+/* A growable list of named counters in insertion order. Past a few entries
+ * a hash index (open addressing, item index + 1, 0 = empty) makes lookups
+ * constant time, so a file of many unique names parses in linear time.
+ * The index belongs to the list: only fs_kv_*() may change items. */
 struct fs_kvlist {
 	struct fs_kv *items;
 	size_t n, cap;
+	uint32_t *hidx;        /* NULL while n is small */
+	size_t hcap;           /* power of two, > 2 * n when hidx is set */
 };
 
 /* Bits in fs_zone.zi_have: which zoneinfo fields were present. */
@@ -182,6 +187,9 @@ int fs_kv_set(struct fs_kvlist *l, const char *name, uint64_t value);
 /* Append without looking for an existing name (readers of files whose keys
  * are unique); -ENOMEM or -ENAMETOOLONG on failure. */
 int fs_kv_append(struct fs_kvlist *l, const char *name, uint64_t value);
+/* Index of name[0..len) in the list (len < FS_NAME_MAX; name need not be
+ * NUL-terminated), or -1. */
+long fs_kv_find(const struct fs_kvlist *l, const char *name, size_t len);
 /* Look a counter up; returns true and stores it in *out when found. */
 bool fs_kv_get(const struct fs_kvlist *l, const char *name, uint64_t *out);
 void fs_kv_free(struct fs_kvlist *l);
