@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,7 +54,7 @@ struct watch {
 	/* Options. */
 	double interval;
 	long iterations;              /* 0 = until quit */
-	bool json, pti_enabled, ascii;
+	bool json, pti_enabled, ascii, strict;
 	int color;
 	const char *root, *record_path, *replay_path;
 	int focus_order;
@@ -130,6 +131,9 @@ static int watch_signals(bool winch)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* SIGQUIT too: its default action would leave the terminal in the
+	 * alternate screen with echo off; it is re-raised after ui_stop(). */
+	sigaction(SIGQUIT, &sa, NULL);
 	if (winch)
 		sigaction(SIGWINCH, &sa, NULL);
 	return 0;
@@ -278,10 +282,13 @@ static int live_sample(struct watch *w, struct fs_diag *d)
 	if (!s)
 		return -ENOMEM;
 	struct fs_collect_result res;
-	struct fs_collect_opts co = { .root = w->root, .mask = mask, .use_procps = false, .kernel_check = false };
+	struct fs_collect_opts co = { .root = w->root, .mask = mask, .use_procps = false, .kernel_check = false,
+				      .strict = w->strict };
 	double t0 = now_mono();
 	int r = fs_collect(s, &co, &res, d);
 	double t1 = now_mono();
+	if (!r && first)
+		fs_warn_malformed(&res);   /* before curses; later the source status shows it */
 	if (!r)
 		r = carry_over(s, w->snap, mask);
 	if (r) {
@@ -308,32 +315,64 @@ static int live_sample(struct watch *w, struct fs_diag *d)
 
 /* ---- replay ------------------------------------------------------------- */
 
+/* The most a recording may hold: as much as --input reads from stdin. */
+#define REPLAY_MAX (4 * (size_t)FS_FILE_MAX)
+
 static int replay_open(struct watch *w)
 {
-	FILE *f = strcmp(w->replay_path, "-") == 0 ? stdin : fopen(w->replay_path, "r");
-	if (!f)
-		return -errno;
+	bool is_stdin = strcmp(w->replay_path, "-") == 0;
+	int fd = STDIN_FILENO;
+	if (!is_stdin) {
+		/* A FIFO waits for its writer here; SIGINT/SIGTERM/SIGHUP
+		 * interrupt the wait (no SA_RESTART) and end the command. */
+		do
+			fd = open(w->replay_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		while (fd < 0 && errno == EINTR && !watch_quit_sig);
+		if (fd < 0)
+			return -errno;
+		struct stat st;
+		if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+			close(fd);
+			return -EISDIR;
+		}
+	}
 	size_t cap = 0;
+	int err = 0;
 	for (;;) {
 		if (w->rlen + 65536 + 1 > cap) {
+			if (cap >= REPLAY_MAX) {
+				err = -EFBIG;
+				break;
+			}
 			size_t nc = cap ? cap * 2 : 1 << 20;
+			if (nc > REPLAY_MAX)
+				nc = REPLAY_MAX;
 			char *p = realloc(w->rdata, nc);
 			if (!p) {
-				if (f != stdin)
-					fclose(f);
-				return -ENOMEM;
+				err = -ENOMEM;
+				break;
 			}
 			w->rdata = p;
 			cap = nc;
 		}
-		size_t n = fread(w->rdata + w->rlen, 1, cap - w->rlen - 1, f);
-		w->rlen += n;
+		ssize_t n = read(fd, w->rdata + w->rlen, cap - w->rlen - 1);
+		if (n < 0 && errno == EINTR) {
+			if (watch_quit_sig) {
+				err = -EINTR;
+				break;
+			}
+			continue;
+		}
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
 		if (n == 0)
 			break;
+		w->rlen += (size_t)n;
 	}
-	int err = ferror(f) ? -EIO : 0;
-	if (f != stdin)
-		fclose(f);
+	if (!is_stdin)
+		close(fd);
 	if (err)
 		return err;
 	w->rdata[w->rlen] = 0;
@@ -814,7 +853,8 @@ static int watch_loop(struct watch *w, struct ui_state *st, const char *source, 
 			if (w->replay_path) {
 				if (w->at_end)
 					return 0;
-				continue;       /* a recording streams out at once */
+				force = true;   /* a recording streams out at once, no pacing */
+				continue;
 			}
 			double wait = next - now_mono();
 			if (wait > 0) {
@@ -921,6 +961,8 @@ static void usage(FILE *f)
 		"  -k, --order N           the order to focus on (default: the pageblock order)\n"
 		"      --color WHEN        auto (default), always or never; NO_COLOR is honoured\n"
 		"      --ascii             draw graphs and lines with ASCII characters only\n"
+		"      --strict            a malformed optional file is an error (exit 2);\n"
+		"                          by default it is left out with a warning\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\n"
@@ -932,7 +974,7 @@ static void usage(FILE *f)
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII };
+enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII, OPT_STRICT };
 
 static void watch_free(struct watch *w)
 {
@@ -966,6 +1008,7 @@ int cmd_watch_main(int argc, char **argv)
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "no-pagetypeinfo", no_argument, NULL, OPT_NO_PTI },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
+		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "order", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -1002,6 +1045,7 @@ int cmd_watch_main(int argc, char **argv)
 		case OPT_COLOR: color = optarg; break;
 		case OPT_NO_PTI: w.pti_enabled = false; break;
 		case OPT_ASCII: w.ascii = true; break;
+		case OPT_STRICT: w.strict = true; break;
 		case 'k':
 			if ((w.focus_order = (int)fs_opt_long(optarg, FS_MAX_ORDERS - 1)) < 0)
 				return fs_usage_error("watch", "--order takes an order 0..%d, not '%s'", FS_MAX_ORDERS - 1, optarg);
@@ -1016,6 +1060,12 @@ int cmd_watch_main(int argc, char **argv)
 		return fs_usage_error("watch", "unexpected argument '%s'", argv[optind]);
 	if (w.replay_path && w.root)
 		return fs_usage_error("watch", "--replay and --root exclude each other");
+	if (w.root && !*w.root)
+		return fs_usage_error("watch", "--root needs a directory, not an empty name");
+	if (w.replay_path && !*w.replay_path)
+		return fs_usage_error("watch", "--replay needs a file name ('-' for stdin), not an empty name");
+	if (w.record_path && !*w.record_path)
+		return fs_usage_error("watch", "--record needs a file name, not an empty name");
 	if (w.replay_path && w.record_path)
 		return fs_usage_error("watch", "--replay and --record exclude each other");
 	if (w.replay_path && !w.pti_enabled)
@@ -1054,9 +1104,21 @@ int cmd_watch_main(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOFBF, WATCH_LINE_BUF);
 	if (w.replay_path) {
 		int r = replay_open(&w);
+		if (r && watch_quit_sig) {
+			/* Ended by a signal while loading: die of it (128 + N). */
+			int qs = watch_quit_sig;
+			watch_free(&w);
+			fflush(stdout);
+			signal(qs, SIG_DFL);
+			raise(qs);
+			return 128 + qs;
+		}
 		if (r) {
 			if (r == -ENODATA)
 				fs_err("%s: no JSON lines to replay", w.replay_path);
+			else if (r == -EFBIG)
+				fs_err("%s: larger than %u MiB; not a fragstat recording", w.replay_path,
+				       (unsigned)(REPLAY_MAX >> 20));
 			else
 				fs_err("%s: %s", w.replay_path, strerror(-r));
 			watch_free(&w);

@@ -21,6 +21,7 @@ struct fs_collect_opts {
 	unsigned mask;           /* FS_SRC_BIT()s to read; buddyinfo always */
 	bool use_procps;         /* live meminfo/vmstat through libproc2 */
 	bool kernel_check;       /* re-read buddyinfo around debugfs until stable */
+	bool strict;             /* a malformed optional file is an error */
 };
 
 /* Per-source error detail kept for the one-line report of each problem. */
@@ -30,11 +31,19 @@ struct fs_collect_result {
 	unsigned check_attempts;           /* buddyinfo reads around debugfs */
 	bool check_stable;                 /* buddyinfo identical around debugfs */
 	char paths[FS_SRC_COUNT][4096];    /* the path each source was read from */
+	unsigned malformed;                /* FS_SRC_BIT()s of optional files left out */
+	struct fs_diag warn[FS_SRC_COUNT]; /* why each of them was left out */
 };
 
-/* Fill s (a fresh fs_snapshot_new()) from the files. Returns 0; -EINVAL
- * or -ERANGE with *d set when a file is malformed; -errno with d->file set
- * when buddyinfo cannot be read; -ENOMEM. */
+/* Fill s (a fresh fs_snapshot_new()) from the files. Every file but
+ * buddyinfo is optional: one that is missing or denied is recorded in
+ * s->src[]; one that fails to parse is left out whole (nothing of it stays
+ * in s), marked FS_ST_MALFORMED, and its diagnostic kept in res->warn[]
+ * (bit in res->malformed) -- unless o->strict, where it is an error.
+ * Returns 0; -EINVAL or -ERANGE with *d set when buddyinfo (or, strict,
+ * any file) is malformed; -EXDEV, -ELOOP or -FS_ENOTREG with *d set when a
+ * path is refused (fs_read_beneath()); -errno with *d set when buddyinfo
+ * cannot be read; -ENOMEM. */
 int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 	       struct fs_collect_result *res, struct fs_diag *d);
 
