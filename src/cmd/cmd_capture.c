@@ -142,12 +142,11 @@ static int put_file(const char *dir, const char *rel, const char *data, size_t l
 	return r;
 }
 
+/* Read one file of the source, beneath it (no link out, regular files
+ * only: fs_read_beneath()). */
 static int read_rel(const struct capture *c, int i, struct fs_buf *b)
 {
-	char path[4096];
-	if (!fs_path_join(path, sizeof path, c->src, rel_of(i)))
-		return -ENAMETOOLONG;
-	return fs_file_read(path, b);
+	return fs_read_beneath(c->src, rel_of(i), b, NULL);
 }
 
 /* buddyinfo before and after both debugfs files, until the two agree. */
@@ -307,13 +306,26 @@ int cmd_capture_main(int argc, char **argv)
 	if (r) {
 		char path[4096];
 		fs_err("%s: %s", fs_path_join(path, sizeof path, c.src, rel_of(FS_SRC_BUDDYINFO)) ? path : "buddyinfo",
-		       strerror(-r));
+		       fs_read_refused(r) ? "refused: a link out of the tree or not a regular file"
+		       : fs_strerror(r));
 		status = FS_EXIT_INPUT;
 		goto out;
 	}
 	for (int i = 0; i < NFILES; i++)
 		if (i != FS_SRC_BUDDYINFO && i != FS_SRC_EXTFRAG_INDEX && i != FS_SRC_UNUSABLE_INDEX)
 			c.err[i] = read_rel(&c, i, &c.data[i]);
+	/* A path refused in the source tree (a link out of it, a FIFO) is an
+	 * error, never a file merely "not captured". */
+	for (int i = 0; i < NFILES; i++)
+		if (fs_read_refused(c.err[i])) {
+			struct fs_buf tmp;
+			struct fs_diag d = { 0 };
+			fs_read_beneath(c.src, rel_of(i), &tmp, &d);
+			fs_buf_free(&tmp);
+			fs_err_diag(&d);
+			status = FS_EXIT_INPUT;
+			goto out;
+		}
 
 	if ((r = mkdir_p(c.dir))) {
 		fs_err("%s: %s", c.dir, strerror(-r));
