@@ -427,7 +427,8 @@ static int replay_parse(struct watch *w, size_t i, struct fs_snapshot **out, dou
 	}
 	*interval = NAN;
 	*watchobj = NULL;
-	json_t *doc = json_loadb(data, len, 0, NULL);
+	json_error_t jerr;
+	json_t *doc = fs_json_loadb(data, len, &jerr);
 	if (doc) {
 		json_t *src = json_object_get(doc, "source");
 		const char *kind = json_string_value(json_object_get(src, "kind"));
@@ -560,7 +561,7 @@ static json_t *rates_json(const struct watch *w)
 		const char *n = fs_rates_name(c);
 		bool ok = rt->valid && rt->have[c];
 		json_object_set_new_nocheck(ps, n, ok ? json_real(rt->per_sec[c]) : json_null());
-		json_object_set_new_nocheck(dl, n, rt->have[c] ? json_integer((json_int_t)(rt->delta[c] > INT64_MAX ? INT64_MAX : rt->delta[c]))
+		json_object_set_new_nocheck(dl, n, rt->have[c] ? fs_json_u64(rt->delta[c])
 						       : json_null());
 		if (rt->reset[c])
 			json_array_append_new(rs, json_string_nocheck(n));
@@ -573,8 +574,8 @@ static json_t *rates_json(const struct watch *w)
 	json_t *win = json_object();
 	json_object_set_new_nocheck(win, "samples", json_integer(q.samples));
 	json_object_set_new_nocheck(win, "seconds", json_real(q.seconds));
-	json_object_set_new_nocheck(win, "compact_success", json_integer((json_int_t)(q.success > INT64_MAX ? INT64_MAX : q.success)));
-	json_object_set_new_nocheck(win, "compact_fail", json_integer((json_int_t)(q.fail > INT64_MAX ? INT64_MAX : q.fail)));
+	json_object_set_new_nocheck(win, "compact_success", fs_json_u64(q.success));
+	json_object_set_new_nocheck(win, "compact_fail", fs_json_u64(q.fail));
 	json_object_set_new_nocheck(win, "success_ratio", q.defined ? json_real(q.ratio) : json_null());
 	json_object_set_new_nocheck(o, "window", win);
 	return o;
@@ -640,6 +641,7 @@ static size_t json_line(struct watch *w)
 	json_decref(doc);
 	if (n == 0 || n > w->jcap - 1 || fs_json_oom())
 		return 0;
+	n = fs_json_u64_fixup(w->jbuf, n);   /* counters above INT64_MAX, exact */
 	w->jbuf[n++] = '\n';
 	return n;
 }

@@ -73,6 +73,23 @@ const char *fs_kind_name(enum fs_source_kind k)
 	return "?";
 }
 
+int fs_free_pages_sum(const uint64_t *free, unsigned n, uint64_t *pages, unsigned *bad_order)
+{
+	uint64_t sum = 0;
+	for (unsigned k = 0; k < n; k++) {
+		/* free[k] << k <= MAX - sum, without overflowing the shift. */
+		if (k >= 64 ? free[k] != 0 : free[k] > (FS_FREE_PAGES_MAX - sum) >> k) {
+			if (bad_order)
+				*bad_order = k;
+			return -ERANGE;
+		}
+		sum += free[k] << k;
+	}
+	if (pages)
+		*pages = sum;
+	return 0;
+}
+
 struct fs_snapshot *fs_snapshot_new(void)
 {
 	struct fs_snapshot *s = calloc(1, sizeof *s);

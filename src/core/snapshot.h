@@ -195,6 +195,16 @@ bool fs_kv_get(const struct fs_kvlist *l, const char *name, uint64_t *out);
 void fs_kv_free(struct fs_kvlist *l);
 int fs_kv_copy(struct fs_kvlist *dst, const struct fs_kvlist *src);
 
+/* The most free pages a zone may hold: 2^40 - 1, so that its byte size at
+ * any page size fragstat accepts (up to 16 MiB = 2^24) and the kernel's
+ * index arithmetic (free pages x 1000) fit in 64 bits. Readers refuse a
+ * row past it (-ERANGE), so no sum of a zone's free memory ever wraps. */
+#define FS_FREE_PAGES_MAX ((UINT64_C(1) << 40) - 1)
+
+/* Sum free[k] << k over n orders into *pages; -ERANGE (and the first order
+ * that takes the sum past FS_FREE_PAGES_MAX in *bad_order) when too large. */
+int fs_free_pages_sum(const uint64_t *free, unsigned n, uint64_t *pages, unsigned *bad_order);
+
 /* Names used in JSON and messages. */
 const char *fs_src_name(enum fs_src s);
 /* The path of a source below the root, e.g. "proc/buddyinfo". */

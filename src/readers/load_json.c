@@ -40,12 +40,154 @@ static void at(struct ld *l, const char *fmt, ...)
 	va_end(ap);
 }
 
+bool fs_json_get_u64(const json_t *v, uint64_t *out)
+{
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0)
+			return false;
+		*out = (uint64_t)json_integer_value(v);
+		return true;
+	}
+	/* The marker fs_json_loadb() made of an integer above INT64_MAX. */
+	if (!json_is_string(v) || json_string_length(v) < 2 || json_string_value(v)[0] != '\0')
+		return false;
+	const char *p = json_string_value(v) + 1, *e = json_string_value(v) + json_string_length(v);
+	uint64_t x;
+	if (fs_parse_u64(&p, e, &x) || p != e)
+		return false;
+	*out = x;
+	return true;
+}
+
 static int get_u64(struct ld *l, json_t *v, uint64_t *out)
 {
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return fail(l, "expected a non-negative integer");
-	*out = (uint64_t)json_integer_value(v);
+	if (!fs_json_get_u64(v, out))
+		return fail(l, "expected a non-negative integer (at most 18446744073709551615)");
 	return 0;
+}
+
+/* ---- integers above INT64_MAX -------------------------------------------
+ * jansson refuses them ("too big integer"). Before parsing, each integer
+ * token from INT64_MAX + 1 to UINT64_MAX outside strings is rewritten as
+ * the string "\u0000DIGITS" (8 bytes longer), which fs_json_get_u64()
+ * reads back exactly; "\u0000" written in the input itself is refused, so
+ * only the rewrite makes such strings. */
+
+struct u64_rw {
+	size_t pos;        /* offset of the token in the original text */
+	unsigned line, col;
+};
+
+/* True when the digits d[0..n) are above INT64_MAX and at most UINT64_MAX. */
+static bool u64_only(const char *d, size_t n)
+{
+	static const char i64max[] = "9223372036854775807", u64max[] = "18446744073709551615";
+	if (n < 19 || n > 20 || d[0] == '0')
+		return false;
+	if (n == 19)
+		return memcmp(d, i64max, 19) > 0;
+	return memcmp(d, u64max, 20) <= 0;
+}
+
+json_t *fs_json_loadb(const char *data, size_t len, json_error_t *err)
+{
+	struct u64_rw *rw = NULL;
+	size_t nrw = 0, caprw = 0;
+	unsigned line = 1, col = 1;
+	bool in_str = false;
+	char *buf = NULL;
+	json_t *root = NULL;
+
+	memset(err, 0, sizeof *err);
+	for (size_t i = 0; i < len; i++) {
+		char ch = data[i];
+		if (in_str) {
+			if (ch == '\\' && i + 1 < len) {
+				if (len - i >= 6 && memcmp(data + i, "\\u0000", 6) == 0) {
+					err->line = (int)line;
+					err->column = (int)col;
+					snprintf(err->text, sizeof err->text,
+						 "\\u0000 is not accepted in a string");
+					goto out;
+				}
+				i++;
+				col += 2;
+				continue;
+			} else if (ch == '"') {
+				in_str = false;
+			}
+		} else if (ch == '"') {
+			in_str = true;
+		} else if (ch >= '0' && ch <= '9' && (i == 0 || !strchr("-+.eE0123456789", data[i - 1]))) {
+			size_t e = i;
+			while (e < len && data[e] >= '0' && data[e] <= '9')
+				e++;
+			bool plain = e >= len || !strchr(".eE", data[e]);
+			if (plain && u64_only(data + i, e - i)) {
+				if (nrw == caprw) {
+					caprw = caprw ? caprw * 2 : 16;
+					struct u64_rw *n = realloc(rw, caprw * sizeof *n);
+					if (!n)
+						goto oom;
+					rw = n;
+				}
+				rw[nrw++] = (struct u64_rw){ i, line, col };
+			}
+			col += (unsigned)(e - i);
+			i = e - 1;
+			continue;
+		}
+		if (ch == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)ch & 0xc0) != 0x80) {
+			col++;
+		}
+	}
+	const char *text = data;
+	size_t tlen = len;
+	if (nrw) {
+		buf = malloc(len + 8 * nrw + 1);
+		if (!buf)
+			goto oom;
+		size_t w = 0, from = 0;
+		for (size_t k = 0; k < nrw; k++) {
+			size_t e = rw[k].pos;
+			while (e < len && data[e] >= '0' && data[e] <= '9')
+				e++;
+			memcpy(buf + w, data + from, rw[k].pos - from);
+			w += rw[k].pos - from;
+			memcpy(buf + w, "\"\\u0000", 7);
+			w += 7;
+			memcpy(buf + w, data + rw[k].pos, e - rw[k].pos);
+			w += e - rw[k].pos;
+			buf[w++] = '"';
+			from = e;
+		}
+		memcpy(buf + w, data + from, len - from);
+		w += len - from;
+		buf[w] = '\0';
+		text = buf;
+		tlen = w;
+	}
+	root = json_loadb(text, tlen, JSON_REJECT_DUPLICATES | (nrw ? JSON_ALLOW_NUL : 0), err);
+	if (!root && nrw) {
+		/* Columns after a rewritten token on the error's line moved by 8. */
+		int shift = 0;
+		for (size_t k = 0; k < nrw; k++)
+			if ((int)rw[k].line == err->line && (int)rw[k].col + shift < err->column)
+				shift += 8;
+		err->column -= shift;
+	}
+	goto out;
+oom:
+	err->line = -1;
+	snprintf(err->text, sizeof err->text, "out of memory");
+	fs_json_oom_set();
+out:
+	free(buf);
+	free(rw);
+	return root;
 }
 
 static int u64_array(struct ld *l, json_t *a, unsigned n, uint64_t *out)
@@ -241,6 +383,11 @@ static int load_zone(struct ld *l, json_t *zo, struct fs_node *n, size_t ni, siz
 		at(l, "%s.free_blocks", base);
 		if (u64_array(l, json_object_get(zo, "free_blocks"), l->s->orders, z->free))
 			return -EINVAL;
+		unsigned bad;
+		if (fs_free_pages_sum(z->free, l->s->orders, NULL, &bad)) {
+			fail(l, "the free pages pass 2^40 at order %u (the sum would overflow)", bad);
+			return -ERANGE;
+		}
 		z->has_buddy = true;
 	}
 	int r = zone_zoneinfo(l, base, zo, z);
@@ -443,7 +590,7 @@ int fs_json_load_snapshot(const char *file, const char *data, size_t len,
 	/* jansson's parser reports a failed allocation as whatever token it was
 	 * reading; the tracking allocator tells the two apart. */
 	fs_json_oom_clear();
-	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root = fs_json_loadb(data, len, &jerr);
 	if (!root && (fs_json_oom() || json_error_code(&jerr) == json_error_out_of_memory))
 		return -ENOMEM;
 	if (!root)

@@ -34,6 +34,7 @@ int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data
 	while (fs_cursor_next(&c)) {
 		const char *p = c.line, *e = c.eol, *q;
 		uint64_t v[FS_MAX_ORDERS];
+		const char *tokpos[FS_MAX_ORDERS];
 		unsigned n = 0;
 		int node = 0, r;
 		char zname[FS_NAME_MAX];
@@ -65,6 +66,7 @@ int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data
 						     "more than %d counts on a row (at most %d orders "
 						     "are supported)", FS_MAX_ORDERS, FS_MAX_ORDERS);
 			const char *tok = q;
+			tokpos[n] = q;
 			r = fs_parse_u64(&q, e, &v[n]);
 			if (r == -ERANGE) {
 				fs_cursor_err(&c, d, tok,
@@ -98,6 +100,13 @@ int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data
 					     first_line, s->orders);
 		}
 
+		unsigned bad;
+		if (fs_free_pages_sum(v, n, NULL, &bad)) {
+			fs_cursor_err(&c, d, tokpos[bad],
+				      "the free pages of this row pass 2^40 at order %u "
+				      "(more than any machine has; the sum would overflow)", bad);
+			return -ERANGE;
+		}
 		struct fs_node *nd = fs_snapshot_node_get(s, node);
 		if (!nd) {
 			if (s->nnodes >= FS_MAX_NODES)
