@@ -38,7 +38,9 @@ void fs_err(const char *fmt, ...)
 
 void fs_err_diag(const struct fs_diag *d)
 {
-	const char *file = d->file ? d->file : "(input)";
+	char esc[1024];
+	/* The file name comes from the user (--root, a path): escaped. */
+	const char *file = d->file ? fs_escape(esc, sizeof esc, d->file) : "(input)";
 	if (d->line && d->col)
 		fs_err("%s:%u:%u: %s", file, d->line, d->col, d->msg);
 	else if (d->line)
@@ -55,7 +57,8 @@ void fs_warn_malformed(const struct fs_collect_result *res)
 		if (!(res->malformed & FS_SRC_BIT(i)))
 			continue;
 		const struct fs_diag *d = &res->warn[i];
-		const char *file = d->file ? d->file : fs_src_name(i);
+		char esc[1024];
+		const char *file = d->file ? fs_escape(esc, sizeof esc, d->file) : fs_src_name(i);
 		if (d->line && d->col)
 			fs_err("warning: %s:%u:%u: %s (%s left out; --strict makes this an error)",
 			       file, d->line, d->col, d->msg, fs_src_name(i));

@@ -200,9 +200,16 @@ static void kernel_release(const struct capture *c, char *buf, size_t size)
 	}
 	const struct fs_buf *b = &c->data[FS_SRC_COUNT];
 	if (!c->err[FS_SRC_COUNT] && b->data) {
-		size_t n = strcspn(b->data, " \t\r\n");
-		if (n > 0 && n < size)
-			snprintf(buf, size, "%.*s", (int)n, b->data);
+		/* A release is a printable token (no control byte reaches the
+		 * note); anything else stays "unknown". */
+		size_t n = strcspn(b->data, " \n");
+		char tok[FS_RELEASE_MAX + 1];
+		if (n > 0 && n <= FS_RELEASE_MAX && n < size) {
+			memcpy(tok, b->data, n);
+			tok[n] = '\0';
+			if (fs_name_ok(tok, sizeof tok))
+				snprintf(buf, size, "%s", tok);
+		}
 	}
 }
 
@@ -221,7 +228,10 @@ static char *note_text(const struct capture *c, int64_t sec, int32_t nsec, const
 	fprintf(f, "# fragstat capture: the kernel files fragstat reads, in the --root layout.\n"
 		   "# Read it with: fragstat snapshot --root DIR (or fragstat diff A B).\n");
 	fprintf(f, "fragstat_version: %s\n", PACKAGE_VERSION);
-	fprintf(f, "source: %s\n", c->src ? c->src : "live");
+	char esc[4096];
+	/* The path is the user's: escaped, so a newline in it cannot add a
+	 * line to the note. */
+	fprintf(f, "source: %s\n", c->src ? fs_escape(esc, sizeof esc, c->src) : "live");
 	fprintf(f, "kernel: %s\n", kernel);
 	fprintf(f, "page_size: %s\n", pagesize);
 	fprintf(f, "time: %s\n", ts);

@@ -102,7 +102,7 @@ int cmd_snapshot_main(int argc, char **argv)
 				return fs_usage_error("snapshot", "--page-size takes a power of two such as 4K or 64K, not '%s'", optarg);
 			break;
 		case 'N':
-			if ((rep.node_filter = (int)fs_opt_long(optarg, 65535)) < 0)
+			if ((rep.node_filter = (int)fs_opt_long(optarg, FS_NODE_ID_MAX)) < 0)
 				return fs_usage_error("snapshot", "--node takes a node number, not '%s'", optarg);
 			break;
 		case 'z': rep.zone_filter = optarg; break;

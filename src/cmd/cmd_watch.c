@@ -1150,11 +1150,11 @@ int cmd_watch_main(int argc, char **argv)
 				      n - 1);
 	}
 
-	char source[4200];
+	char source[4200], esc[4096];
 	if (w.replay_path)
-		snprintf(source, sizeof source, "replay %s", w.replay_path);
+		snprintf(source, sizeof source, "replay %s", fs_escape(esc, sizeof esc, w.replay_path));
 	else if (w.root)
-		snprintf(source, sizeof source, "root %s", w.root);
+		snprintf(source, sizeof source, "root %s", fs_escape(esc, sizeof esc, w.root));
 	else
 		snprintf(source, sizeof source, "live");
 

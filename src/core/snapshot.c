@@ -90,6 +90,46 @@ int fs_free_pages_sum(const uint64_t *free, unsigned n, uint64_t *pages, unsigne
 	return 0;
 }
 
+bool fs_name_ok(const char *s, size_t max)
+{
+	size_t n = 0;
+	if (!s)
+		return false;
+	for (; s[n]; n++)
+		if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f || n + 1 >= max)
+			return false;
+	return n > 0;
+}
+
+char *fs_escape(char *buf, size_t size, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t w = 0;
+	if (!size)
+		return buf;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '\\') {
+			if (w + 2 >= size)
+				break;
+			buf[w++] = '\\';
+			buf[w++] = '\\';
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			if (w + 4 >= size)
+				break;
+			buf[w++] = '\\';
+			buf[w++] = 'x';
+			buf[w++] = hex[*p >> 4];
+			buf[w++] = hex[*p & 15];
+		} else {
+			if (w + 1 >= size)
+				break;
+			buf[w++] = (char)*p;
+		}
+	}
+	buf[w] = '\0';
+	return buf;
+}
+
 struct fs_snapshot *fs_snapshot_new(void)
 {
 	struct fs_snapshot *s = calloc(1, sizeof *s);

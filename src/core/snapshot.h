@@ -16,6 +16,11 @@
 #define FS_MAX_MT 8           /* migratetype columns in pagetypeinfo */
 #define FS_MAX_ZONES 8        /* zones per node (MAX_NR_ZONES is at most 6) */
 #define FS_MAX_NODES 1024     /* node ids may be sparse */
+/* The largest node id every reader accepts (text files, JSON input, --node),
+ * so that fragstat never writes JSON it cannot read back. Linux's
+ * MAX_NUMNODES is 1 << CONFIG_NODES_SHIFT, at most 1 << 10 on every
+ * architecture today; 65535 leaves room. */
+#define FS_NODE_ID_MAX 65535
 #define FS_NAME_MAX 32        /* zone / migratetype / counter name buffer */
 
 /* Every file fragstat can read. The order is the order of JSON "sources". */
@@ -204,6 +209,20 @@ int fs_kv_copy(struct fs_kvlist *dst, const struct fs_kvlist *src);
 /* Sum free[k] << k over n orders into *pages; -ERANGE (and the first order
  * that takes the sum past FS_FREE_PAGES_MAX in *bad_order) when too large. */
 int fs_free_pages_sum(const uint64_t *free, unsigned n, uint64_t *pages, unsigned *bad_order);
+
+/* True when s is a name as the kernel prints zone, migratetype and counter
+ * names: 1 .. max - 1 bytes, each printable ASCII and not a blank
+ * (0x21 .. 0x7e). Every name in a snapshot passes: readers and the JSON
+ * loader refuse others, so no control byte reaches a terminal or a label. */
+bool fs_name_ok(const char *s, size_t max);
+/* The longest kernel release (utsname.release holds 64 characters). */
+#define FS_RELEASE_MAX 64
+
+/* Copy s into buf for a terminal or a note: bytes outside 0x20 .. 0x7e
+ * become \xHH and a backslash becomes \\, so control bytes and newlines
+ * never pass raw (paths come from the user or from JSON input). Cut to
+ * fit; always terminated. Returns buf. */
+char *fs_escape(char *buf, size_t size, const char *s);
 
 /* Names used in JSON and messages. */
 const char *fs_src_name(enum fs_src s);

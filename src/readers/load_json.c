@@ -211,12 +211,11 @@ static int kv_load(struct ld *l, json_t *o, struct fs_kvlist *kv)
 	json_object_foreach(o, key, v) {
 		uint64_t x = 0;
 		/* Names as the kernel prints them: printable, no blanks. */
-		bool good = *key != '\0';
-		for (const char *c = key; *c; c++)
-			if (*c <= ' ' || *c > '~')
-				good = false;
-		if (!good)
-			return fail(l, "\"%.40s\" is not a counter name (printable, no blanks)", key);
+		if (!fs_name_ok(key, SIZE_MAX)) {
+			char esc[48];
+			return fail(l, "\"%s\" is not a counter name (printable, no blanks)",
+				    fs_escape(esc, sizeof esc, key));
+		}
 		if (get_u64(l, v, &x))
 			return -EINVAL;
 		int r = fs_kv_append(kv, key, x);
@@ -325,6 +324,9 @@ static int zone_types(struct ld *l, const char *base, json_t *zo, struct fs_zone
 		if (!json_is_object(bt))
 			return fail(l, "expected an object of migratetype -> counts");
 		json_object_foreach(bt, key, v) {
+			at(l, "%s.free_blocks_by_type", base);
+			if (!fs_name_ok(key, FS_NAME_MAX))
+				return fail(l, "a key is not a migratetype name (printable, no blanks)");
 			int t = fs_snapshot_mt_index(s, key);
 			at(l, "%s.free_blocks_by_type.%s", base, key);
 			if (t < 0)
@@ -351,6 +353,8 @@ static int zone_types(struct ld *l, const char *base, json_t *zo, struct fs_zone
 		if (!json_is_object(pb))
 			return fail(l, "expected an object of migratetype -> pageblocks");
 		json_object_foreach(pb, key, v) {
+			if (!fs_name_ok(key, FS_NAME_MAX))
+				return fail(l, "a key is not a migratetype name (printable, no blanks)");
 			int t = fs_snapshot_mt_index(s, key);
 			at(l, "%s.pageblocks.%s", base, key);
 			if (t < 0)
@@ -372,8 +376,9 @@ static int load_zone(struct ld *l, json_t *zo, struct fs_node *n, size_t ni, siz
 		return fail(l, "expected a zone object");
 	json_t *name = json_object_get(zo, "zone");
 	at(l, "%s.zone", base);
-	if (!json_is_string(name) || !*json_string_value(name))
-		return fail(l, "expected the zone's name");
+	if (!json_is_string(name) || !fs_name_ok(json_string_value(name), FS_NAME_MAX))
+		return fail(l, "expected the zone's name (1 to %d printable characters, no blanks "
+			    "or control bytes)", FS_NAME_MAX - 1);
 	if (fs_node_zone(n, json_string_value(name)))
 		return fail(l, "zone \"%s\" appears twice in node %d", json_string_value(name), n->id);
 	struct fs_zone *z = fs_node_zone_get(n, json_string_value(name));
@@ -447,6 +452,11 @@ static int load_source(struct ld *l, json_t *root)
 		s->pages_per_block = 1ULL << s->pageblock_order;
 	}
 	v = json_object_get(src, "kernel");
+	at(l, "source.kernel");
+	if (v && !json_is_null(v) &&
+	    (!json_is_string(v) || !fs_name_ok(json_string_value(v), FS_RELEASE_MAX + 1)))
+		return fail(l, "expected a kernel release (1 to %d printable characters, no blanks "
+			    "or control bytes) or null", FS_RELEASE_MAX);
 	if (json_is_string(v) && !(s->kernel = strdup(json_string_value(v))))
 		return -ENOMEM;
 	v = json_object_get(src, "timestamp_ns");
@@ -538,7 +548,8 @@ static int load_doc(struct ld *l, json_t *root)
 			return fail(l, "expected an array of at most %d names", FS_MAX_MT);
 		for (size_t i = 0; i < json_array_size(mts); i++) {
 			json_t *v = json_array_get(mts, i);
-			if (!json_is_string(v) || fs_snapshot_mt_index(s, json_string_value(v)) < 0)
+			if (!json_is_string(v) || !fs_name_ok(json_string_value(v), FS_NAME_MAX) ||
+			    fs_snapshot_mt_index(s, json_string_value(v)) < 0)
 				return fail(l, "expected a migratetype name at [%zu]", i);
 		}
 	}
@@ -551,8 +562,8 @@ static int load_doc(struct ld *l, json_t *root)
 		json_t *no = json_array_get(nodes, i), *v;
 		at(l, "nodes[%zu].node", i);
 		v = json_object_get(no, "node");
-		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 65535)
-			return fail(l, "expected a node id");
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > FS_NODE_ID_MAX)
+			return fail(l, "expected a node id (0..%d)", FS_NODE_ID_MAX);
 		if (fs_snapshot_node(s, (int)json_integer_value(v)))
 			return fail(l, "node %lld appears twice", (long long)json_integer_value(v));
 		struct fs_node *n = fs_snapshot_node_get(s, (int)json_integer_value(v));

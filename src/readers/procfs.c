@@ -509,8 +509,8 @@ int fs_parse_node_zone(const struct fs_cursor *c, struct fs_diag *d, const char 
 				     fs_describe(p, e, fb, sizeof fb));
 	p = q;
 	r = fs_parse_u64(&p, e, &id);
-	if (r == -ERANGE || (r == 0 && id > INT_MAX)) {
-		fs_cursor_err(c, d, q, "node id too large (at most %d)", INT_MAX);
+	if (r == -ERANGE || (r == 0 && id > FS_NODE_ID_MAX)) {
+		fs_cursor_err(c, d, q, "node id too large (at most %d)", FS_NODE_ID_MAX);
 		return -ERANGE;
 	}
 	if (r)

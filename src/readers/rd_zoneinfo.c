@@ -422,8 +422,8 @@ static int rd_zoneinfo_header(struct rd_zoneinfo_st *st, struct fs_snapshot *s)
 	p = fs_skip_blank(p + 5, eol);
 	const char *num = p;
 	int r = fs_parse_u64(&p, eol, &id);
-	if (r == -ERANGE || (!r && id > INT_MAX)) {
-		rd_zoneinfo_err(st, num, "node number out of range");
+	if (r == -ERANGE || (!r && id > FS_NODE_ID_MAX)) {
+		rd_zoneinfo_err(st, num, "node number out of range (at most %d)", FS_NODE_ID_MAX);
 		return -ERANGE;
 	}
 	if (r)

@@ -35,10 +35,11 @@ static void rfc3339(char *buf, size_t size, int64_t sec)
 
 static void side_line(FILE *out, const char *tag, const struct fs_snapshot *s, bool has_time)
 {
-	char ts[40] = "no time of capture";
+	char ts[40] = "no time of capture", path[1024];
 	if (has_time)
 		rfc3339(ts, sizeof ts, s->time_sec);
-	fprintf(out, "%s: %s (%s, kernel %s, %s)\n", tag, s->path ? s->path : "live",
+	fprintf(out, "%s: %s (%s, kernel %s, %s)\n", tag,
+		s->path ? fs_escape(path, sizeof path, s->path) : "live",
 		fs_kind_name(s->kind), s->kernel ? s->kernel : "unknown", ts);
 }
 
