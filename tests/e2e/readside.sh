@@ -146,4 +146,102 @@ is "$?" 143 "SIGTERM while a replay is being read: exit 143"
 ok "SIGTERM during the load: no \"Input/output error\"" -- lacks "$(cat "$TMP/sig.err")" "Input/output error"
 kill $feeder 2>/dev/null; wait $feeder 2>/dev/null
 
+# ---- control bytes from input never reach a terminal raw --------------------
+J=$TMP/base.json
+$FRAGSTAT snapshot --root "$R" -o json > "$J"
+# mutate PYEXPR: a copy of $J changed by a Python statement on d.
+mutate() {
+	python3 - "$J" "$TMP/m.json" "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"))
+PY
+}
+ESC=$(printf '\033')
+for case in \
+	'd["nodes"][0]["zones"][0]["zone"] = "Nor\u001b[2Jmal"' \
+	'd["nodes"][0]["zones"][0]["zone"] = "Normal\nNode 9"' \
+	'd["migratetypes"][0] = "Unmov\u001b]0;pwned\u0007able"' \
+	'd["source"]["kernel"] = "6.1\u001b[31m-evil"' \
+	'd["source"]["kernel"] = "6.1\nfake line"' \
+	'd["vmstat"]["comp\u001bact"] = 1' \
+	'z = d["nodes"][0]["zones"][0]; z["free_blocks_by_type"]["Mov\u0007"] = z["free_blocks"]'; do
+	mutate "$case"
+	for fmt in table prometheus; do
+		guarded $FRAGSTAT snapshot --input "$TMP/m.json" -o $fmt
+		is "$rc" 2 "JSON input with a control byte ($case, $fmt): refused, exit 2"
+		ok "... no raw ESC or BEL on the terminal" -- sh -c '! printf "%s" "$1" | grep -q "[$(printf "\033\007")]"' _ "$out$err"
+	done
+done
+# A path with a newline and an escape sequence: escaped wherever it is shown.
+NL='
+'
+T="$TMP/evil${NL}fragstat: injected${ESC}[2J"
+cp -r "$R" "$T"
+guarded $FRAGSTAT snapshot --root "$T"
+is "$rc" 0 "--root path with a newline and ESC: read"
+ok "... the table shows it escaped (\\x0a, \\x1b)" -- has "$out" 'evil\\x0afragstat: injected\\x1b\[2J'
+ok "... no line of the output starts with the injected text" -- lacks "$out" '^fragstat: injected'
+ok "... no raw ESC" -- sh -c '! printf "%s" "$1" | grep -q "$(printf "\033")"' _ "$out"
+rm -rf "$TMP/capnl"
+guarded $FRAGSTAT capture --root "$T" "$TMP/capnl"
+is "$rc" 0 "capture --root from that path: exit 0"
+ok "... the note has no injected line" -- sh -c '! grep -q "^fragstat: injected" "$1/fragstat-capture.txt"' _ "$TMP/capnl"
+ok "... the note's source line is escaped" -- grep -q '^source: .*evil\\x0afragstat' "$TMP/capnl/fragstat-capture.txt"
+printf 'evil\n' > "$T/proc/zoneinfo"
+guarded $FRAGSTAT snapshot --root "$T" -o json
+ok "... a warning naming that path is escaped too" -- sh -c '! printf "%s" "$1" | grep -q "^fragstat: injected"' _ "$err"
+# The release file of a tree with control bytes: not a release.
+T=$(tree osrel)
+mkdir -p "$T/proc/sys/kernel"
+printf '6.1\033[31m-x\n' > "$T/proc/sys/kernel/osrelease"
+guarded $FRAGSTAT snapshot --root "$T" -o prometheus
+is "$rc" 0 "osrelease with an escape sequence: read"
+ok "... not used as the kernel label (no ESC in the output)" -- sh -c '! printf "%s" "$1" | grep -q "$(printf "\033")"' _ "$out"
+ok "... the kernel is unknown" -- has "$out" 'kernel="unknown"'
+
+# ---- 64-bit values -----------------------------------------------------------
+T=$(tree u64)
+sed -i 's/^compact_stall .*/compact_stall 18446744073709551615/; s/^compact_fail .*/compact_fail 18446604437880297808/; s/^compact_success .*/compact_success 9223372036854775808/' "$T/proc/vmstat"
+guarded $FRAGSTAT snapshot --root "$T" -o json
+is "$rc" 0 "vmstat counters above INT64_MAX: read"
+printf '%s\n' "$out" > "$TMP/u64.json"
+is "$(python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))["vmstat"]; print(v["compact_stall"], v["compact_fail"], v["compact_success"])' "$TMP/u64.json")" \
+	"18446744073709551615 18446604437880297808 9223372036854775808" "JSON holds the exact integers (not 9223372036854775807)"
+guarded $FRAGSTAT snapshot --input "$TMP/u64.json" -o json
+is "$rc" 0 "the JSON with them reads back"
+printf '%s\n' "$out" > "$TMP/u64b.json"
+is "$(python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))["vmstat"]; print(v["compact_stall"], v["compact_fail"])' "$TMP/u64b.json")" \
+	"18446744073709551615 18446604437880297808" "round trip: exact"
+guarded $FRAGSTAT snapshot --input "$TMP/u64.json" -o prometheus
+ok "prometheus: the exact value" -- has "$out" 'compact_stall.* 18446744073709551615$'
+sed 's/18446744073709551615/18446744073709551616/' "$TMP/u64.json" > "$TMP/u65.json"
+guarded $FRAGSTAT snapshot --input "$TMP/u65.json"
+is "$rc" 2 "2^64 in JSON input: refused"
+ok "... with line and column" -- has "$err" 'u65.json:[0-9]*:[0-9]*: '
+T=$(tree big63)
+printf 'Node 0, zone   Normal 9223372036854775808 9223372036854775808 0 0 0 0 0 0 0 0 0\n' > "$T/proc/buddyinfo"
+guarded $FRAGSTAT snapshot --root "$T" --no-kernel-check
+is "$rc" 2 "two free counts of 2^63 (they summed to 0 pages): refused"
+ok "... at file:line:col" -- has "$err" "proc/buddyinfo:1:23: "
+lacks_zero() { ! printf '%s\n' "$1" | grep -q ': 0 free pages'; }
+ok "... and never reported as 0 free pages" -- lacks_zero "$out"
+
+# ---- one node id limit ---------------------------------------------------------
+for id in 65535 65536 2147483647; do
+	T=$(tree node$id)
+	printf 'Node %s, zone   Normal      1      2      3      4      5      6      7      8      9     10     11 \n' $id > "$T/proc/buddyinfo"
+	rm -f "$T/proc/zoneinfo" "$T/proc/pagetypeinfo"
+	rm -rf "$T/sys"
+	guarded $FRAGSTAT snapshot --root "$T" -o json
+	if [ "$rc" = 0 ]; then
+		printf '%s\n' "$out" > "$TMP/n.json"
+		guarded $FRAGSTAT snapshot --input "$TMP/n.json" -o json
+		is "$rc" 0 "node $id: read from the tree, and its JSON reads back"
+	else
+		is "$rc" 2 "node $id: refused by the tree reader as by JSON input"
+	fi
+done
+
 done_testing
