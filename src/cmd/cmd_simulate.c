@@ -502,6 +502,15 @@ static int simulate_execute(struct simulate_run *r)
 		if ((st = simulate_check(r, prefill)))
 			return st;
 	}
+	if (rc == -ENOSPC) {
+		uint64_t used, target;
+		sim_wl_prefill_progress(r->w, &used, &target);
+		fs_err("simulate: the prefill cannot reach its target: %u allocations in a row "
+		       "failed with %" PRIu64 " of %" PRIu64 " pages allocated (the machine is too "
+		       "small for the workload, or --min-free-kbytes keeps its watermarks above the "
+		       "fill target)", SIM_PREFILL_STUCK, used, target);
+		return FS_EXIT_USAGE;
+	}
 	if (rc < 0)
 		goto fail;
 	if (prefill && (st = simulate_sample(r, 0, "prefill")))
