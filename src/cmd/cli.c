@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "collect.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -39,6 +40,28 @@ void fs_err_diag(const struct fs_diag *d)
 {
 	char buf[FS_DIAG_TEXT_MAX];
 	fs_err("%s", fs_diag_format(d, buf, sizeof buf));
+}
+
+void fs_warn_malformed(const struct fs_collect_result *res)
+{
+	if (!res)
+		return;
+	for (int i = 0; i < FS_SRC_COUNT; i++) {
+		if (!(res->malformed & FS_SRC_BIT(i)))
+			continue;
+		const struct fs_diag *d = &res->warn[i];
+		char esc[1024];
+		const char *file = d->file ? fs_escape(esc, sizeof esc, d->file) : fs_src_name(i);
+		if (d->line && d->col)
+			fs_err("warning: %s:%u:%u: %s (%s left out; --strict makes this an error)",
+			       file, d->line, d->col, d->msg, fs_src_name(i));
+		else if (d->line)
+			fs_err("warning: %s:%u: %s (%s left out; --strict makes this an error)",
+			       file, d->line, d->msg, fs_src_name(i));
+		else
+			fs_err("warning: %s: %s (%s left out; --strict makes this an error)",
+			       file, d->msg, fs_src_name(i));
+	}
 }
 
 int fs_usage_error(const char *cmd, const char *fmt, ...)

@@ -25,6 +25,11 @@ int cli_main(int argc, char **argv);
 void fs_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "fragstat: file:line:col: message\n" (line/col left out when 0). */
 void fs_err_diag(const struct fs_diag *d);
+struct fs_collect_result;
+/* "fragstat: warning: file:line:col: message (left out; ...)" for every
+ * optional file fs_collect() left out as malformed. */
+void fs_warn_malformed(const struct fs_collect_result *res);
+
 /* Report a usage error with a hint to --help; returns FS_EXIT_USAGE. */
 int fs_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -68,30 +68,23 @@ struct capture {
 	bool stable;
 };
 
+/* Read one file of the source, beneath it (no link out, regular files
+ * only: fs_read_beneath()). */
 static int read_rel(const struct capture *c, int i, struct fs_buf *b)
 {
-	char path[4096];
-	if (!fs_path_join(path, sizeof path, c->src, rel_of(i)))
-		return -ENAMETOOLONG;
-	return fs_file_read(path, b);
+	return fs_read_beneath(c->src, rel_of(i), b, NULL);
 }
 
 /* buddyinfo before and after both debugfs files, until the two agree. */
 static int read_checked(struct capture *c)
 {
-	char pb[4096], pe[4096], pu[4096];
 	const int which[3] = { FS_SRC_BUDDYINFO, FS_SRC_EXTFRAG_INDEX, FS_SRC_UNUSABLE_INDEX };
-	char *paths[3] = { pb, pe, pu };
 	for (int i = 0; i < 3; i++) {
 		fs_buf_free(&c->data[which[i]]);
 		c->err[which[i]] = 0;
-		if (!fs_path_join(paths[i], sizeof pb, c->src, rel_of(which[i])))
-			paths[i] = NULL;
 	}
-	if (!paths[0])
-		return c->err[FS_SRC_BUDDYINFO] = -ENAMETOOLONG;
 	struct fs_stable_read sr;
-	int r = fs_read_buddyinfo_stable(pb, paths[1], paths[2], CHECK_TRIES, &sr);
+	int r = fs_read_buddyinfo_stable(c->src, CHECK_TRIES, &sr, NULL);
 	c->attempts = sr.attempts;
 	c->stable = sr.stable;
 	c->err[FS_SRC_BUDDYINFO] = sr.err_buddy;
@@ -114,9 +107,16 @@ static void kernel_release(const struct capture *c, char *buf, size_t size)
 	}
 	const struct fs_buf *b = &c->data[FS_SRC_COUNT];
 	if (!c->err[FS_SRC_COUNT] && b->data) {
-		size_t n = strcspn(b->data, " \t\r\n");
-		if (n > 0 && n < size)
-			snprintf(buf, size, "%.*s", (int)n, b->data);
+		/* A release is a printable token (no control byte reaches the
+		 * note); anything else stays "unknown". */
+		size_t n = strcspn(b->data, " \n");
+		char tok[FS_RELEASE_MAX + 1];
+		if (n > 0 && n <= FS_RELEASE_MAX && n < size) {
+			memcpy(tok, b->data, n);
+			tok[n] = '\0';
+			if (fs_name_ok(tok, sizeof tok))
+				snprintf(buf, size, "%s", tok);
+		}
 	}
 }
 
@@ -135,7 +135,10 @@ static char *note_text(const struct capture *c, int64_t sec, int32_t nsec, const
 	fprintf(f, "# fragstat capture: the kernel files fragstat reads, in the --root layout.\n"
 		   "# Read it with: fragstat snapshot --root DIR (or fragstat diff A B).\n");
 	fprintf(f, "fragstat_version: %s\n", PACKAGE_VERSION);
-	fprintf(f, "source: %s\n", c->src ? c->src : "live");
+	char esc[4096];
+	/* The path is the user's: escaped, so a newline in it cannot add a
+	 * line to the note. */
+	fprintf(f, "source: %s\n", c->src ? fs_escape(esc, sizeof esc, c->src) : "live");
 	fprintf(f, "kernel: %s\n", kernel);
 	fprintf(f, "page_size: %s\n", pagesize);
 	fprintf(f, "time: %s\n", ts);
@@ -215,13 +218,26 @@ int cmd_capture_main(int argc, char **argv)
 	if (r) {
 		char path[4096];
 		fs_err("%s: %s", fs_path_join(path, sizeof path, c.src, rel_of(FS_SRC_BUDDYINFO)) ? path : "buddyinfo",
-		       strerror(-r));
+		       fs_read_refused(r) ? "refused: a link out of the tree or not a regular file"
+		       : fs_strerror(r));
 		status = FS_EXIT_INPUT;
 		goto out;
 	}
 	for (int i = 0; i < NFILES; i++)
 		if (i != FS_SRC_BUDDYINFO && i != FS_SRC_EXTFRAG_INDEX && i != FS_SRC_UNUSABLE_INDEX)
 			c.err[i] = read_rel(&c, i, &c.data[i]);
+	/* A path refused in the source tree (a link out of it, a FIFO) is an
+	 * error, never a file merely "not captured". */
+	for (int i = 0; i < NFILES; i++)
+		if (fs_read_refused(c.err[i])) {
+			struct fs_buf tmp;
+			struct fs_diag d = { 0 };
+			fs_read_beneath(c.src, rel_of(i), &tmp, &d);
+			fs_buf_free(&tmp);
+			fs_err_diag(&d);
+			status = FS_EXIT_INPUT;
+			goto out;
+		}
 
 	for (int i = 0; i < NFILES; i++) {
 		if (c.err[i])

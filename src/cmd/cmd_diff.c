@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "collect.h"
 #include "diff.h"
 #include "load.h"
 #include "render_diff.h"
@@ -29,6 +30,8 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -o, --format FMT      table (default) or json\n"
 		"      --compact         one-line JSON\n"
+		"      --strict          a malformed optional file of a tree is an error (exit 2);\n"
+		"                        by default it is left out with a warning\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
@@ -43,9 +46,11 @@ static bool capture_time(const char *dir, struct fs_snapshot *s)
 	char path[4096];
 	struct fs_buf b;
 	struct stat st;
+	(void)path;
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return false;
-	if (!fs_path_join(path, sizeof path, dir, "fragstat-capture.txt") || fs_file_read(path, &b))
+	/* Beneath the tree like every file of it (no link out, no FIFO). */
+	if (fs_read_beneath(dir, "fragstat-capture.txt", &b, NULL))
 		return false;
 	bool found = false;
 	for (char *line = b.data; line && *line;) {
@@ -69,10 +74,18 @@ static bool capture_time(const char *dir, struct fs_snapshot *s)
 	return found;
 }
 
-static int load(const char *path, struct fs_snapshot **s, bool *has_time)
+static int load(const char *path, bool strict, struct fs_snapshot **s, bool *has_time)
 {
 	struct fs_diag d = { 0 };
-	int r = fs_load_state(path, s, &d);
+	struct fs_collect_result *res = malloc(sizeof *res);
+	if (!res) {
+		fs_err("out of memory");
+		return FS_EXIT_INTERNAL;
+	}
+	int r = fs_load_state_ex(path, strict, res, s, &d);
+	if (!r)
+		fs_warn_malformed(res);
+	free(res);
 	if (r) {
 		if (r == -ENOMEM) {
 			fs_err("out of memory");
@@ -85,18 +98,19 @@ static int load(const char *path, struct fs_snapshot **s, bool *has_time)
 	return FS_EXIT_OK;
 }
 
-enum { OPT_COMPACT = 256 };
+enum { OPT_COMPACT = 256, OPT_STRICT };
 
 int cmd_diff_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'o' },
 		{ "compact", no_argument, NULL, OPT_COMPACT },
+		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false, compact = false;
+	bool json = false, compact = false, strict = false;
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -111,6 +125,7 @@ int cmd_diff_main(int argc, char **argv)
 				return fs_usage_error("diff", "unknown format '%s' (table or json)", optarg);
 			break;
 		case OPT_COMPACT: compact = true; break;
+		case OPT_STRICT: strict = true; break;
 		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
 		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
 		case ':': return fs_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
@@ -127,9 +142,11 @@ int cmd_diff_main(int argc, char **argv)
 	struct fs_report *ra = NULL, *rb = NULL;
 	struct fs_diff *d = NULL;
 	struct fs_diff_sides sides = { 0 };
-	int status = load(pa, &sa, &sides.time_a);
+	if (!*pa || !*pb)
+		return fs_usage_error("diff", "A and B must be files or directories, not an empty name");
+	int status = load(pa, strict, &sa, &sides.time_a);
 	if (status == FS_EXIT_OK)
-		status = load(pb, &sb, &sides.time_b);
+		status = load(pb, strict, &sb, &sides.time_b);
 	if (status != FS_EXIT_OK)
 		goto out;
 	struct fs_report_opts ro = { .focus_order = -1, .node_filter = -1 };

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "collect.h"
 #include "load.h"
 #include "render.h"
 #include "render_sim.h"
@@ -247,7 +248,11 @@ static int simulate_parse(int argc, char **argv, struct simulate_args *a, int *d
 				return fs_usage_error("simulate", "--watermark-scale-factor must be 1..3000");
 			a->cfg.watermark_scale_factor = (unsigned)v;
 			break;
-		case OPT_FROM: a->from = optarg; break;
+		case OPT_FROM:
+			if (!*optarg)
+				return fs_usage_error("simulate", "--from needs a --root tree or a JSON file, not an empty name");
+			a->from = optarg;
+			break;
 		case OPT_NODE:
 			if ((v = fs_opt_long(optarg, FS_MAX_NODES - 1)) < 0)
 				return fs_usage_error("simulate", "bad --node '%s'", optarg);
@@ -417,7 +422,15 @@ static int simulate_setup(struct simulate_run *r)
 	if (a->from) {
 		struct fs_diag d = { 0 };
 		char err[256];
-		rc = fs_load_state(a->from, &r->from, &d);
+		struct fs_collect_result *res = malloc(sizeof *res);
+		if (!res) {
+			fs_err("out of memory");
+			return FS_EXIT_INTERNAL;
+		}
+		rc = *a->from ? fs_load_state_ex(a->from, false, res, &r->from, &d) : -ENOENT;
+		if (!rc)
+			fs_warn_malformed(res);
+		free(res);
 		if (rc) {
 			if (d.msg[0])
 				fs_err_diag(&d);
@@ -451,9 +464,10 @@ static int simulate_setup(struct simulate_run *r)
 		return fs_usage_error("simulate", "--order must be below %u", sim_machine_orders(r->m));
 	if (a->trace) {
 		struct fs_diag d = { 0 };
-		rc = fs_file_read(a->trace, &r->trace);
+		rc = fs_file_read_user(a->trace, &r->trace);
 		if (rc) {
-			fs_err("%s: %s", a->trace, strerror(-rc));
+			fs_err("%s: %s", a->trace, rc == -EFBIG ? "larger than 16 MiB; not a trace"
+			       : fs_strerror(rc));
 			return FS_EXIT_INPUT;
 		}
 		rc = sim_wl_trace(a->trace, r->trace.data, r->trace.len, r->m, &r->w, &d);
@@ -493,6 +507,15 @@ static int simulate_execute(struct simulate_run *r)
 		prefill++;
 		if ((st = simulate_check(r, prefill)))
 			return st;
+	}
+	if (rc == -ENOSPC) {
+		uint64_t used, target;
+		sim_wl_prefill_progress(r->w, &used, &target);
+		fs_err("simulate: the prefill cannot reach its target: %u allocations in a row "
+		       "failed with %" PRIu64 " of %" PRIu64 " pages allocated (the machine is too "
+		       "small for the workload, or --min-free-kbytes keeps its watermarks above the "
+		       "fill target)", SIM_PREFILL_STUCK, used, target);
+		return FS_EXIT_USAGE;
 	}
 	if (rc < 0)
 		goto fail;

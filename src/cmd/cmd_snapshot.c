@@ -41,6 +41,8 @@ static void usage(FILE *f)
 		"                        page order, the pageblock order)\n"
 		"      --page-size SIZE  page size of a capture that does not tell (4K, 64K)\n"
 		"      --no-kernel-check do not read debugfs to compare with the kernel\n"
+		"      --strict          a malformed optional file is an error (exit 2);\n"
+		"                        by default it is left out with a warning\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
@@ -48,7 +50,7 @@ static void usage(FILE *f)
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT };
+enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT, OPT_STRICT };
 
 int cmd_snapshot_main(int argc, char **argv)
 {
@@ -61,6 +63,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "kernel-format", required_argument, NULL, OPT_KFMT },
 		{ "no-kernel-check", no_argument, NULL, OPT_NO_KCHECK },
+		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "prometheus-no-migratetype", no_argument, NULL, OPT_PROM_NO_MT },
 		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 		{ "node", required_argument, NULL, 'N' },
@@ -74,7 +77,7 @@ int cmd_snapshot_main(int argc, char **argv)
 	struct fs_render_opts ro = { .format = FS_FMT_TABLE };
 	struct fs_report_opts rep = { .focus_order = -1, .node_filter = -1 };
 	int kfmt = -1;
-	bool kcheck = true;
+	bool kcheck = true, strict = false;
 	uint64_t page_size = 0;
 	int c;
 
@@ -99,6 +102,7 @@ int cmd_snapshot_main(int argc, char **argv)
 				return fs_usage_error("snapshot", "--kernel-format takes extfrag_index or unusable_index, not '%s'", optarg);
 			break;
 		case OPT_NO_KCHECK: kcheck = false; break;
+		case OPT_STRICT: strict = true; break;
 		case OPT_PROM_NO_MT: ro.prom_no_migratetype = true; break;
 		case OPT_PAGE_SIZE:
 			if (fs_parse_size(optarg, &page_size) || page_size < 512 || page_size > (1u << 24) ||
@@ -106,7 +110,7 @@ int cmd_snapshot_main(int argc, char **argv)
 				return fs_usage_error("snapshot", "--page-size takes a power of two such as 4K or 64K, not '%s'", optarg);
 			break;
 		case 'N':
-			if ((rep.node_filter = (int)fs_opt_long(optarg, 65535)) < 0)
+			if ((rep.node_filter = (int)fs_opt_long(optarg, FS_NODE_ID_MAX)) < 0)
 				return fs_usage_error("snapshot", "--node takes a node number, not '%s'", optarg);
 			break;
 		case 'z': rep.zone_filter = optarg; break;
@@ -124,6 +128,10 @@ int cmd_snapshot_main(int argc, char **argv)
 		return fs_usage_error("snapshot", "unexpected argument '%s'", argv[optind]);
 	if (root && input)
 		return fs_usage_error("snapshot", "--root and --input exclude each other");
+	if (root && !*root)
+		return fs_usage_error("snapshot", "--root needs a directory, not an empty name");
+	if (input && !*input)
+		return fs_usage_error("snapshot", "--input needs a file name ('-' for stdin), not an empty name");
 	/* With --output the document is rendered into memory, then written
 	 * whole by sw_file_replace(). */
 	char *obuf = NULL;
@@ -145,16 +153,17 @@ int cmd_snapshot_main(int argc, char **argv)
 
 	struct fs_snapshot *s = NULL;
 	struct fs_diag d = { 0 };
+	struct fs_collect_result res;
 	int r;
 	if (input) {
-		r = fs_load_state(input, &s, &d);
+		r = fs_load_state_ex(input, strict, &res, &s, &d);
 	} else {
-		struct fs_collect_result res;
 		struct fs_collect_opts co = {
 			.root = root,
 			.mask = kfmt >= 0 ? FS_SRC_BIT(FS_SRC_BUDDYINFO) : FS_SRC_ALL,
 			.use_procps = true,
 			.kernel_check = kcheck && !root,
+			.strict = strict,
 		};
 		if (!kcheck)
 			co.mask &= ~FS_SRC_DEBUGFS;
@@ -175,6 +184,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		fs_err_diag(&d);
 		return FS_EXIT_INPUT;
 	}
+	fs_warn_malformed(&res);
 	if (page_size) {
 		s->page_size = page_size;
 		s->page_size_assumed = false;

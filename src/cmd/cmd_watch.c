@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,7 +58,7 @@ struct watch {
 	/* Options. */
 	double interval;
 	long iterations;              /* 0 = until quit */
-	bool json, pti_enabled, ascii;
+	bool json, pti_enabled, ascii, strict;
 	int color;
 	const char *root, *record_path, *replay_path;
 	int focus_order;
@@ -135,6 +136,9 @@ static int watch_signals(bool winch)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* SIGQUIT too: its default action would leave the terminal in the
+	 * alternate screen with echo off; it is re-raised after ui_stop(). */
+	sigaction(SIGQUIT, &sa, NULL);
 	if (winch)
 		sigaction(SIGWINCH, &sa, NULL);
 	return 0;
@@ -283,10 +287,13 @@ static int live_sample(struct watch *w, struct fs_diag *d)
 	if (!s)
 		return -ENOMEM;
 	struct fs_collect_result res;
-	struct fs_collect_opts co = { .root = w->root, .mask = mask, .use_procps = false, .kernel_check = false };
+	struct fs_collect_opts co = { .root = w->root, .mask = mask, .use_procps = false, .kernel_check = false,
+				      .strict = w->strict };
 	double t0 = now_mono();
 	int r = fs_collect(s, &co, &res, d);
 	double t1 = now_mono();
+	if (!r && first)
+		fs_warn_malformed(&res);   /* before curses; later the source status shows it */
 	if (!r)
 		r = carry_over(s, w->snap, mask);
 	if (r) {
@@ -313,32 +320,64 @@ static int live_sample(struct watch *w, struct fs_diag *d)
 
 /* ---- replay ------------------------------------------------------------- */
 
+/* The most a recording may hold: as much as --input reads from stdin. */
+#define REPLAY_MAX (4 * (size_t)FS_FILE_MAX)
+
 static int replay_open(struct watch *w)
 {
-	FILE *f = strcmp(w->replay_path, "-") == 0 ? stdin : fopen(w->replay_path, "r");
-	if (!f)
-		return -errno;
+	bool is_stdin = strcmp(w->replay_path, "-") == 0;
+	int fd = STDIN_FILENO;
+	if (!is_stdin) {
+		/* A FIFO waits for its writer here; SIGINT/SIGTERM/SIGHUP
+		 * interrupt the wait (no SA_RESTART) and end the command. */
+		do
+			fd = open(w->replay_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		while (fd < 0 && errno == EINTR && !watch_quit_sig);
+		if (fd < 0)
+			return -errno;
+		struct stat st;
+		if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+			close(fd);
+			return -EISDIR;
+		}
+	}
 	size_t cap = 0;
+	int err = 0;
 	for (;;) {
 		if (w->rlen + 65536 + 1 > cap) {
+			if (cap >= REPLAY_MAX) {
+				err = -EFBIG;
+				break;
+			}
 			size_t nc = cap ? cap * 2 : 1 << 20;
+			if (nc > REPLAY_MAX)
+				nc = REPLAY_MAX;
 			char *p = realloc(w->rdata, nc);
 			if (!p) {
-				if (f != stdin)
-					fclose(f);
-				return -ENOMEM;
+				err = -ENOMEM;
+				break;
 			}
 			w->rdata = p;
 			cap = nc;
 		}
-		size_t n = fread(w->rdata + w->rlen, 1, cap - w->rlen - 1, f);
-		w->rlen += n;
+		ssize_t n = read(fd, w->rdata + w->rlen, cap - w->rlen - 1);
+		if (n < 0 && errno == EINTR) {
+			if (watch_quit_sig) {
+				err = -EINTR;
+				break;
+			}
+			continue;
+		}
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
 		if (n == 0)
 			break;
+		w->rlen += (size_t)n;
 	}
-	int err = ferror(f) ? -EIO : 0;
-	if (f != stdin)
-		fclose(f);
+	if (!is_stdin)
+		close(fd);
 	if (err)
 		return err;
 	w->rdata[w->rlen] = 0;
@@ -393,7 +432,8 @@ static int replay_parse(struct watch *w, size_t i, struct fs_snapshot **out, dou
 	}
 	*interval = NAN;
 	*watchobj = NULL;
-	json_t *doc = json_loadb(data, len, 0, NULL);
+	json_error_t jerr;
+	json_t *doc = fs_json_loadb(data, len, &jerr);
 	if (doc) {
 		json_t *src = json_object_get(doc, "source");
 		const char *kind = json_string_value(json_object_get(src, "kind"));
@@ -526,7 +566,7 @@ static json_t *rates_json(const struct watch *w)
 		const char *n = fs_rates_name(c);
 		bool ok = rt->valid && rt->have[c];
 		json_object_set_new_nocheck(ps, n, ok ? json_real(rt->per_sec[c]) : json_null());
-		json_object_set_new_nocheck(dl, n, rt->have[c] ? json_integer((json_int_t)(rt->delta[c] > INT64_MAX ? INT64_MAX : rt->delta[c]))
+		json_object_set_new_nocheck(dl, n, rt->have[c] ? fs_json_u64(rt->delta[c])
 						       : json_null());
 		if (rt->reset[c])
 			json_array_append_new(rs, json_string_nocheck(n));
@@ -539,8 +579,8 @@ static json_t *rates_json(const struct watch *w)
 	json_t *win = json_object();
 	json_object_set_new_nocheck(win, "samples", json_integer(q.samples));
 	json_object_set_new_nocheck(win, "seconds", json_real(q.seconds));
-	json_object_set_new_nocheck(win, "compact_success", json_integer((json_int_t)(q.success > INT64_MAX ? INT64_MAX : q.success)));
-	json_object_set_new_nocheck(win, "compact_fail", json_integer((json_int_t)(q.fail > INT64_MAX ? INT64_MAX : q.fail)));
+	json_object_set_new_nocheck(win, "compact_success", fs_json_u64(q.success));
+	json_object_set_new_nocheck(win, "compact_fail", fs_json_u64(q.fail));
 	json_object_set_new_nocheck(win, "success_ratio", q.defined ? json_real(q.ratio) : json_null());
 	json_object_set_new_nocheck(o, "window", win);
 	return o;
@@ -606,6 +646,7 @@ static size_t json_line(struct watch *w)
 	json_decref(doc);
 	if (n == 0 || n > w->jcap - 1 || fs_json_oom())
 		return 0;
+	n = fs_json_u64_fixup(w->jbuf, n);   /* counters above INT64_MAX, exact */
 	w->jbuf[n++] = '\n';
 	return n;
 }
@@ -816,7 +857,8 @@ static int watch_loop(struct watch *w, struct ui_state *st, const char *source, 
 			if (w->replay_path) {
 				if (w->at_end)
 					return 0;
-				continue;       /* a recording streams out at once */
+				force = true;   /* a recording streams out at once, no pacing */
+				continue;
 			}
 			double wait = next - now_mono();
 			if (wait > 0) {
@@ -923,6 +965,8 @@ static void usage(FILE *f)
 		"  -k, --order N           the order to focus on (default: the pageblock order)\n"
 		"      --color WHEN        auto (default), always or never; NO_COLOR is honoured\n"
 		"      --ascii             draw graphs and lines with ASCII characters only\n"
+		"      --strict            a malformed optional file is an error (exit 2);\n"
+		"                          by default it is left out with a warning\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\n"
@@ -934,7 +978,7 @@ static void usage(FILE *f)
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII };
+enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII, OPT_STRICT };
 
 static void watch_free(struct watch *w)
 {
@@ -968,6 +1012,7 @@ int cmd_watch_main(int argc, char **argv)
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "no-pagetypeinfo", no_argument, NULL, OPT_NO_PTI },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
+		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "order", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -1004,6 +1049,7 @@ int cmd_watch_main(int argc, char **argv)
 		case OPT_COLOR: color = optarg; break;
 		case OPT_NO_PTI: w.pti_enabled = false; break;
 		case OPT_ASCII: w.ascii = true; break;
+		case OPT_STRICT: w.strict = true; break;
 		case 'k':
 			if ((w.focus_order = (int)fs_opt_long(optarg, FS_MAX_ORDERS - 1)) < 0)
 				return fs_usage_error("watch", "--order takes an order 0..%d, not '%s'", FS_MAX_ORDERS - 1, optarg);
@@ -1018,6 +1064,12 @@ int cmd_watch_main(int argc, char **argv)
 		return fs_usage_error("watch", "unexpected argument '%s'", argv[optind]);
 	if (w.replay_path && w.root)
 		return fs_usage_error("watch", "--replay and --root exclude each other");
+	if (w.root && !*w.root)
+		return fs_usage_error("watch", "--root needs a directory, not an empty name");
+	if (w.replay_path && !*w.replay_path)
+		return fs_usage_error("watch", "--replay needs a file name ('-' for stdin), not an empty name");
+	if (w.record_path && !*w.record_path)
+		return fs_usage_error("watch", "--record needs a file name, not an empty name");
 	if (w.replay_path && w.record_path)
 		return fs_usage_error("watch", "--replay and --record exclude each other");
 	if (w.replay_path && !w.pti_enabled)
@@ -1062,9 +1114,21 @@ int cmd_watch_main(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOFBF, WATCH_LINE_BUF);
 	if (w.replay_path) {
 		int r = replay_open(&w);
+		if (r && watch_quit_sig) {
+			/* Ended by a signal while loading: die of it (128 + N). */
+			int qs = watch_quit_sig;
+			watch_free(&w);
+			fflush(stdout);
+			signal(qs, SIG_DFL);
+			raise(qs);
+			return 128 + qs;
+		}
 		if (r) {
 			if (r == -ENODATA)
 				fs_err("%s: no JSON lines to replay", w.replay_path);
+			else if (r == -EFBIG)
+				fs_err("%s: larger than %u MiB; not a fragstat recording", w.replay_path,
+				       (unsigned)(REPLAY_MAX >> 20));
 			else
 				fs_err("%s: %s", w.replay_path, strerror(-r));
 			watch_free(&w);
@@ -1094,11 +1158,11 @@ int cmd_watch_main(int argc, char **argv)
 				      n - 1);
 	}
 
-	char source[4200];
+	char source[4200], esc[4096];
 	if (w.replay_path)
-		snprintf(source, sizeof source, "replay %s", w.replay_path);
+		snprintf(source, sizeof source, "replay %s", fs_escape(esc, sizeof esc, w.replay_path));
 	else if (w.root)
-		snprintf(source, sizeof source, "root %s", w.root);
+		snprintf(source, sizeof source, "root %s", fs_escape(esc, sizeof esc, w.root));
 	else
 		snprintf(source, sizeof source, "live");
 

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "diag.h"
+#include "snapshot.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -35,7 +36,9 @@ int fs_diag_set(struct fs_diag *d, const char *file, unsigned line, unsigned col
 
 char *fs_diag_format(const struct fs_diag *d, char *buf, size_t size)
 {
-	const char *file = d->file ? d->file : "(input)";
+	/* The file name comes from the user (--root, a path): escaped. */
+	char esc[1024];
+	const char *file = d->file ? fs_escape(esc, sizeof esc, d->file) : "(input)";
 	if (d->line && d->col)
 		snprintf(buf, size, "%s:%u:%u: %s", file, d->line, d->col, d->msg);
 	else if (d->line)

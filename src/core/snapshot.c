@@ -73,6 +73,63 @@ const char *fs_kind_name(enum fs_source_kind k)
 	return "?";
 }
 
+int fs_free_pages_sum(const uint64_t *free, unsigned n, uint64_t *pages, unsigned *bad_order)
+{
+	uint64_t sum = 0;
+	for (unsigned k = 0; k < n; k++) {
+		/* free[k] << k <= MAX - sum, without overflowing the shift. */
+		if (k >= 64 ? free[k] != 0 : free[k] > (FS_FREE_PAGES_MAX - sum) >> k) {
+			if (bad_order)
+				*bad_order = k;
+			return -ERANGE;
+		}
+		sum += free[k] << k;
+	}
+	if (pages)
+		*pages = sum;
+	return 0;
+}
+
+bool fs_name_ok(const char *s, size_t max)
+{
+	size_t n = 0;
+	if (!s)
+		return false;
+	for (; s[n]; n++)
+		if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f || n + 1 >= max)
+			return false;
+	return n > 0;
+}
+
+char *fs_escape(char *buf, size_t size, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t w = 0;
+	if (!size)
+		return buf;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '\\') {
+			if (w + 2 >= size)
+				break;
+			buf[w++] = '\\';
+			buf[w++] = '\\';
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			if (w + 4 >= size)
+				break;
+			buf[w++] = '\\';
+			buf[w++] = 'x';
+			buf[w++] = hex[*p >> 4];
+			buf[w++] = hex[*p & 15];
+		} else {
+			if (w + 1 >= size)
+				break;
+			buf[w++] = (char)*p;
+		}
+	}
+	buf[w] = '\0';
+	return buf;
+}
+
 struct fs_snapshot *fs_snapshot_new(void)
 {
 	struct fs_snapshot *s = calloc(1, sizeof *s);
@@ -234,13 +291,76 @@ int fs_snapshot_mt_index(struct fs_snapshot *s, const char *name)
 	return (int)s->nmt++;
 }
 
+/* The list is indexed once it holds this many names. */
+#define KV_INDEX_MIN 16
+
+static uint32_t kv_hash(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;                 /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static bool kv_same(const struct fs_kv *kv, const char *name, size_t len)
+{
+	return strncmp(kv->name, name, len) == 0 && kv->name[len] == '\0';
+}
+
+static void kv_index_put(struct fs_kvlist *l, size_t i)
+{
+	size_t mask = l->hcap - 1;
+	size_t h = kv_hash(l->items[i].name, strlen(l->items[i].name)) & mask;
+	while (l->hidx[h])
+		h = (h + 1) & mask;
+	l->hidx[h] = (uint32_t)(i + 1);
+}
+
+/* (Re)build the index for at least n + 1 entries; -ENOMEM on failure. */
+static int kv_index_grow(struct fs_kvlist *l, size_t n)
+{
+	size_t cap = 64;
+	while (cap <= 2 * (n + 1))
+		cap *= 2;
+	if (n + 1 >= UINT32_MAX)
+		return -ENOMEM;
+	uint32_t *t = calloc(cap, sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	free(l->hidx);
+	l->hidx = t;
+	l->hcap = cap;
+	for (size_t i = 0; i < l->n; i++)
+		kv_index_put(l, i);
+	return 0;
+}
+
+long fs_kv_find(const struct fs_kvlist *l, const char *name, size_t len)
+{
+	if (len >= FS_NAME_MAX)
+		return -1;
+	if (!l->hidx) {
+		for (size_t i = 0; i < l->n; i++)
+			if (kv_same(&l->items[i], name, len))
+				return (long)i;
+		return -1;
+	}
+	size_t mask = l->hcap - 1, h = kv_hash(name, len) & mask;
+	for (uint32_t v; (v = l->hidx[h]) != 0; h = (h + 1) & mask)
+		if (kv_same(&l->items[v - 1], name, len))
+			return (long)(v - 1);
+	return -1;
+}
+
 int fs_kv_set(struct fs_kvlist *l, const char *name, uint64_t value)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->items[i].name, name) == 0) {
-			l->items[i].value = value;
-			return 0;
-		}
+	long i = fs_kv_find(l, name, strlen(name));
+	if (i >= 0) {
+		l->items[i].value = value;
+		return 0;
+	}
 	return fs_kv_append(l, name, value);
 }
 
@@ -256,28 +376,34 @@ int fs_kv_append(struct fs_kvlist *l, const char *name, uint64_t value)
 		l->items = it;
 		l->cap = cap;
 	}
+	if ((l->hidx || l->n + 1 >= KV_INDEX_MIN) && (!l->hidx || 2 * (l->n + 1) >= l->hcap) &&
+	    kv_index_grow(l, l->n + 1))
+		return -ENOMEM;
 	strcpy(l->items[l->n].name, name);
 	l->items[l->n].value = value;
 	l->n++;
+	if (l->hidx)
+		kv_index_put(l, l->n - 1);
 	return 0;
 }
 
 bool fs_kv_get(const struct fs_kvlist *l, const char *name, uint64_t *out)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->items[i].name, name) == 0) {
-			if (out)
-				*out = l->items[i].value;
-			return true;
-		}
-	return false;
+	long i = fs_kv_find(l, name, strlen(name));
+	if (i < 0)
+		return false;
+	if (out)
+		*out = l->items[i].value;
+	return true;
 }
 
 void fs_kv_free(struct fs_kvlist *l)
 {
 	free(l->items);
+	free(l->hidx);
 	l->items = NULL;
-	l->n = l->cap = 0;
+	l->hidx = NULL;
+	l->n = l->cap = l->hcap = 0;
 }
 
 int fs_kv_copy(struct fs_kvlist *dst, const struct fs_kvlist *src)
@@ -290,5 +416,14 @@ int fs_kv_copy(struct fs_kvlist *dst, const struct fs_kvlist *src)
 		return -ENOMEM;
 	memcpy(dst->items, src->items, src->n * sizeof *dst->items);
 	dst->n = dst->cap = src->n;
+	if (src->hidx) {
+		dst->hidx = malloc(src->hcap * sizeof *dst->hidx);
+		if (!dst->hidx) {
+			fs_kv_free(dst);
+			return -ENOMEM;
+		}
+		memcpy(dst->hidx, src->hidx, src->hcap * sizeof *dst->hidx);
+		dst->hcap = src->hcap;
+	}
 	return 0;
 }

@@ -16,6 +16,11 @@
 #define FS_MAX_MT 8           /* migratetype columns in pagetypeinfo */
 #define FS_MAX_ZONES 8        /* zones per node (MAX_NR_ZONES is at most 6) */
 #define FS_MAX_NODES 1024     /* node ids may be sparse */
+/* The largest node id every reader accepts (text files, JSON input, --node),
+ * so that fragstat never writes JSON it cannot read back. Linux's
+ * MAX_NUMNODES is 1 << CONFIG_NODES_SHIFT, at most 1 << 10 on every
+ * architecture today; 65535 leaves room. */
+#define FS_NODE_ID_MAX 65535
 #define FS_NAME_MAX 32        /* zone / migratetype / counter name buffer */
 
 /* The version of a snapshot's JSON form (schema_version): written by
@@ -56,10 +61,15 @@ struct fs_kv {
 	uint64_t value;
 };
 
-/* A growable list of named counters; lookups are linear (lists are short). */
+/* A growable list of named counters in insertion order. Past a few entries
+ * a hash index (open addressing, item index + 1, 0 = empty) makes lookups
+ * constant time, so a file of many unique names parses in linear time.
+ * The index belongs to the list: only fs_kv_*() may change items. */
 struct fs_kvlist {
 	struct fs_kv *items;
 	size_t n, cap;
+	uint32_t *hidx;        /* NULL while n is small */
+	size_t hcap;           /* power of two, > 2 * n when hidx is set */
 };
 
 /* Bits in fs_zone.zi_have: which zoneinfo fields were present. */
@@ -187,10 +197,37 @@ int fs_kv_set(struct fs_kvlist *l, const char *name, uint64_t value);
 /* Append without looking for an existing name (readers of files whose keys
  * are unique); -ENOMEM or -ENAMETOOLONG on failure. */
 int fs_kv_append(struct fs_kvlist *l, const char *name, uint64_t value);
+/* Index of name[0..len) in the list (len < FS_NAME_MAX; name need not be
+ * NUL-terminated), or -1. */
+long fs_kv_find(const struct fs_kvlist *l, const char *name, size_t len);
 /* Look a counter up; returns true and stores it in *out when found. */
 bool fs_kv_get(const struct fs_kvlist *l, const char *name, uint64_t *out);
 void fs_kv_free(struct fs_kvlist *l);
 int fs_kv_copy(struct fs_kvlist *dst, const struct fs_kvlist *src);
+
+/* The most free pages a zone may hold: 2^40 - 1, so that its byte size at
+ * any page size fragstat accepts (up to 16 MiB = 2^24) and the kernel's
+ * index arithmetic (free pages x 1000) fit in 64 bits. Readers refuse a
+ * row past it (-ERANGE), so no sum of a zone's free memory ever wraps. */
+#define FS_FREE_PAGES_MAX ((UINT64_C(1) << 40) - 1)
+
+/* Sum free[k] << k over n orders into *pages; -ERANGE (and the first order
+ * that takes the sum past FS_FREE_PAGES_MAX in *bad_order) when too large. */
+int fs_free_pages_sum(const uint64_t *free, unsigned n, uint64_t *pages, unsigned *bad_order);
+
+/* True when s is a name as the kernel prints zone, migratetype and counter
+ * names: 1 .. max - 1 bytes, each printable ASCII and not a blank
+ * (0x21 .. 0x7e). Every name in a snapshot passes: readers and the JSON
+ * loader refuse others, so no control byte reaches a terminal or a label. */
+bool fs_name_ok(const char *s, size_t max);
+/* The longest kernel release (utsname.release holds 64 characters). */
+#define FS_RELEASE_MAX 64
+
+/* Copy s into buf for a terminal or a note: bytes outside 0x20 .. 0x7e
+ * become \xHH and a backslash becomes \\, so control bytes and newlines
+ * never pass raw (paths come from the user or from JSON input). Cut to
+ * fit; always terminated. Returns buf. */
+char *fs_escape(char *buf, size_t size, const char *s);
 
 /* Names used in JSON and messages. */
 const char *fs_src_name(enum fs_src s);

@@ -70,68 +70,111 @@ static int parse_src(struct fs_snapshot *s, enum fs_src src, const char *path,
 	return -EINVAL;
 }
 
-/* Read one file; a read failure is recorded (fatal only for buddyinfo or an
- * oversized file), a parse failure is fatal. */
-static int read_src(struct fs_snapshot *s, enum fs_src src, struct fs_collect_result *res,
-		    struct fs_buf *keep, struct fs_diag *d)
+/* A parse failure of an optional file when not strict: the caller starts
+ * over without that file (a parser may leave part of a file behind). */
+#define COLLECT_RETRY 1
+
+/* Read one file below o->root. A read failure is recorded (fatal for
+ * buddyinfo, a refused path or an oversized file). */
+static int read_file(const struct fs_collect_opts *o, enum fs_src src, struct fs_buf *b,
+		     struct fs_diag *d)
+{
+	struct fs_diag rd = { 0 };
+	int r = fs_read_beneath(o->root, fs_src_relpath(src), b, &rd);
+	if (r && (src == FS_SRC_BUDDYINFO || r == -EFBIG || r == -ENOMEM || fs_read_refused(r))) {
+		if (d)
+			*d = rd, d->file = d->file ? d->file_store : NULL;
+		return r == -EFBIG ? -EINVAL : r;
+	}
+	return r > 0 ? -EIO : r;
+}
+
+/* Parse b as src; a failure of an optional file without o->strict keeps
+ * the diagnostic in res and returns COLLECT_RETRY. */
+static int parse_checked(struct fs_snapshot *s, const struct fs_collect_opts *o, enum fs_src src,
+			 const struct fs_buf *b, struct fs_collect_result *res, struct fs_diag *d)
+{
+	struct fs_diag pd = { 0 };
+	if ((unsigned)src >= FS_SRC_COUNT)
+		return -EINVAL;
+	int r = parse_src(s, src, res->paths[src], b, res, &pd);
+	if (!r)
+		return 0;
+	s->src[src] = FS_ST_MALFORMED;
+	res->err[src] = r;
+	if (r == -ENOMEM)
+		return r;
+	if (src == FS_SRC_BUDDYINFO || o->strict) {
+		if (d)
+			*d = pd, d->file = d->file ? d->file_store : NULL;
+		return r;
+	}
+	res->warn[src] = pd;
+	res->warn[src].file = pd.file ? res->warn[src].file_store : NULL;
+	res->malformed |= FS_SRC_BIT(src);
+	return COLLECT_RETRY;
+}
+
+/* Read and parse one file. */
+static int read_src(struct fs_snapshot *s, const struct fs_collect_opts *o, enum fs_src src,
+		    struct fs_collect_result *res, struct fs_diag *d)
 {
 	struct fs_buf b;
-	const char *path = res->paths[src];
-	int r = fs_file_read(path, &b);
+	int r = read_file(o, src, &b, d);
 	res->err[src] = r;
 	s->src[src] = status_of(r);
 	if (r) {
-		if (src == FS_SRC_BUDDYINFO || r == -EFBIG || r == -ENOMEM) {
-			if (r == -EFBIG)
-				fs_diag_set(d, path, 0, 0, "file larger than %u MiB; not a kernel file",
-					    FS_FILE_MAX >> 20);
-			else
-				fs_diag_set(d, path, 0, 0, "%s", strerror(-r));
-			return r == -EFBIG ? -EINVAL : r;
-		}
+		if (src == FS_SRC_BUDDYINFO || r == -EINVAL || r == -ENOMEM || fs_read_refused(r))
+			return r;
 		return 0;
 	}
-	r = parse_src(s, src, path, &b, res, d);
-	if (r) {
-		s->src[src] = FS_ST_MALFORMED;
-		res->err[src] = r;
-		fs_buf_free(&b);
-		return r;
-	}
-	if (keep)
-		*keep = b;
-	else
-		fs_buf_free(&b);
-	return 0;
+	r = parse_checked(s, o, src, &b, res, d);
+	fs_buf_free(&b);
+	return r;
 }
 
-static void read_kernel_release(struct fs_snapshot *s, const char *root)
+/* The release as the kernel prints it (utsname.release: at most 64 bytes,
+ * printable, no blanks); anything else is not a release and is ignored. */
+static char *release_token(const char *p, size_t len)
+{
+	size_t n = 0;
+	while (n < len && (unsigned char)p[n] > 0x20 && (unsigned char)p[n] < 0x7f)
+		n++;
+	if (n == 0 || n > 64 || (n < len && p[n] != '\n' && p[n] != ' '))
+		return NULL;
+	return strndup(p, n);
+}
+
+/* s->kernel from uname (live) or the tree's osrelease (else proc/version).
+ * A missing or unreadable file leaves it unknown; a refused path is an error. */
+static int read_kernel_release(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 {
 	if (!root) {
 		struct utsname u;
 		if (uname(&u) == 0)
 			s->kernel = strdup(u.release);
-		return;
+		return 0;
 	}
-	char path[4096];
 	struct fs_buf b;
-	if (fs_path_join(path, sizeof path, root, "proc/sys/kernel/osrelease") &&
-	    fs_file_read(path, &b) == 0) {
-		size_t n = strcspn(b.data, " \t\r\n");
-		if (n > 0 && n < 128)
-			s->kernel = strndup(b.data, n);
+	int r = fs_read_beneath(root, "proc/sys/kernel/osrelease", &b, d);
+	if (r == 0) {
+		s->kernel = release_token(b.data, b.len);
 		fs_buf_free(&b);
 		if (s->kernel)
-			return;
+			return 0;
+	} else if (fs_read_refused(r) || r == -EFBIG) {
+		return r == -EFBIG ? -EINVAL : r;
 	}
-	if (fs_path_join(path, sizeof path, root, "proc/version") && fs_file_read(path, &b) == 0) {
-		if (strncmp(b.data, "Linux version ", 14) == 0) {
-			size_t n = strcspn(b.data + 14, " \t\r\n");
-			if (n > 0 && n < 128)
-				s->kernel = strndup(b.data + 14, n);
-		}
+	r = fs_read_beneath(root, "proc/version", &b, d);
+	if (r == 0) {
+		if (b.len > 14 && strncmp(b.data, "Linux version ", 14) == 0)
+			s->kernel = release_token(b.data + 14, b.len - 14);
 		fs_buf_free(&b);
+	} else if (fs_read_refused(r) || r == -EFBIG) {
+		return r == -EFBIG ? -EINVAL : r;
 	}
+	memset(d, 0, sizeof *d);
+	return 0;
 }
 
 /* A captured tree does not say its page size; MemTotal (kB) over the sum of
@@ -157,11 +200,6 @@ static void infer_page_size(struct fs_snapshot *s)
 	}
 }
 
-static int read_named(const char *path, struct fs_buf *b)
-{
-	return path ? fs_file_read(path, b) : -ENAMETOOLONG;
-}
-
 void fs_stable_read_free(struct fs_stable_read *sr)
 {
 	fs_buf_free(&sr->buddy);
@@ -169,25 +207,40 @@ void fs_stable_read_free(struct fs_stable_read *sr)
 	fs_buf_free(&sr->unusable);
 }
 
-int fs_read_buddyinfo_stable(const char *buddy, const char *extfrag, const char *unusable,
-			     unsigned tries, struct fs_stable_read *out)
+/* A debugfs read error that ends the check (not merely "unreadable"). */
+static bool stable_fatal(int r)
+{
+	return r == -EFBIG || r == -ENOMEM || r == -EINVAL || fs_read_refused(r);
+}
+
+int fs_read_buddyinfo_stable(const char *root, unsigned tries, struct fs_stable_read *out,
+			     struct fs_diag *d)
 {
 	memset(out, 0, sizeof *out);
 	for (unsigned attempt = 1; attempt <= tries; attempt++) {
 		struct fs_buf after = { 0 };
+		struct fs_diag ed = { 0 };
 		fs_stable_read_free(out);
 		out->attempts = attempt;
 		out->err_extfrag = out->err_unusable = 0;
-		out->err_buddy = fs_file_read(buddy, &out->buddy);
+		out->err_buddy = fs_read_beneath(root, fs_src_relpath(FS_SRC_BUDDYINFO), &out->buddy, d);
 		if (out->err_buddy)
 			return out->err_buddy;
-		out->err_extfrag = read_named(extfrag, &out->extfrag);
-		out->err_unusable = read_named(unusable, &out->unusable);
+		out->err_extfrag = fs_read_beneath(root, fs_src_relpath(FS_SRC_EXTFRAG_INDEX),
+						   &out->extfrag, &ed);
+		if (!stable_fatal(out->err_extfrag))
+			out->err_unusable = fs_read_beneath(root, fs_src_relpath(FS_SRC_UNUSABLE_INDEX),
+							    &out->unusable, &ed);
+		if (stable_fatal(out->err_extfrag) || stable_fatal(out->err_unusable)) {
+			if (d)
+				*d = ed, d->file = d->file ? d->file_store : NULL;
+			return stable_fatal(out->err_extfrag) ? out->err_extfrag : out->err_unusable;
+		}
 		if (out->err_extfrag && out->err_unusable) {
 			out->stable = false;   /* nothing to agree with */
 			return 0;
 		}
-		int r = fs_file_read(buddy, &after);
+		int r = fs_read_beneath(root, fs_src_relpath(FS_SRC_BUDDYINFO), &after, NULL);
 		out->stable = r == 0 && after.len == out->buddy.len &&
 			      memcmp(after.data, out->buddy.data, after.len) == 0;
 		fs_buf_free(&after);
@@ -197,13 +250,27 @@ int fs_read_buddyinfo_stable(const char *buddy, const char *extfrag, const char 
 	return 0;
 }
 
-int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
-	       struct fs_collect_result *res, struct fs_diag *d)
+/* Make s what fs_snapshot_new() returns again. */
+static int snapshot_reset(struct fs_snapshot *s)
 {
-	unsigned mask = o->mask | FS_SRC_BIT(FS_SRC_BUDDYINFO);
+	struct fs_snapshot *n = fs_snapshot_new();
+	if (!n)
+		return -ENOMEM;
+	fs_snapshot_clear_nodes(s);
+	fs_kv_free(&s->vmstat);
+	fs_kv_free(&s->meminfo);
+	free(s->path);
+	free(s->kernel);
+	*s = *n;
+	free(n);
+	return 0;
+}
+
+static int collect_once(struct fs_snapshot *s, const struct fs_collect_opts *o, unsigned mask,
+			struct fs_collect_result *res, struct fs_diag *d)
+{
 	int r;
 
-	memset(res, 0, sizeof *res);
 	res->extfrag_new_format = -1;
 	s->kind = o->root ? FS_KIND_ROOT : FS_KIND_LIVE;
 	if (o->root && !(s->path = strdup(o->root)))
@@ -214,7 +281,9 @@ int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 			return -ENAMETOOLONG;
 		}
 	fs_clock_now(&s->time_sec, &s->time_nsec);
-	read_kernel_release(s, o->root);
+	r = read_kernel_release(s, o->root, d);
+	if (r)
+		return r;
 	if (!o->root) {
 		long ps = sysconf(_SC_PAGESIZE);
 		if (ps > 0) {
@@ -228,27 +297,25 @@ int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 		/* Read buddyinfo before and after the debugfs files until the two
 		 * reads agree, so the kernel's indices describe our buddyinfo. */
 		struct fs_stable_read sr;
-		const char *bpath = res->paths[FS_SRC_BUDDYINFO];
 		fs_snapshot_clear_nodes(s);
 		s->orders = 0;
-		r = fs_read_buddyinfo_stable(bpath, res->paths[FS_SRC_EXTFRAG_INDEX],
-					     res->paths[FS_SRC_UNUSABLE_INDEX], 20, &sr);
+		r = fs_read_buddyinfo_stable(o->root, 20, &sr, d);
 		res->check_attempts = sr.attempts;
 		if (r) {
-			res->err[FS_SRC_BUDDYINFO] = r;
-			s->src[FS_SRC_BUDDYINFO] = status_of(r);
-			fs_diag_set(d, bpath, 0, 0, "%s", strerror(-r));
+			if (sr.err_buddy) {
+				res->err[FS_SRC_BUDDYINFO] = r;
+				s->src[FS_SRC_BUDDYINFO] = status_of(r);
+			}
 			fs_stable_read_free(&sr);
-			return r;
+			return r == -EFBIG ? -EINVAL : r;
 		}
 		res->check_stable = sr.stable;
 		s->kcheck_attempts = sr.attempts;
 		s->kcheck_stable = sr.stable;
 		res->err[FS_SRC_BUDDYINFO] = 0;
 		s->src[FS_SRC_BUDDYINFO] = FS_ST_OK;
-		r = rd_buddyinfo_parse(s, bpath, sr.buddy.data, sr.buddy.len, d);
+		r = parse_checked(s, o, FS_SRC_BUDDYINFO, &sr.buddy, res, d);
 		if (r) {
-			s->src[FS_SRC_BUDDYINFO] = FS_ST_MALFORMED;
 			fs_stable_read_free(&sr);
 			return r;
 		}
@@ -259,9 +326,8 @@ int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 			res->err[which[i]] = errs[i];
 			s->src[which[i]] = status_of(errs[i]);
 			if (!errs[i] && (mask & FS_SRC_BIT(which[i]))) {
-				r = parse_src(s, which[i], res->paths[which[i]], bufs[i], res, d);
+				r = parse_checked(s, o, which[i], bufs[i], res, d);
 				if (r) {
-					s->src[which[i]] = FS_ST_MALFORMED;
 					fs_stable_read_free(&sr);
 					return r;
 				}
@@ -269,7 +335,7 @@ int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 		}
 		fs_stable_read_free(&sr);
 	} else {
-		r = read_src(s, FS_SRC_BUDDYINFO, res, NULL, d);
+		r = read_src(s, o, FS_SRC_BUDDYINFO, res, d);
 		if (r)
 			return r;
 	}
@@ -295,11 +361,49 @@ int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 			continue;
 		if (procps_done && (src == FS_SRC_VMSTAT || src == FS_SRC_MEMINFO))
 			continue;
-		r = read_src(s, src, res, NULL, d);
+		r = read_src(s, o, src, res, d);
 		if (r)
 			return r;
 	}
 	if (o->root)
 		infer_page_size(s);
 	return 0;
+}
+
+int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
+	       struct fs_collect_result *res, struct fs_diag *d)
+{
+	unsigned mask = o->mask | FS_SRC_BIT(FS_SRC_BUDDYINFO);
+
+	memset(res, 0, sizeof *res);
+	/* A malformed optional file is left out whole: start over without it
+	 * (at most once per file), so nothing of it stays in the snapshot. */
+	for (;;) {
+		int r = collect_once(s, o, mask & ~res->malformed, res, d);
+		if (r == 0) {
+			for (int i = 0; i < FS_SRC_COUNT; i++)
+				if (res->malformed & FS_SRC_BIT(i)) {
+					s->src[i] = FS_ST_MALFORMED;
+					res->err[i] = -EINVAL;
+				}
+			return 0;
+		}
+		if (r != COLLECT_RETRY)
+			return r;
+		unsigned bad = res->malformed;
+		struct fs_diag *warn = malloc(sizeof res->warn);
+		if (!warn)
+			return -ENOMEM;
+		memcpy(warn, res->warn, sizeof res->warn);
+		r = snapshot_reset(s);
+		memset(res, 0, sizeof *res);
+		res->malformed = bad;
+		memcpy(res->warn, warn, sizeof res->warn);
+		free(warn);
+		if (r)
+			return r;
+		for (int i = 0; i < FS_SRC_COUNT; i++)
+			if (res->warn[i].file)
+				res->warn[i].file = res->warn[i].file_store;
+	}
 }

@@ -21,6 +21,7 @@ struct fs_collect_opts {
 	unsigned mask;           /* FS_SRC_BIT()s to read; buddyinfo always */
 	bool use_procps;         /* live meminfo/vmstat through libproc2 */
 	bool kernel_check;       /* re-read buddyinfo around debugfs until stable */
+	bool strict;             /* a malformed optional file is an error */
 };
 
 /* Per-source error detail kept for the one-line report of each problem. */
@@ -30,11 +31,19 @@ struct fs_collect_result {
 	unsigned check_attempts;           /* buddyinfo reads around debugfs */
 	bool check_stable;                 /* buddyinfo identical around debugfs */
 	char paths[FS_SRC_COUNT][4096];    /* the path each source was read from */
+	unsigned malformed;                /* FS_SRC_BIT()s of optional files left out */
+	struct fs_diag warn[FS_SRC_COUNT]; /* why each of them was left out */
 };
 
-/* Fill s (a fresh fs_snapshot_new()) from the files. Returns 0; -EINVAL
- * or -ERANGE with *d set when a file is malformed; -errno with d->file set
- * when buddyinfo cannot be read; -ENOMEM. */
+/* Fill s (a fresh fs_snapshot_new()) from the files. Every file but
+ * buddyinfo is optional: one that is missing or denied is recorded in
+ * s->src[]; one that fails to parse is left out whole (nothing of it stays
+ * in s), marked FS_ST_MALFORMED, and its diagnostic kept in res->warn[]
+ * (bit in res->malformed) -- unless o->strict, where it is an error.
+ * Returns 0; -EINVAL or -ERANGE with *d set when buddyinfo (or, strict,
+ * any file) is malformed; -EXDEV, -ELOOP or -FS_ENOTREG with *d set when a
+ * path is refused (fs_read_beneath()); -errno with *d set when buddyinfo
+ * cannot be read; -ENOMEM. */
 int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 	       struct fs_collect_result *res, struct fs_diag *d);
 
@@ -47,15 +56,16 @@ struct fs_stable_read {
 	bool stable;      /* buddyinfo read identically before and after */
 };
 
-/* Read buddyinfo, extfrag_index, unusable_index and buddyinfo again, up to
- * tries rounds, until the two buddyinfo reads are identical, so the
- * kernel's indices describe the buddyinfo kept (the last round's data is
- * kept either way). A NULL debugfs path is one that could not be named
- * (-ENAMETOOLONG). Stops at once when neither debugfs file can be read
- * (stable false: nothing to agree with). Returns 0, or err_buddy when the
- * first buddyinfo read of a round fails. */
-int fs_read_buddyinfo_stable(const char *buddy, const char *extfrag, const char *unusable,
-			     unsigned tries, struct fs_stable_read *out);
+/* Read buddyinfo, extfrag_index, unusable_index and buddyinfo again, beneath
+ * root (NULL: the live machine; fs_read_beneath(): no link out of the tree,
+ * regular files only), up to tries rounds, until the two buddyinfo reads are
+ * identical, so the kernel's indices describe the buddyinfo kept (the last
+ * round's data is kept either way). Stops at once when neither debugfs file
+ * can be read (stable false: nothing to agree with). Returns 0; err_buddy
+ * when buddyinfo cannot be read; or a debugfs read that refuses the path,
+ * is too large or runs out of memory (*d filled, d may be NULL). */
+int fs_read_buddyinfo_stable(const char *root, unsigned tries, struct fs_stable_read *out,
+			     struct fs_diag *d);
 void fs_stable_read_free(struct fs_stable_read *sr);
 
 /* The current time, or FRAGSTAT_FAKE_TIME (seconds) when set. */

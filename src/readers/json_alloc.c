@@ -34,3 +34,8 @@ bool fs_json_oom(void)
 {
 	return json_oom;
 }
+
+void fs_json_oom_set(void)
+{
+	json_oom = true;
+}

@@ -16,5 +16,7 @@
  * Code that builds its own documents checks it before printing one. */
 void fs_json_oom_clear(void);
 bool fs_json_oom(void);
+/* Record an allocation failure outside jansson (for fs_json_oom()). */
+void fs_json_oom_set(void);
 
 #endif

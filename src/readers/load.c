@@ -51,15 +51,33 @@ static int read_stdin(struct fs_buf *b)
 
 int fs_load_state(const char *path, struct fs_snapshot **out, struct fs_diag *d)
 {
+	return fs_load_state_ex(path, false, NULL, out, d);
+}
+
+int fs_load_state_ex(const char *path, bool strict, struct fs_collect_result *resp,
+		     struct fs_snapshot **out, struct fs_diag *d)
+{
 	struct stat st;
 	*out = NULL;
+	if (resp)
+		memset(resp, 0, sizeof *resp);
+	if (!*path) {
+		fs_diag_set(d, "(empty name)", 0, 0, "no such file or directory");
+		return -ENOENT;
+	}
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		struct fs_snapshot *s = fs_snapshot_new();
-		struct fs_collect_result res;
-		struct fs_collect_opts o = { .root = path, .mask = FS_SRC_ALL };
-		if (!s)
+		struct fs_collect_result *res = resp ? resp : malloc(sizeof *res);
+		struct fs_collect_opts o = { .root = path, .mask = FS_SRC_ALL, .strict = strict };
+		if (!s || !res) {
+			fs_snapshot_free(s);
+			if (!resp)
+				free(res);
 			return -ENOMEM;
-		int r = fs_collect(s, &o, &res, d);
+		}
+		int r = fs_collect(s, &o, res, d);
+		if (!resp)
+			free(res);
 		if (r) {
 			fs_snapshot_free(s);
 			return r;
@@ -69,14 +87,16 @@ int fs_load_state(const char *path, struct fs_snapshot **out, struct fs_diag *d)
 	}
 	struct fs_buf b;
 	bool is_stdin = strcmp(path, "-") == 0;
-	int r = is_stdin ? read_stdin(&b) : fs_file_read(path, &b);
+	int r = is_stdin ? read_stdin(&b) : fs_file_read_user(path, &b);
 	const char *name = is_stdin ? "(stdin)" : path;
 	if (r) {
 		if (r == -EFBIG)
 			fs_diag_set(d, name, 0, 0, "larger than fragstat reads; not a fragstat snapshot");
+		else if (r == -FS_ENOTREG)
+			fs_diag_set(d, name, 0, 0, "refused: not a file, pipe or directory");
 		else
-			fs_diag_set(d, name, 0, 0, "%s", strerror(-r));
-		return r == -EFBIG ? -EINVAL : r;
+			fs_diag_set(d, name, 0, 0, "%s", fs_strerror(r));
+		return r == -EFBIG || r == -FS_ENOTREG ? -EINVAL : r;
 	}
 	r = fs_json_load_snapshot(name, b.data, b.len, out, d);
 	fs_buf_free(&b);

@@ -43,12 +43,154 @@ static void at(struct ld *l, const char *fmt, ...)
 	va_end(ap);
 }
 
+bool fs_json_get_u64(const json_t *v, uint64_t *out)
+{
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0)
+			return false;
+		*out = (uint64_t)json_integer_value(v);
+		return true;
+	}
+	/* The marker fs_json_loadb() made of an integer above INT64_MAX. */
+	if (!json_is_string(v) || json_string_length(v) < 2 || json_string_value(v)[0] != '\0')
+		return false;
+	const char *p = json_string_value(v) + 1, *e = json_string_value(v) + json_string_length(v);
+	uint64_t x;
+	if (fs_parse_u64(&p, e, &x) || p != e)
+		return false;
+	*out = x;
+	return true;
+}
+
 static int get_u64(struct ld *l, json_t *v, uint64_t *out)
 {
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return fail(l, "expected a non-negative integer");
-	*out = (uint64_t)json_integer_value(v);
+	if (!fs_json_get_u64(v, out))
+		return fail(l, "expected a non-negative integer (at most 18446744073709551615)");
 	return 0;
+}
+
+/* ---- integers above INT64_MAX -------------------------------------------
+ * jansson refuses them ("too big integer"). Before parsing, each integer
+ * token from INT64_MAX + 1 to UINT64_MAX outside strings is rewritten as
+ * the string "\u0000DIGITS" (8 bytes longer), which fs_json_get_u64()
+ * reads back exactly; "\u0000" written in the input itself is refused, so
+ * only the rewrite makes such strings. */
+
+struct u64_rw {
+	size_t pos;        /* offset of the token in the original text */
+	unsigned line, col;
+};
+
+/* True when the digits d[0..n) are above INT64_MAX and at most UINT64_MAX. */
+static bool u64_only(const char *d, size_t n)
+{
+	static const char i64max[] = "9223372036854775807", u64max[] = "18446744073709551615";
+	if (n < 19 || n > 20 || d[0] == '0')
+		return false;
+	if (n == 19)
+		return memcmp(d, i64max, 19) > 0;
+	return memcmp(d, u64max, 20) <= 0;
+}
+
+json_t *fs_json_loadb(const char *data, size_t len, json_error_t *err)
+{
+	struct u64_rw *rw = NULL;
+	size_t nrw = 0, caprw = 0;
+	unsigned line = 1, col = 1;
+	bool in_str = false;
+	char *buf = NULL;
+	json_t *root = NULL;
+
+	memset(err, 0, sizeof *err);
+	for (size_t i = 0; i < len; i++) {
+		char ch = data[i];
+		if (in_str) {
+			if (ch == '\\' && i + 1 < len) {
+				if (len - i >= 6 && memcmp(data + i, "\\u0000", 6) == 0) {
+					err->line = (int)line;
+					err->column = (int)col;
+					snprintf(err->text, sizeof err->text,
+						 "\\u0000 is not accepted in a string");
+					goto out;
+				}
+				i++;
+				col += 2;
+				continue;
+			} else if (ch == '"') {
+				in_str = false;
+			}
+		} else if (ch == '"') {
+			in_str = true;
+		} else if (ch >= '0' && ch <= '9' && (i == 0 || !strchr("-+.eE0123456789", data[i - 1]))) {
+			size_t e = i;
+			while (e < len && data[e] >= '0' && data[e] <= '9')
+				e++;
+			bool plain = e >= len || !strchr(".eE", data[e]);
+			if (plain && u64_only(data + i, e - i)) {
+				if (nrw == caprw) {
+					caprw = caprw ? caprw * 2 : 16;
+					struct u64_rw *n = realloc(rw, caprw * sizeof *n);
+					if (!n)
+						goto oom;
+					rw = n;
+				}
+				rw[nrw++] = (struct u64_rw){ i, line, col };
+			}
+			col += (unsigned)(e - i);
+			i = e - 1;
+			continue;
+		}
+		if (ch == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)ch & 0xc0) != 0x80) {
+			col++;
+		}
+	}
+	const char *text = data;
+	size_t tlen = len;
+	if (nrw) {
+		buf = malloc(len + 8 * nrw + 1);
+		if (!buf)
+			goto oom;
+		size_t w = 0, from = 0;
+		for (size_t k = 0; k < nrw; k++) {
+			size_t e = rw[k].pos;
+			while (e < len && data[e] >= '0' && data[e] <= '9')
+				e++;
+			memcpy(buf + w, data + from, rw[k].pos - from);
+			w += rw[k].pos - from;
+			memcpy(buf + w, "\"\\u0000", 7);
+			w += 7;
+			memcpy(buf + w, data + rw[k].pos, e - rw[k].pos);
+			w += e - rw[k].pos;
+			buf[w++] = '"';
+			from = e;
+		}
+		memcpy(buf + w, data + from, len - from);
+		w += len - from;
+		buf[w] = '\0';
+		text = buf;
+		tlen = w;
+	}
+	root = json_loadb(text, tlen, JSON_REJECT_DUPLICATES | (nrw ? JSON_ALLOW_NUL : 0), err);
+	if (!root && nrw) {
+		/* Columns after a rewritten token on the error's line moved by 8. */
+		int shift = 0;
+		for (size_t k = 0; k < nrw; k++)
+			if ((int)rw[k].line == err->line && (int)rw[k].col + shift < err->column)
+				shift += 8;
+		err->column -= shift;
+	}
+	goto out;
+oom:
+	err->line = -1;
+	snprintf(err->text, sizeof err->text, "out of memory");
+	fs_json_oom_set();
+out:
+	free(buf);
+	free(rw);
+	return root;
 }
 
 static int u64_array(struct ld *l, json_t *a, unsigned n, uint64_t *out)
@@ -72,12 +214,11 @@ static int kv_load(struct ld *l, json_t *o, struct fs_kvlist *kv)
 	json_object_foreach(o, key, v) {
 		uint64_t x = 0;
 		/* Names as the kernel prints them: printable, no blanks. */
-		bool good = *key != '\0';
-		for (const char *c = key; *c; c++)
-			if (*c <= ' ' || *c > '~')
-				good = false;
-		if (!good)
-			return fail(l, "\"%.40s\" is not a counter name (printable, no blanks)", key);
+		if (!fs_name_ok(key, SIZE_MAX)) {
+			char esc[48];
+			return fail(l, "\"%s\" is not a counter name (printable, no blanks)",
+				    fs_escape(esc, sizeof esc, key));
+		}
 		if (get_u64(l, v, &x))
 			return -EINVAL;
 		int r = fs_kv_append(kv, key, x);
@@ -186,6 +327,9 @@ static int zone_types(struct ld *l, const char *base, json_t *zo, struct fs_zone
 		if (!json_is_object(bt))
 			return fail(l, "expected an object of migratetype -> counts");
 		json_object_foreach(bt, key, v) {
+			at(l, "%s.free_blocks_by_type", base);
+			if (!fs_name_ok(key, FS_NAME_MAX))
+				return fail(l, "a key is not a migratetype name (printable, no blanks)");
 			int t = fs_snapshot_mt_index(s, key);
 			at(l, "%s.free_blocks_by_type.%s", base, key);
 			if (t < 0)
@@ -212,6 +356,8 @@ static int zone_types(struct ld *l, const char *base, json_t *zo, struct fs_zone
 		if (!json_is_object(pb))
 			return fail(l, "expected an object of migratetype -> pageblocks");
 		json_object_foreach(pb, key, v) {
+			if (!fs_name_ok(key, FS_NAME_MAX))
+				return fail(l, "a key is not a migratetype name (printable, no blanks)");
 			int t = fs_snapshot_mt_index(s, key);
 			at(l, "%s.pageblocks.%s", base, key);
 			if (t < 0)
@@ -233,8 +379,9 @@ static int load_zone(struct ld *l, json_t *zo, struct fs_node *n, size_t ni, siz
 		return fail(l, "expected a zone object");
 	json_t *name = json_object_get(zo, "zone");
 	at(l, "%s.zone", base);
-	if (!json_is_string(name) || !*json_string_value(name))
-		return fail(l, "expected the zone's name");
+	if (!json_is_string(name) || !fs_name_ok(json_string_value(name), FS_NAME_MAX))
+		return fail(l, "expected the zone's name (1 to %d printable characters, no blanks "
+			    "or control bytes)", FS_NAME_MAX - 1);
 	if (fs_node_zone(n, json_string_value(name)))
 		return fail(l, "zone \"%s\" appears twice in node %d", json_string_value(name), n->id);
 	struct fs_zone *z = fs_node_zone_get(n, json_string_value(name));
@@ -244,6 +391,11 @@ static int load_zone(struct ld *l, json_t *zo, struct fs_node *n, size_t ni, siz
 		at(l, "%s.free_blocks", base);
 		if (u64_array(l, json_object_get(zo, "free_blocks"), l->s->orders, z->free))
 			return -EINVAL;
+		unsigned bad;
+		if (fs_free_pages_sum(z->free, l->s->orders, NULL, &bad)) {
+			fail(l, "the free pages pass 2^40 at order %u (the sum would overflow)", bad);
+			return -ERANGE;
+		}
 		z->has_buddy = true;
 	}
 	int r = zone_zoneinfo(l, base, zo, z);
@@ -303,6 +455,11 @@ static int load_source(struct ld *l, json_t *root)
 		s->pages_per_block = 1ULL << s->pageblock_order;
 	}
 	v = json_object_get(src, "kernel");
+	at(l, "source.kernel");
+	if (v && !json_is_null(v) &&
+	    (!json_is_string(v) || !fs_name_ok(json_string_value(v), FS_RELEASE_MAX + 1)))
+		return fail(l, "expected a kernel release (1 to %d printable characters, no blanks "
+			    "or control bytes) or null", FS_RELEASE_MAX);
 	if (json_is_string(v) && !(s->kernel = strdup(json_string_value(v))))
 		return -ENOMEM;
 	v = json_object_get(src, "timestamp_ns");
@@ -394,7 +551,8 @@ static int load_doc(struct ld *l, json_t *root)
 			return fail(l, "expected an array of at most %d names", FS_MAX_MT);
 		for (size_t i = 0; i < json_array_size(mts); i++) {
 			json_t *v = json_array_get(mts, i);
-			if (!json_is_string(v) || fs_snapshot_mt_index(s, json_string_value(v)) < 0)
+			if (!json_is_string(v) || !fs_name_ok(json_string_value(v), FS_NAME_MAX) ||
+			    fs_snapshot_mt_index(s, json_string_value(v)) < 0)
 				return fail(l, "expected a migratetype name at [%zu]", i);
 		}
 	}
@@ -407,8 +565,8 @@ static int load_doc(struct ld *l, json_t *root)
 		json_t *no = json_array_get(nodes, i), *v;
 		at(l, "nodes[%zu].node", i);
 		v = json_object_get(no, "node");
-		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 65535)
-			return fail(l, "expected a node id");
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > FS_NODE_ID_MAX)
+			return fail(l, "expected a node id (0..%d)", FS_NODE_ID_MAX);
 		if (fs_snapshot_node(s, (int)json_integer_value(v)))
 			return fail(l, "node %lld appears twice", (long long)json_integer_value(v));
 		struct fs_node *n = fs_snapshot_node_get(s, (int)json_integer_value(v));
@@ -446,7 +604,7 @@ int fs_json_load_snapshot(const char *file, const char *data, size_t len,
 	/* jansson's parser reports a failed allocation as whatever token it was
 	 * reading; the tracking allocator tells the two apart. */
 	fs_json_oom_clear();
-	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root = fs_json_loadb(data, len, &jerr);
 	if (!root && (fs_json_oom() || json_error_code(&jerr) == json_error_out_of_memory))
 		return -ENOMEM;
 	if (!root)

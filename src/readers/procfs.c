@@ -10,7 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#ifdef HAVE_LINUX_OPENAT2_H
+#include <linux/openat2.h>
+#endif
 
 void fs_buf_free(struct fs_buf *b)
 {
@@ -19,19 +24,14 @@ void fs_buf_free(struct fs_buf *b)
 	b->len = 0;
 }
 
-int fs_file_read(const char *path, struct fs_buf *out)
+/* Read all of fd (bounded by FS_FILE_MAX) into out; closes fd. */
+static int read_fd(int fd, struct fs_buf *out)
 {
-	int fd;
 	size_t cap = 8192, len = 0;
 	char *buf;
 
 	out->data = NULL;
 	out->len = 0;
-	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return -errno;
 	buf = malloc(cap);
 	if (!buf) {
 		close(fd);
@@ -72,6 +72,237 @@ int fs_file_read(const char *path, struct fs_buf *out)
 	out->data = buf;
 	out->len = len;
 	return 0;
+}
+
+/* What a non-regular file is, for messages. */
+static const char *file_type(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISDIR(m))
+		return "a directory";
+	return "a special file";
+}
+
+/* fstat an open fd and refuse anything but a regular file; closes fd then
+ * and stores what it was in *type. */
+static int check_regular(int fd, const char **type)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (type)
+			*type = file_type(st.st_mode);
+		close(fd);
+		return -FS_ENOTREG;
+	}
+	return 0;
+}
+
+int fs_file_read(const char *path, struct fs_buf *out)
+{
+	int fd;
+
+	out->data = NULL;
+	out->len = 0;
+	/* O_NONBLOCK: a FIFO opens at once (and is then refused) instead of
+	 * waiting for a writer; regular files ignore the flag. */
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return -errno;
+	int r = check_regular(fd, NULL);
+	if (r)
+		return r;
+	return read_fd(fd, out);
+}
+
+int fs_file_read_user(const char *path, struct fs_buf *out)
+{
+	int fd;
+	struct stat st;
+
+	out->data = NULL;
+	out->len = 0;
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||
+				     S_ISCHR(st.st_mode))) {
+		close(fd);
+		return -FS_ENOTREG;
+	}
+	return read_fd(fd, out);
+}
+
+bool fs_read_refused(int err)
+{
+	return err == -EXDEV || err == -ELOOP || err == -FS_ENOTREG;
+}
+
+const char *fs_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err == FS_ENOTREG)
+		return "not a regular file";
+	return strerror(err);
+}
+
+/* The fallback walk for kernels without openat2: each directory component
+ * opened O_PATH | O_NOFOLLOW relative to the previous one, ".." refused,
+ * the file itself O_NOFOLLOW. Any symbolic link gives -ELOOP. */
+static int open_walk(int dirfd, const char *rel, int flags)
+{
+	char comp[256];
+	int cur = dirfd, r;
+	const char *p = rel;
+
+	for (;;) {
+		while (*p == '/')
+			p++;
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n == 0 || n >= sizeof comp) {
+			r = -ENOENT;
+			break;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if (strcmp(comp, "..") == 0) {
+			r = -EXDEV;
+			break;
+		}
+		bool last = !e || !e[strspn(e, "/")];
+		int fd;
+		do
+			fd = openat(cur, comp, last ? flags | O_NOFOLLOW
+					     : O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		while (fd < 0 && errno == EINTR);
+		if (fd < 0) {
+			r = -errno;
+			/* A symlink opened with O_PATH|O_DIRECTORY|O_NOFOLLOW
+			 * fails with ENOTDIR: name it as the refused link it is. */
+			if (r == -ENOTDIR && !last) {
+				struct stat st;
+				if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+					r = -ELOOP;
+			}
+			break;
+		}
+		if (cur != dirfd)
+			close(cur);
+		cur = fd;
+		if (last)
+			return fd;
+		p = e;
+	}
+	if (cur != dirfd)
+		close(cur);
+	return r;
+}
+
+/* Open rel for reading beneath dirfd; a file descriptor or -errno. */
+static int open_beneath(int dirfd, const char *rel)
+{
+	const int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+#if defined(HAVE_LINUX_OPENAT2_H) && defined(SYS_openat2)
+	static int no_openat2;
+	if (!no_openat2) {
+		struct open_how how;
+		memset(&how, 0, sizeof how);
+		how.flags = (uint64_t)flags;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+		long fd;
+		do
+			fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+		while (fd < 0 && (errno == EINTR || errno == EAGAIN));
+		if (fd >= 0)
+			return (int)fd;
+		/* ENOSYS: kernel before 5.6; EPERM: a seccomp filter that does
+		 * not know the call. Both: use the walk from now on. */
+		if (errno != ENOSYS && errno != EPERM)
+			return -errno;
+		no_openat2 = 1;
+	}
+#endif
+	return open_walk(dirfd, rel, flags);
+}
+
+int fs_read_beneath(const char *root, const char *rel, struct fs_buf *out, struct fs_diag *d)
+{
+	char path[4096];
+	const char *type = "a special file";
+	int r;
+
+	out->data = NULL;
+	out->len = 0;
+	if (!fs_path_join(path, sizeof path, root, rel)) {
+		fs_diag_set(d, root, 0, 0, "path too long");
+		return -ENAMETOOLONG;
+	}
+	if (!root || !*root || strcmp(root, "/") == 0) {
+		int fd;
+		do
+			fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		while (fd < 0 && errno == EINTR);
+		r = fd < 0 ? -errno : check_regular(fd, &type);
+		if (!r)
+			r = read_fd(fd, out);
+	} else {
+		/* The root itself is the user's choice: it is opened as given
+		 * (a link to a tree is followed); only what is below it is
+		 * confined. */
+		int dfd;
+		do
+			dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		while (dfd < 0 && errno == EINTR);
+		if (dfd < 0) {
+			r = -errno;
+		} else {
+			int fd = open_beneath(dfd, rel);
+			close(dfd);
+			r = fd < 0 ? fd : check_regular(fd, &type);
+			if (!r)
+				r = read_fd(fd, out);
+		}
+	}
+	if (r && d) {
+		switch (r) {
+		case -EXDEV:
+			fs_diag_set(d, path, 0, 0, "refused: the path leaves the --root tree "
+				    "(a symbolic link or \"..\" pointing outside it)");
+			break;
+		case -ELOOP:
+			fs_diag_set(d, path, 0, 0, "refused: a symbolic link in the --root tree "
+				    "that cannot be followed safely");
+			break;
+		case -FS_ENOTREG:
+			fs_diag_set(d, path, 0, 0, "refused: %s, not a regular file", type);
+			break;
+		case -EFBIG:
+			fs_diag_set(d, path, 0, 0, "file larger than %u MiB; not a kernel file",
+				    FS_FILE_MAX >> 20);
+			break;
+		default:
+			fs_diag_set(d, path, 0, 0, "%s", fs_strerror(r));
+			break;
+		}
+	}
+	return r;
 }
 
 char *fs_path_join(char *buf, size_t size, const char *root, const char *rel)
@@ -325,8 +556,8 @@ int fs_parse_node_zone(const struct fs_cursor *c, struct fs_diag *d, const char 
 				     fs_describe(p, e, fb, sizeof fb));
 	p = q;
 	r = fs_parse_u64(&p, e, &id);
-	if (r == -ERANGE || (r == 0 && id > INT_MAX)) {
-		fs_cursor_err(c, d, q, "node id too large (at most %d)", INT_MAX);
+	if (r == -ERANGE || (r == 0 && id > FS_NODE_ID_MAX)) {
+		fs_cursor_err(c, d, q, "node id too large (at most %d)", FS_NODE_ID_MAX);
 		return -ERANGE;
 	}
 	if (r)

@@ -28,6 +28,35 @@ struct fs_buf {
 int fs_file_read(const char *path, struct fs_buf *out);
 void fs_buf_free(struct fs_buf *b);
 
+/* Read a file the user named (an --input, a diff side): like
+ * fs_file_read() but a pipe or FIFO is accepted ("<(cmd)"), and waited for. */
+int fs_file_read_user(const char *path, struct fs_buf *out);
+
+/* Why a read was refused (returned negated; not an errno): the path names
+ * a FIFO, device, socket or directory, not a regular file. */
+#define FS_ENOTREG 4096
+
+/* Read root/rel without leaving root, as fs_file_read() otherwise.
+ * root NULL (or "/") means rel is read from "/" with the same rules on the
+ * file itself. Resolution: openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
+ * where the kernel has it, so a symbolic link inside the tree that stays
+ * inside is followed and one that leaves it (or a "..") is refused; on
+ * kernels without openat2 (before 5.6) every component is opened with
+ * O_NOFOLLOW, so any symbolic link below the root is refused. The file is
+ * opened O_NONBLOCK | O_NOCTTY and must be a regular file (fstat).
+ * Returns 0; -EXDEV (leaves the tree), -ELOOP (a link refused),
+ * -FS_ENOTREG (not a regular file): refusals, see fs_read_refused(); or
+ * -ENOENT, -EACCES, -EFBIG, ... On any failure *d (may be NULL) names the
+ * joined path and says what went wrong. */
+int fs_read_beneath(const char *root, const char *rel, struct fs_buf *out, struct fs_diag *d);
+
+/* True for the errors of fs_read_beneath() that refuse a path (an attack or
+ * a wrong tree), which are never treated as a merely missing file. */
+bool fs_read_refused(int err);
+
+/* strerror() that also knows FS_ENOTREG. */
+const char *fs_strerror(int err);
+
 /* Join root and a relative path ("proc/buddyinfo") into buf. root NULL or ""
  * means "/". Returns buf, or NULL when it does not fit. */
 char *fs_path_join(char *buf, size_t size, const char *root, const char *rel);

@@ -22,14 +22,20 @@
 
 #define ROW_SHAPE "\"Node N, zone NAME counts...\""
 
-/* One count of a row, kept in v[n]. */
+struct bi_row {
+	uint64_t v[FS_MAX_ORDERS];
+	const char *tok[FS_MAX_ORDERS];   /* where each count starts */
+};
+
+/* One count of a row, kept in row->v[n]. */
 static int bi_count(void *arg, const struct fs_cursor *c, struct fs_diag *d,
 		    const char *zone, unsigned n, const char **q)
 {
-	uint64_t *v = arg;
+	struct bi_row *row = arg;
 	const char *tok = *q;
 	char fb[48];
-	int r = fs_parse_u64(q, c->eol, &v[n]);
+	row->tok[n] = tok;
+	int r = fs_parse_u64(q, c->eol, &row->v[n]);
 	if (r == -ERANGE) {
 		fs_cursor_err(c, d, tok, "count for order %u does not fit in 64 bits", n);
 		return -ERANGE;
@@ -47,10 +53,10 @@ int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data
 {
 	struct fs_cursor c;
 	unsigned rows = 0;
-	uint64_t v[FS_MAX_ORDERS];
+	struct bi_row row;
 	struct fs_order_row how = {
 		.row_shape = ROW_SHAPE, .noun = "count", .first = "a count (digits)",
-		.orders_preset = s->orders != 0, .parse = bi_count, .arg = v,
+		.orders_preset = s->orders != 0, .parse = bi_count, .arg = &row,
 	};
 
 	fs_cursor_init(&c, file, data, len);
@@ -64,6 +70,13 @@ int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data
 		r = fs_parse_order_row(&c, d, &how, &node, zname, &n);
 		if (r)
 			return r;
+		unsigned bad;
+		if (fs_free_pages_sum(row.v, n, NULL, &bad)) {
+			fs_cursor_err(&c, d, row.tok[bad],
+				      "the free pages of this row pass 2^40 at order %u "
+				      "(more than any machine has; the sum would overflow)", bad);
+			return -ERANGE;
+		}
 		r = fs_row_zone(&c, d, s, node, zname, &z);
 		if (r)
 			return r;
@@ -74,7 +87,7 @@ int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data
 			s->orders = n;
 		if (!how.first_line)
 			how.first_line = c.lineno;
-		memcpy(z->free, v, n * sizeof v[0]);
+		memcpy(z->free, row.v, n * sizeof row.v[0]);
 		z->has_buddy = true;
 		rows++;
 	}

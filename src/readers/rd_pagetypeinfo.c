@@ -164,8 +164,8 @@ static int pt_prefix(struct pt *t, const char **pp, int *node, char *zone, const
 		return r;
 	q = p;
 	r = fs_parse_u64(&p, e, &id);
-	if (r == -ERANGE || (r == 0 && id > INT_MAX)) {
-		fs_cursor_err(&t->c, t->d, q, "node id too large (at most %d)", INT_MAX);
+	if (r == -ERANGE || (r == 0 && id > FS_NODE_ID_MAX)) {
+		fs_cursor_err(&t->c, t->d, q, "node id too large (at most %d)", FS_NODE_ID_MAX);
 		return -ERANGE;
 	}
 	if (r)

@@ -52,13 +52,11 @@ bool rd_vmstat_get(const struct fs_snapshot *s, enum rd_vmstat_counter c, uint64
 
 /* Appends "name value" pairs to a list and refuses a name seen twice in
  * the same section (a concatenated or edited file). Entries the list held
- * before rd_vmstat_uniq_init are replaced, not duplicated. No allocation
- * beyond the list's own growth. */
-#define RD_VMSTAT_UNIQ_SLOTS 512
+ * before rd_vmstat_uniq_init are replaced, not duplicated. Lookups use the
+ * list's own hash index (constant time per name). */
 struct rd_vmstat_uniq {
 	struct fs_kvlist *l;
 	size_t base;                               /* entries before this section */
-	uint16_t slot[RD_VMSTAT_UNIQ_SLOTS];       /* (index - base + 1), 0 = empty */
 };
 
 void rd_vmstat_uniq_init(struct rd_vmstat_uniq *u, struct fs_kvlist *l);

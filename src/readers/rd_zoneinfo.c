@@ -129,7 +129,8 @@ static int rd_zoneinfo_value(struct rd_zoneinfo_st *st, const char *p, const cha
 }
 
 /* "name: N" (pagesets, trailer) from p: the name, ':', blanks, a number
- * (signed when sgn), then only blanks. */
+ * (when sgn: signed or unsigned, any 64-bit value -- the pageset lines
+ * fragstat does not use print "%d" and "%lu" alike), then only blanks. */
 static int rd_zoneinfo_colon(struct rd_zoneinfo_st *st, const char *p, bool sgn,
 			     const char **name, size_t *nlen, int64_t *iv, uint64_t *uv)
 {
@@ -142,7 +143,17 @@ static int rd_zoneinfo_colon(struct rd_zoneinfo_st *st, const char *p, bool sgn,
 		return rd_zoneinfo_err(st, p, "expected \"name: value\"");
 	p = fs_skip_blank(p + 1, eol);
 	const char *num = p;
-	int r = sgn ? fs_parse_i64(&p, eol, iv) : fs_parse_u64(&p, eol, uv);
+	int r;
+	if (sgn && p < eol && *p == '-') {
+		r = fs_parse_i64(&p, eol, iv);
+	} else if (sgn) {
+		/* 2.6.13's per-cpu numa_hit, numa_miss, ... ("%lu") print
+		 * values such as 18446604437880297808 (zone_pcp() counters
+		 * gone negative): dropped, so any unsigned 64-bit value. */
+		r = fs_parse_u64(&p, eol, uv);
+	} else {
+		r = fs_parse_u64(&p, eol, uv);
+	}
 	if (r)
 		return rd_zoneinfo_numerr(st, num, r, *name, *nlen);
 	if (!fs_only_blank(p, eol))
@@ -404,8 +415,8 @@ static int rd_zoneinfo_header(struct rd_zoneinfo_st *st, struct fs_snapshot *s)
 	p = fs_skip_blank(p + 5, eol);
 	const char *num = p;
 	int r = fs_parse_u64(&p, eol, &id);
-	if (r == -ERANGE || (!r && id > INT_MAX)) {
-		rd_zoneinfo_err(st, num, "node number out of range");
+	if (r == -ERANGE || (!r && id > FS_NODE_ID_MAX)) {
+		rd_zoneinfo_err(st, num, "node number out of range (at most %d)", FS_NODE_ID_MAX);
 		return -ERANGE;
 	}
 	if (r)

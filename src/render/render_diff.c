@@ -28,10 +28,11 @@ static void milli(char *buf, size_t size, long long v, bool plus)
 
 static void side_line(FILE *out, const char *tag, const struct fs_snapshot *s, bool has_time)
 {
-	char ts[40] = "no time of capture";
+	char ts[40] = "no time of capture", path[1024];
 	if (has_time)
 		fs_rfc3339(ts, sizeof ts, s->time_sec);
-	fprintf(out, "%s: %s (%s, kernel %s, %s)\n", tag, s->path ? s->path : "live",
+	fprintf(out, "%s: %s (%s, kernel %s, %s)\n", tag,
+		s->path ? fs_escape(path, sizeof path, s->path) : "live",
 		fs_kind_name(s->kind), s->kernel ? s->kernel : "unknown", ts);
 }
 
@@ -101,7 +102,10 @@ int fs_render_diff_table(FILE *out, const struct fs_diff *d, const struct fs_dif
 		if (c->in_b)
 			snprintf(b, sizeof b, "%" PRIu64, c->b);
 		if (c->in_a && c->in_b)
-			snprintf(dl, sizeof dl, "%+" PRId64, c->delta);
+			/* Exact, from the counters (the saturated int64 delta
+			 * cannot hold every difference of two 64-bit values). */
+			snprintf(dl, sizeof dl, "%c%" PRIu64, c->b >= c->a ? '+' : '-',
+				 c->b >= c->a ? c->b - c->a : c->a - c->b);
 		if (c->has_rate)
 			snprintf(r, sizeof r, "%.3f", c->rate);
 		else if (c->reset)
@@ -242,14 +246,14 @@ int fs_render_diff_json(FILE *out, const struct fs_diff *d, const struct fs_diff
 		json_t *o = json_object();
 		json_object_set_new(o, "a", c->in_a ? fs_json_u64(c->a) : json_null());
 		json_object_set_new(o, "b", c->in_b ? fs_json_u64(c->b) : json_null());
-		json_object_set_new(o, "delta", c->in_a && c->in_b ? json_integer(c->delta) : json_null());
+		json_object_set_new(o, "delta", c->in_a && c->in_b ? fs_json_udelta(c->a, c->b) : json_null());
 		json_object_set_new(o, "reset", json_boolean(c->reset));
 		json_object_set_new(o, "rate_per_second", c->has_rate ? json_real(c->rate) : json_null());
 		json_object_set_new(vm, c->name, o);
 	}
 	json_object_set_new(root, "vmstat", vm);
 	size_t flags = FS_JSON_DUMP_FLAGS | (compact ? JSON_COMPACT : JSON_INDENT(2));
-	int rc = json_dumpf(root, out, flags);
+	int rc = fs_json_dumpf(root, out, flags);
 	json_decref(root);
 	if (rc != 0 || fputc('\n', out) == EOF)
 		return -EIO;

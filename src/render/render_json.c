@@ -28,9 +28,71 @@
 
 json_t *fs_json_u64(uint64_t v)
 {
-	/* json_int_t is long long: a count above INT64_MAX (which no kernel
-	 * prints for these files) is written as INT64_MAX. */
-	return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
+	/* json_int_t is long long. A value above INT64_MAX (old kernels print
+	 * such counters, e.g. 18446604437880297808) becomes a marker string,
+	 * a NUL byte and the decimal digits, which fs_json_u64_fixup() turns
+	 * into the bare integer in the dumped text: exact digits, a JSON
+	 * number. No other string can start with NUL (they are C strings). */
+	if (v <= (uint64_t)INT64_MAX)
+		return json_integer((json_int_t)v);
+	char buf[24];
+	buf[0] = '\0';
+	int n = snprintf(buf + 1, sizeof buf - 1, "%" PRIu64, v);
+	return json_stringn(buf, (size_t)n + 1);
+}
+
+json_t *fs_json_udelta(uint64_t a, uint64_t b)
+{
+	if (b >= a)
+		return fs_json_u64(b - a);
+	uint64_t d = a - b;
+	if (d <= (uint64_t)INT64_MAX)
+		return json_integer(-(json_int_t)d);
+	char buf[25];
+	buf[0] = '\0';
+	int n = snprintf(buf + 1, sizeof buf - 1, "-%" PRIu64, d);
+	return json_stringn(buf, (size_t)n + 1);
+}
+
+/* The dumped form of a marker: a quote, jansson's escape of NUL, digits,
+ * a quote. */
+#define U64_MARK "\"\\u0000"
+#define U64_MARK_LEN 7
+
+size_t fs_json_u64_fixup(char *buf, size_t len)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < len;) {
+		if (buf[i] == '"' && len - i > U64_MARK_LEN && memcmp(buf + i, U64_MARK, U64_MARK_LEN) == 0) {
+			size_t d = i + U64_MARK_LEN, e = d;
+			if (e < len && buf[e] == '-')
+				e++;
+			size_t digits = e;
+			while (e < len && buf[e] >= '0' && buf[e] <= '9')
+				e++;
+			if (e > digits && e < len && buf[e] == '"') {
+				memmove(buf + w, buf + d, e - d);
+				w += e - d;
+				i = e + 1;
+				continue;
+			}
+		}
+		buf[w++] = buf[i++];
+	}
+	if (w < len)
+		buf[w] = '\0';
+	return w;
+}
+
+int fs_json_dumpf(const json_t *doc, FILE *out, size_t flags)
+{
+	char *t = json_dumps(doc, flags);
+	if (!t)
+		return -1;
+	size_t n = fs_json_u64_fixup(t, strlen(t));
+	size_t wr = fwrite(t, 1, n, out);
+	free(t);
+	return wr == n ? 0 : -1;
 }
 
 
@@ -347,7 +409,7 @@ int fs_render_json(FILE *out, const struct fs_report *r, const struct fs_render_
 	if (!doc)
 		return -ENOMEM;
 	size_t flags = FS_JSON_DUMP_FLAGS | (o && o->compact_json ? JSON_COMPACT : JSON_INDENT(2));
-	int rc = json_dumpf(doc, out, flags);
+	int rc = fs_json_dumpf(doc, out, flags);
 	json_decref(doc);
 	if (rc != 0 && !ferror(out))
 		return -ENOMEM;   /* the dump failed without a write error */

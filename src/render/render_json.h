@@ -10,20 +10,35 @@
 #ifndef FRAGSTAT_RENDER_JSON_H
 #define FRAGSTAT_RENDER_JSON_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "json_alloc.h"
 #include "report.h"
 
 struct json_t;
+struct json_error_t;
 
 /* The whole snapshot document for a report. NULL on ENOMEM. */
 struct json_t *fs_json_report(const struct fs_report *r);
 
-/* A 64-bit count as a JSON integer (above INT64_MAX: INT64_MAX), and an
- * array of n of them. New references. */
+/* A 64-bit count as a JSON integer, and an array of n of them. New
+ * references. Above INT64_MAX (jansson's integers are signed) the value is
+ * a marker that only fs_json_dumpf() / fs_json_u64_fixup() print right: as
+ * the exact decimal integer. Every dump of a document that may hold one
+ * goes through them; fs_json_loadb() reads such integers back exactly. */
 struct json_t *fs_json_u64(uint64_t v);
 struct json_t *fs_json_u64_array(const uint64_t *v, unsigned n);
+
+/* b - a exactly (negative when b < a, down to -(2^64 - 1)). */
+struct json_t *fs_json_udelta(uint64_t a, uint64_t b);
+
+/* json_dumpf() with the 64-bit markers written as integers; 0 or -1. */
+int fs_json_dumpf(const struct json_t *doc, FILE *out, size_t flags);
+/* Rewrite the markers in dumped text buf[0..len) in place; the new length. */
+size_t fs_json_u64_fixup(char *buf, size_t len);
 
 /* Dump flags used everywhere (stable key order, fixed precision); jansson's
  * names, so only usable where <jansson.h> is included. */

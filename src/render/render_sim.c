@@ -260,7 +260,7 @@ static int sim_render_json(FILE *out, const struct sim_run_info *ri, const struc
 	}
 	if (fin)
 		json_object_set_new(doc, "final", fin);
-	if (json_dumpf(doc, out, FS_JSON_DUMP_FLAGS | (o->compact_json ? JSON_COMPACT : JSON_INDENT(2))))
+	if (fs_json_dumpf(doc, out, FS_JSON_DUMP_FLAGS | (o->compact_json ? JSON_COMPACT : JSON_INDENT(2))))
 		rc = -EIO;
 	else if (fputc('\n', out) == EOF)
 		rc = -EIO;

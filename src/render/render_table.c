@@ -81,10 +81,12 @@ static void header(struct tctx *t)
 {
 	const struct fs_report *r = t->r;
 	const struct fs_snapshot *s = r->snap;
-	char ps[32];
+	char ps[32], path[1024];
 	human(ps, sizeof ps, s->page_size);
+	/* The path is the user's or a JSON input's: escaped (no raw control
+	 * bytes on a terminal); the kernel release is a checked token. */
 	fprintf(t->out, "%sfragstat%s: %s%s%s\n", col(t, C_BOLD), col(t, C_RESET),
-		fs_kind_name(s->kind), s->path ? " " : "", s->path ? s->path : "");
+		fs_kind_name(s->kind), s->path ? " " : "", s->path ? fs_escape(path, sizeof path, s->path) : "");
 	fprintf(t->out, "kernel %s, %s pages%s, %u orders, pageblock order ",
 		s->kernel ? s->kernel : "unknown", ps, s->page_size_assumed ? " (assumed)" : "",
 		r->orders);

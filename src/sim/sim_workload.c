@@ -111,6 +111,7 @@ struct sim_wl {
 	/* phased prefill (fragment): 1 filling, 2 punching, 0 done or not phased */
 	unsigned phase;
 	uint64_t fill1_to, punch_to;
+	uint32_t fail_run;                   /* prefill allocations failed in a row */
 	unsigned final_type_cum[3];
 	uint8_t final_type_of[3];
 
@@ -406,13 +407,36 @@ static inline int sim_wl_free_random(struct sim_wl *w)
 	return rc;
 }
 
+/* One prefill allocation, counting failures in a row: a machine whose
+ * watermarks (or size) keep every allocation from succeeding would
+ * otherwise never reach the fill target (issue 11: --memory 1M spun). */
+static int sim_wl_prefill_alloc(struct sim_wl *w)
+{
+	int rc = sim_wl_alloc_new(w);
+	if (rc)
+		return rc;
+	if (w->last.ok) {
+		w->fail_run = 0;
+		return 0;
+	}
+	if (++w->fail_run >= SIM_PREFILL_STUCK)
+		return -ENOSPC;
+	return 0;
+}
+
+void sim_wl_prefill_progress(const struct sim_wl *w, uint64_t *used, uint64_t *target)
+{
+	*used = w->used;
+	*target = w->phase == 1 ? w->fill1_to : w->target;
+}
+
 int sim_wl_prefill_step(struct sim_wl *w)
 {
 	if (w->kind == SIM_WL_TRACE || w->kind == SIM_WL_NONE)
 		return 1;
 	if (w->phase == 1) {   /* fill */
 		if (w->used < w->fill1_to)
-			return sim_wl_alloc_new(w);
+			return sim_wl_prefill_alloc(w);
 		w->phase = 2;
 	}
 	if (w->phase == 2) {   /* punch holes */
@@ -424,7 +448,7 @@ int sim_wl_prefill_step(struct sim_wl *w)
 	}
 	if (w->used >= w->target)
 		return 1;
-	return sim_wl_alloc_new(w);
+	return sim_wl_prefill_alloc(w);
 }
 
 int sim_wl_prefill(struct sim_wl *w)

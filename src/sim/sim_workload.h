@@ -62,8 +62,14 @@ void sim_wl_free(struct sim_wl *w);
 int sim_wl_adopt(struct sim_wl *w);
 /* Run the prefill phase (presets; nothing for traces). */
 int sim_wl_prefill(struct sim_wl *w);
-/* One prefill allocation: 0 did one, 1 prefill complete, <0 error. */
+/* One prefill allocation: 0 did one, 1 prefill complete, <0 error;
+ * -ENOSPC when SIM_PREFILL_STUCK allocations in a row failed (the fill
+ * target cannot be reached: the machine is too small or its watermarks
+ * are above the target). */
+#define SIM_PREFILL_STUCK 10000u
 int sim_wl_prefill_step(struct sim_wl *w);
+/* Pages allocated and the target of the current prefill phase. */
+void sim_wl_prefill_progress(const struct sim_wl *w, uint64_t *used, uint64_t *target);
 /* One operation. 0 done one, 1 nothing left (trace end), <0 error. */
 int sim_wl_step(struct sim_wl *w);
 /* Up to n operations, as n calls of sim_wl_step() would do them (without

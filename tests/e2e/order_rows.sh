@@ -3,7 +3,7 @@
 # unusable_index go through one row parser (fs_parse_order_row); every
 # diagnostic it gives is the one each reader gave before (golden file,
 # written by the readers of commit c6af3fb), byte for byte, with the exit
-# status.
+# status (--strict: a malformed optional file is an error, as it was).
 . "${top_srcdir:-.}/tests/setup.sh"
 LIST=$SRC/tests/cases/order-rows.list
 GOLD=$SRC/tests/golden/order-rows.txt
@@ -19,7 +19,7 @@ grep -v '^#' "$LIST" | while IFS='|' read -r name file content; do
 		# shellcheck disable=SC2059
 		printf "$content" > "$d/sys/kernel/debug/extfrag/$file"
 	fi
-	(cd "$d" && $FRAGSTAT snapshot --root . -o json > /dev/null 2> "$TMP/err"; echo "$name: exit $?") >> "$TMP/got"
+	(cd "$d" && $FRAGSTAT snapshot --strict --root . -o json > /dev/null 2> "$TMP/err"; echo "$name: exit $?") >> "$TMP/got"
 	sed "s/^/$name: /" "$TMP/err" >> "$TMP/got"
 done
 if [ -n "${UPDATE_GOLDEN-}" ]; then cp "$TMP/got" "$GOLD"; fi

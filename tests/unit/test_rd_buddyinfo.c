@@ -275,11 +275,29 @@ static void test_valid(void)
 	ok(z && z->free[1] == 5, "tab-separated Normal order 1 = 5");
 	fs_snapshot_free(s);
 
+	/* A zone's free pages stop at FS_FREE_PAGES_MAX (2^40 - 1): every
+	 * sum (pages, bytes at 16 MiB pages, the index's x1000) stays exact;
+	 * past it the row is refused, never wrapped (issue 11: counts of
+	 * 2^63 summed to 0 free pages). */
+	s = fs_snapshot_new();
+	r = parse_str(s, "Node 0, zone DMA 1099511627775\n", &d);
+	is_int(r, 0, "2^40 - 1 free pages accepted");
+	z = zone_of(s, 0, "DMA");
+	ok(z && z->free[0] == FS_FREE_PAGES_MAX && s->orders == 1, "one order holding 2^40 - 1");
+	fs_snapshot_free(s);
 	s = fs_snapshot_new();
 	r = parse_str(s, "Node 0, zone DMA 18446744073709551615\n", &d);
-	is_int(r, 0, "UINT64_MAX accepted");
-	z = zone_of(s, 0, "DMA");
-	ok(z && z->free[0] == UINT64_MAX && s->orders == 1, "one order holding UINT64_MAX");
+	is_int(r, -ERANGE, "UINT64_MAX blocks refused (-ERANGE)");
+	ok(d.line == 1 && d.col == 18 && strstr(d.msg, "2^40"), "at line 1, column 18: %s", d.msg);
+	fs_snapshot_free(s);
+	s = fs_snapshot_new();
+	r = parse_str(s, "Node 0, zone Normal 9223372036854775808 9223372036854775808 0\n", &d);
+	is_int(r, -ERANGE, "two counts of 2^63 refused (they summed to 0)");
+	fs_snapshot_free(s);
+	s = fs_snapshot_new();
+	r = parse_str(s, "Node 0, zone Normal 1 0 274877906944\n", &d);
+	is_int(r, -ERANGE, "2^38 blocks of order 2 plus one page: past 2^40 - 1, refused");
+	ok(d.col == 25, "the column of the order that passes the limit (%u)", d.col);
 	fs_snapshot_free(s);
 
 	/* s->orders preset by another file with the same count. */

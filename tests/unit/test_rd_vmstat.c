@@ -255,7 +255,8 @@ static void test_uniq(void)
 	int fails = 0;
 
 	rd_vmstat_uniq_init(&u, &l);
-	/* Beyond the hash table's 3/4 load so the linear fallback runs too. */
+	/* Past the size where the list builds its hash index, and through
+	 * several regrowths of it. */
 	for (int i = 0; i < 1000; i++) {
 		snprintf(name, sizeof name, "c%d", i);
 		if (rd_vmstat_uniq_add(&u, name, strlen(name), (uint64_t)i) != 0)
@@ -272,6 +273,35 @@ static void test_uniq(void)
 	is_int(fails, 0, "repeats refused before and after the table filled");
 	is_int(rd_vmstat_uniq_add(&u, "c1x", 2, 5), -EEXIST, "length-limited name \"c1\" repeats");
 	is_int(rd_vmstat_uniq_add(&u, "", 0, 5), -EINVAL, "empty name refused");
+	fails = 0;
+	for (int i = 0; i < 1000; i++) {
+		uint64_t v = 0;
+		snprintf(name, sizeof name, "c%d", i);
+		if (!fs_kv_get(&l, name, &v) || v != (uint64_t)i)
+			fails++;
+	}
+	is_int(fails, 0, "every name found through the index with its value");
+	ok(!fs_kv_get(&l, "c1000", NULL), "an absent name is not found");
+
+	/* A second section replaces what the first added, and refuses its
+	 * own repeats. */
+	rd_vmstat_uniq_init(&u, &l);
+	is_int(rd_vmstat_uniq_add(&u, "c5", 2, 77), 0, "name from an earlier section replaced");
+	is_u64(l.n, 1000, "no entry added for the replacement");
+	uint64_t v = 0;
+	ok(fs_kv_get(&l, "c5", &v) && v == 77, "replacement visible");
+	is_int(rd_vmstat_uniq_add(&u, "new", 3, 1), 0, "new name in the second section");
+	is_int(rd_vmstat_uniq_add(&u, "new", 3, 1), -EEXIST, "its repeat refused");
+
+	/* A copy keeps a working index. */
+	struct fs_kvlist c;
+	is_int(fs_kv_copy(&c, &l), 0, "copy");
+	ok(fs_kv_get(&c, "c999", &v) && v == 999 && fs_kv_get(&c, "new", &v) && v == 1,
+	   "lookups in the copy");
+	is_int(fs_kv_set(&c, "c999", 5), 0, "set in the copy");
+	ok(fs_kv_get(&c, "c999", &v) && v == 5 && fs_kv_get(&l, "c999", &v) && v == 999,
+	   "the copy's index is its own");
+	fs_kv_free(&c);
 	fs_kv_free(&l);
 }
 

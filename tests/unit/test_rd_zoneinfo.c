@@ -598,6 +598,8 @@ static void test_errors(void)
 	    "count without colon");
 	bad(HEAD "  pagesets\n    cpu: 0\n              -count: 1\n", -EINVAL, 11, 15, "cpu: N",
 	    "pageset line starting with -");
+	bad(HEAD "  pagesets\n    cpu: 0\n              numa_hit: 18446744073709551616\n", -ERANGE, 11, 25,
+	    "out of range", "pageset value past 2^64-1");
 	bad(HEAD "  pagesets\n  vm stats threshold: x\n", -EINVAL, 10, 23, "number", "threshold not a number");
 	bad(HEAD "  pagesets\n  vm stats threshold: 1 2\n", -EINVAL, 10, 25, "end of the line",
 	    "threshold with junk");
@@ -632,6 +634,26 @@ static void test_variants(void)
 			  "  start_pfn:         4096\n  new_trailer_line: 77\n";
 	int r = rd_zoneinfo_parse(s, "old", old, strlen(old), &d);
 	is_int(r, 0, "2.6.1x-shaped zoneinfo parses");
+	{
+		/* Issue 12 problem 6: a real 2.6.13 zoneinfo prints per-cpu
+		 * NUMA counters gone negative with "%lu". fragstat does not use
+		 * them: they never fail the read, signed or unsigned. */
+		struct fs_snapshot *s2 = fs_snapshot_new();
+		const char *numa = "Node 0, zone   Normal\n  pages free     100\n        min      1\n"
+				   "        low      2\n        high     3\n"
+				   "        spanned  200\n        present  200\n"
+				   "        protection: (0, 0, 0)\n  pagesets\n    cpu: 0 pcp: 0\n"
+				   "              count: 1\n"
+				   "            numa_hit:       18446604437880297808\n"
+				   "            numa_miss:      18446744073709551615\n"
+				   "            local_node:     -12\n"
+				   "  start_pfn:         4096\n";
+		int r2 = rd_zoneinfo_parse(s2, "numa", numa, strlen(numa), &d);
+		is_int(r2, 0, "2.6.13 per-cpu numa_hit 18446604437880297808 (unused) parses");
+		if (r2)
+			diag("%u:%u: %s", d.line, d.col, d.msg);
+		fs_snapshot_free(s2);
+	}
 	if (r)
 		diag("%u:%u: %s", d.line, d.col, d.msg);
 	struct fs_zone *z = fs_snapshot_node(s, 0) ? fs_node_zone(fs_snapshot_node(s, 0), "Normal") : NULL;
