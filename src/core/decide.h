@@ -289,7 +289,7 @@ struct fs_decision {
 	bool compaction_allowed;
 	bool costly;                    /* order > PAGE_ALLOC_COSTLY_ORDER */
 	bool thisnode;                  /* only the local node tried */
-	char thp_defrag[16];            /* THP kind: the defrag mode used */
+	char thp_defrag[FS_NAME_MAX];   /* THP kind: the defrag mode used */
 	int era_version;                /* rules used (FS_KVER) */
 	unsigned caveats;               /* FS_CAV_* */
 

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *rd_sysctl_found(const char *q, const char *e, char *buf, size_t size)
 {
@@ -103,12 +104,13 @@ int rd_choice_parse(struct fs_choice *out, const char *file, const char *data,
 		const char *w = p;
 		while (p < e && rd_choice_char((unsigned char)*p))
 			p++;
-		if (p == w || p - w >= FS_NAME_MAX)
+		if (p == w)
 			return fs_diag_set(d, file, 1, (unsigned)(w - data) + 1,
-					   p == w ? "expected an option word ([a-z0-9+_-]), found %s"
-						  : "option word longer than %d bytes",
-					   p == w ? rd_sysctl_found(w, data + len, fb, sizeof fb) : "",
-					   FS_NAME_MAX - 1);
+					   "expected an option word ([a-z0-9+_-]), found %s",
+					   rd_sysctl_found(w, data + len, fb, sizeof fb));
+		if (p - w >= FS_NAME_MAX)
+			return fs_diag_set(d, file, 1, (unsigned)(w - data) + 1,
+					   "option word longer than %d bytes", FS_NAME_MAX - 1);
 		if (c.noptions == FS_THP_MAX_OPTIONS)
 			return fs_diag_set(d, file, 1, (unsigned)(w - data) + 1,
 					   "more than %d options", FS_THP_MAX_OPTIONS);
