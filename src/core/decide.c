@@ -1238,7 +1238,7 @@ size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 		break;
 	case FS_RULE_MIN_KSWAPD:
 	case FS_RULE_MIN_NOWAKE:
-		sbf(&b, "ok only at the min watermark: no zone passes its low watermark (%s: ",
+		sbf(&b, "ok only at the min watermark: no zone can serve it at its low watermark (%s: ",
 		    d->zones[0].zone);
 		sb_check(&b, &d->zones[0], &d->zones[0].fast, false, k);
 		sbf(&b, "); ");
@@ -1251,7 +1251,7 @@ size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 			sbf(&b, "; nothing is woken (this request has no __GFP_KSWAPD_RECLAIM)");
 		break;
 	case FS_RULE_CANNOT_WAIT:
-		sbf(&b, "fails: %s cannot wait for reclaim or compaction and no zone passes its min watermark (",
+		sbf(&b, "fails: %s cannot wait for reclaim or compaction and no zone can serve it at its min watermark (",
 		    d->kind == FS_AK_THP ? "this THP fault" : fs_alloc_kind_title(d->kind));
 		sb_where(&b, d, d->zone, d->zone_node);
 		sbf(&b, ": ");
@@ -1264,14 +1264,14 @@ size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 			sbf(&b, "; kswapd is woken");
 		break;
 	case FS_RULE_ORDER0:
-		sbf(&b, "needs reclaim: no zone passes its min watermark for an order-0 page (");
+		sbf(&b, "needs reclaim: no zone can serve an order-0 page at its min watermark (");
 		sb_where(&b, d, d->zone, d->zone_node);
 		sbf(&b, ": ");
 		sb_check(&b, zd, &d->check, true, k);
 		sbf(&b, "); direct reclaim runs: lack of free memory, not fragmentation");
 		break;
 	case FS_RULE_NO_COMPACT_GFP:
-		sbf(&b, "needs reclaim: this request may not compact (no __GFP_IO%s) and no zone passes its min watermark (",
+		sbf(&b, "needs reclaim: this request may not compact (no __GFP_IO%s) and no zone can serve it at its min watermark (",
 		    d->era_version && d->era_version < FS_KVER(4, 10) ? " or __GFP_FS" : "");
 		sb_where(&b, d, d->zone, d->zone_node);
 		sbf(&b, ": ");

@@ -209,7 +209,7 @@ static void summary(struct tctx *t)
 	zone_list(t, FS_VERDICT_OK, "can allocate now:");
 	zone_list(t, FS_VERDICT_OK_AFTER_KSWAPD, "can allocate at the min watermark:");
 	zone_list(t, FS_VERDICT_COMPACT, "would need compaction:");
-	zone_list(t, FS_VERDICT_RECLAIM, "lack free memory (reclaim first):");
+	zone_list(t, FS_VERDICT_RECLAIM, "would reclaim (compaction skipped or not suitable):");
 	zone_list(t, FS_VERDICT_UNKNOWN, "cannot tell:");
 	zone_list(t, FS_VERDICT_RESERVED, "kept by lowmem reserve (not trouble):");
 	bool unknown = false;
