@@ -30,8 +30,12 @@ static void usage(FILE *f)
 		"                        0644; on failure FILE is left as it was. No link is\n"
 		"                        followed; a directory another user can write is\n"
 		"                        refused (for node_exporter's textfile collector)\n"
+		"      --prometheus-detail\n"
+		"                        prometheus: also the per-zone, per-order families\n"
+		"                        (indices, free blocks, zone verdicts) and the\n"
+		"                        per-migratetype ones (about 500 series on a 3-zone host)\n"
 		"      --prometheus-no-migratetype\n"
-		"                        prometheus: leave out the per-migratetype families\n"
+		"                        prometheus detail: leave out the per-migratetype families\n"
 		"      --color WHEN      auto (default), always or never; NO_COLOR is honoured\n"
 		"      --kernel-format F print debugfs extfrag/F exactly as the kernel would,\n"
 		"                        F = extfrag_index or unusable_index\n"
@@ -50,7 +54,7 @@ static void usage(FILE *f)
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT, OPT_STRICT };
+enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT, OPT_STRICT, OPT_PROM_DETAIL };
 
 int cmd_snapshot_main(int argc, char **argv)
 {
@@ -65,6 +69,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		{ "no-kernel-check", no_argument, NULL, OPT_NO_KCHECK },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "prometheus-no-migratetype", no_argument, NULL, OPT_PROM_NO_MT },
+		{ "prometheus-detail", no_argument, NULL, OPT_PROM_DETAIL },
 		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 		{ "node", required_argument, NULL, 'N' },
 		{ "zone", required_argument, NULL, 'z' },
@@ -104,6 +109,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		case OPT_NO_KCHECK: kcheck = false; break;
 		case OPT_STRICT: strict = true; break;
 		case OPT_PROM_NO_MT: ro.prom_no_migratetype = true; break;
+		case OPT_PROM_DETAIL: ro.prom_detail = true; break;
 		case OPT_PAGE_SIZE:
 			if (fs_parse_size(optarg, &page_size) || page_size < 512 || page_size > (1u << 24) ||
 			    (page_size & (page_size - 1)))
