@@ -33,7 +33,8 @@ static void usage(FILE *f)
 		"  -z, --zone NAME       only zones named NAME (DMA, DMA32, Normal, ...)\n"
 		"  -k, --order N         the order to focus on (default: the compaction huge\n"
 		"                        page order, the pageblock order)\n"
-		"      --page-size SIZE  page size of a capture that does not tell (4K, 64K)\n"
+		"      --page-size SIZE  page size of data that does not tell it (4K, 64K);\n"
+		"                        an error when the data gives another size\n"
 		"      --no-kernel-check do not read debugfs to compare with the kernel\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
@@ -93,8 +94,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		case OPT_NO_KCHECK: kcheck = false; break;
 		case OPT_PROM_NO_MT: ro.prom_no_migratetype = true; break;
 		case OPT_PAGE_SIZE:
-			if (fs_parse_size(optarg, &page_size) || page_size < 512 || page_size > (1u << 24) ||
-			    (page_size & (page_size - 1)))
+			if (fs_parse_page_size(optarg, &page_size))
 				return fs_usage_error("snapshot", "--page-size takes a power of two such as 4K or 64K, not '%s'", optarg);
 			break;
 		case 'N':
@@ -151,9 +151,9 @@ int cmd_snapshot_main(int argc, char **argv)
 		fs_err_diag(&d);
 		return FS_EXIT_INPUT;
 	}
-	if (page_size) {
-		s->page_size = page_size;
-		s->page_size_assumed = false;
+	if ((r = fs_apply_page_size("snapshot", s, page_size)) != FS_EXIT_OK) {
+		fs_snapshot_free(s);
+		return r;
 	}
 	if (rep.focus_order >= (int)s->orders) {
 		unsigned n = s->orders;

@@ -223,6 +223,7 @@ static int carry_over(struct fs_snapshot *s, const struct fs_snapshot *prev, uns
 		s->min_free_kbytes = prev->min_free_kbytes;
 		s->page_size = prev->page_size;
 		s->page_size_assumed = prev->page_size_assumed;
+		s->page_size_from = prev->page_size_from;
 		fs_kv_free(&s->meminfo);
 		if (fs_kv_copy(&s->meminfo, &prev->meminfo))
 			return -ENOMEM;

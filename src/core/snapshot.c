@@ -73,6 +73,27 @@ const char *fs_kind_name(enum fs_source_kind k)
 	return "?";
 }
 
+static const char *const ps_from_names[] = {
+	[FS_PS_ASSUMED] = "assumed", [FS_PS_LIVE] = "live", [FS_PS_CAPTURE] = "capture",
+	[FS_PS_MEMINFO] = "meminfo", [FS_PS_JSON] = "json", [FS_PS_OPTION] = "option",
+	[FS_PS_SIMULATED] = "simulated",
+};
+
+const char *fs_page_size_from_name(enum fs_page_size_from f)
+{
+	if ((unsigned)f < sizeof ps_from_names / sizeof ps_from_names[0] && ps_from_names[f])
+		return ps_from_names[f];
+	return "?";
+}
+
+int fs_page_size_from_parse(const char *name)
+{
+	for (unsigned i = 0; i < sizeof ps_from_names / sizeof ps_from_names[0]; i++)
+		if (ps_from_names[i] && strcmp(name, ps_from_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 struct fs_snapshot *fs_snapshot_new(void)
 {
 	struct fs_snapshot *s = calloc(1, sizeof *s);

@@ -45,6 +45,17 @@ enum fs_src_status {
 
 enum fs_source_kind { FS_KIND_LIVE, FS_KIND_ROOT, FS_KIND_JSON, FS_KIND_SIMULATED };
 
+/* Where the page size came from (JSON "page_size_source"). */
+enum fs_page_size_from {
+	FS_PS_ASSUMED = 0,   /* nothing in the data tells: 4096 assumed */
+	FS_PS_LIVE,          /* sysconf(_SC_PAGESIZE) of this machine */
+	FS_PS_CAPTURE,       /* a fragstat capture's note ("page_size: N") */
+	FS_PS_MEMINFO,       /* meminfo MemTotal over the zones' managed pages */
+	FS_PS_JSON,          /* a JSON snapshot that did not assume it */
+	FS_PS_OPTION,        /* --page-size, for data that does not tell */
+	FS_PS_SIMULATED,     /* the simulator's --page-size */
+};
+
 /* A named 64-bit counter, as in vmstat, meminfo or zoneinfo stat lines. */
 struct fs_kv {
 	char name[FS_NAME_MAX];
@@ -127,10 +138,12 @@ struct fs_snapshot {
 	char *kernel;             /* release string, or NULL when unknown */
 	uint64_t page_size;       /* bytes */
 	bool page_size_assumed;   /* true when not known from the source */
+	enum fs_page_size_from page_size_from;
 	unsigned orders;          /* columns per row; 0 until buddyinfo is read */
 	int pageblock_order;      /* from pagetypeinfo; -1 when unknown */
 	uint64_t pages_per_block; /* from pagetypeinfo; 0 when unknown */
-	int64_t time_sec;         /* wall clock of the read (UTC seconds) */
+	bool time_known;          /* false: the source does not say when it was read */
+	int64_t time_sec;         /* wall clock of the read (UTC seconds), if known */
 	int32_t time_nsec;
 
 	enum fs_src_status src[FS_SRC_COUNT];
@@ -193,5 +206,9 @@ const char *fs_src_name(enum fs_src s);
 const char *fs_src_relpath(enum fs_src s);
 const char *fs_src_status_name(enum fs_src_status st);
 const char *fs_kind_name(enum fs_source_kind k);
+/* "assumed", "live", "capture", "meminfo", "json", "option", "simulated". */
+const char *fs_page_size_from_name(enum fs_page_size_from f);
+/* The enum for one of those names; -1 when unknown. */
+int fs_page_size_from_parse(const char *name);
 
 #endif

@@ -134,8 +134,55 @@ static void read_kernel_release(struct fs_snapshot *s, const char *root)
 	}
 }
 
+/* Digits only, no sign, no overflow. */
+static bool note_u64(const char *p, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p)
+		return false;
+	*out = v;
+	return true;
+}
+
+int fs_capture_note_read(const char *dir, struct fs_capture_note *n)
+{
+	char path[4096];
+	struct fs_buf b;
+	memset(n, 0, sizeof *n);
+	if (!dir || !fs_path_join(path, sizeof path, dir, FS_CAPTURE_NOTE) || fs_file_read(path, &b))
+		return 0;
+	n->present = true;
+	for (char *line = b.data; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		uint64_t v;
+		if (strncmp(line, "timestamp_ns: ", 14) == 0 && note_u64(line + 14, &v) &&
+		    v / 1000000000ULL <= (uint64_t)FS_TIME_MAX) {
+			n->has_time = true;
+			n->time_sec = (int64_t)(v / 1000000000ULL);
+			n->time_nsec = (int32_t)(v % 1000000000ULL);
+		} else if (strncmp(line, "page_size: ", 11) == 0 && note_u64(line + 11, &v) &&
+			   v >= 512 && v <= (1u << 24) && (v & (v - 1)) == 0) {
+			n->page_size = v;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	fs_buf_free(&b);
+	return 0;
+}
+
 /* A captured tree does not say its page size; MemTotal (kB) over the sum of
- * managed pages does, when both are there (totalram_pages is that sum). */
+ * managed pages does, when both are there: si_meminfo() reports
+ * totalram_pages() << (PAGE_SHIFT - 10), and adjust_managed_page_count()
+ * moves totalram_pages and zone->managed_pages together (mm/page_alloc.c). */
 static void infer_page_size(struct fs_snapshot *s)
 {
 	uint64_t memtotal, managed = 0;
@@ -154,6 +201,7 @@ static void infer_page_size(struct fs_snapshot *s)
 	if (ps >= 4096 && ps <= (1u << 20) && (ps & (ps - 1)) == 0) {
 		s->page_size = ps;
 		s->page_size_assumed = false;
+		s->page_size_from = FS_PS_MEMINFO;
 	}
 }
 
@@ -173,14 +221,30 @@ int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 			fs_diag_set(d, o->root, 0, 0, "path too long");
 			return -ENAMETOOLONG;
 		}
-	fs_clock_now(&s->time_sec, &s->time_nsec);
+	/* A tree has the time it was taken only when a fragstat capture's
+	 * note records it; the time of reading a tree is not its time. */
+	struct fs_capture_note note = { 0 };
+	if (o->root)
+		fs_capture_note_read(o->root, &note);
+	else
+		fs_clock_now(&s->time_sec, &s->time_nsec);
+	s->time_known = !o->root || note.has_time;
+	if (note.has_time) {
+		s->time_sec = note.time_sec;
+		s->time_nsec = note.time_nsec;
+	}
 	read_kernel_release(s, o->root);
 	if (!o->root) {
 		long ps = sysconf(_SC_PAGESIZE);
 		if (ps > 0) {
 			s->page_size = (uint64_t)ps;
 			s->page_size_assumed = false;
+			s->page_size_from = FS_PS_LIVE;
 		}
+	} else if (note.page_size) {
+		s->page_size = note.page_size;
+		s->page_size_assumed = false;
+		s->page_size_from = FS_PS_CAPTURE;
 	}
 
 	bool want_dbg = (mask & FS_SRC_DEBUGFS) != 0;
@@ -276,7 +340,7 @@ int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 		if (r)
 			return r;
 	}
-	if (o->root)
+	if (o->root && s->page_size_from == FS_PS_ASSUMED)
 		infer_page_size(s);
 	return 0;
 }

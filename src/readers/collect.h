@@ -8,6 +8,7 @@
 #define FRAGSTAT_COLLECT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "procfs.h"
 #include "snapshot.h"
@@ -37,6 +38,23 @@ struct fs_collect_result {
  * when buddyinfo cannot be read; -ENOMEM. */
 int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 	       struct fs_collect_result *res, struct fs_diag *d);
+
+/* The note `fragstat capture` writes into its directory. */
+#define FS_CAPTURE_NOTE "fragstat-capture.txt"
+
+/* What a capture's note says about the state beside it. */
+struct fs_capture_note {
+	bool present;            /* DIR/fragstat-capture.txt was read */
+	bool has_time;           /* "timestamp_ns: N" */
+	int64_t time_sec;
+	int32_t time_nsec;
+	uint64_t page_size;      /* "page_size: N"; 0 when unknown */
+};
+
+/* Read DIR's capture note, if any. Returns 0 (n->present false when there
+ * is none or it cannot be read); lines it does not know are skipped, and a
+ * value that does not parse counts as absent, never as a guess. */
+int fs_capture_note_read(const char *dir, struct fs_capture_note *n);
 
 /* The current time, or FRAGSTAT_FAKE_TIME (seconds) when set. */
 void fs_clock_now(int64_t *sec, int32_t *nsec);

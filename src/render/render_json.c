@@ -291,17 +291,19 @@ static json_t *json_report(const struct fs_report *r)
 	SET(src, "kernel", s->kernel ? json_string(s->kernel) : json_null());
 	SET(src, "page_size", fs_json_u64(s->page_size));
 	SET(src, "page_size_assumed", json_boolean(s->page_size_assumed));
+	SET(src, "page_size_source", json_string_nocheck(fs_page_size_from_name(s->page_size_from)));
 	SET(src, "orders", json_integer(s->orders));
 	SET(src, "pageblock_order",
 			    s->pageblock_order >= 0 ? json_integer(s->pageblock_order) : json_null());
+	/* null when the source does not say when it was read (a tree that is
+	 * not a fragstat capture, a simulated state): never the time of
+	 * conversion. Every source keeps time_sec in [0, FS_TIME_MAX]. */
+	bool timed = s->time_known && s->time_sec >= 0 && s->time_sec <= FS_TIME_MAX;
 	rfc3339(ts, sizeof ts, s->time_sec);
-	SET(src, "timestamp", json_string_nocheck(ts));
-	/* Every source keeps time_sec in [0, FS_TIME_MAX]; null otherwise
-	 * rather than a wrapped product. */
+	SET(src, "timestamp", timed ? json_string_nocheck(ts) : json_null());
 	SET(src, "timestamp_ns",
-	    s->time_sec >= 0 && s->time_sec <= FS_TIME_MAX
-		    ? json_integer((json_int_t)s->time_sec * 1000000000LL + s->time_nsec)
-		    : json_null());
+	    timed ? json_integer((json_int_t)s->time_sec * 1000000000LL + s->time_nsec)
+		  : json_null());
 	SET(root, "source", src);
 
 	json_t *sources = json_object();

@@ -175,11 +175,15 @@ static void general(struct prom *p)
 	lbl_add(&l, "kind", fs_kind_name(s->kind));
 	s_u64(p, &info, &l, 1);
 
+	/* Only when the source says when it was read (never the time of
+	 * converting a tree). */
 	struct fam ts = { "fragstat_snapshot_timestamp_seconds", "gauge",
 		"When the kernel's files were read, in seconds since the Unix epoch.", false };
-	name_labels(p, &ts, NULL);
-	fprintf(p->out, "%" PRId64 ".%09d\n", s->time_sec,
-		s->time_nsec >= 0 && s->time_nsec < 1000000000 ? (int)s->time_nsec : 0);
+	if (s->time_known) {
+		name_labels(p, &ts, NULL);
+		fprintf(p->out, "%" PRId64 ".%09d\n", s->time_sec,
+			s->time_nsec >= 0 && s->time_nsec < 1000000000 ? (int)s->time_nsec : 0);
+	}
 
 	struct fam ps = { "fragstat_page_size_bytes", "gauge",
 		"Size of a base page in bytes.", false };
