@@ -90,6 +90,9 @@ struct fs_zone {
 	/* /proc/buddyinfo: free blocks per order (all migratetypes). */
 	bool has_buddy;
 	uint64_t free[FS_MAX_ORDERS];
+	/* free[] was summed from pagetypeinfo's free lists (no buddyinfo);
+	 * an order with a capped (">100000") cell is then a lower bound. */
+	bool free_from_types;
 
 	/* /proc/pagetypeinfo, free lists: indexes match fs_snapshot.mt_names. */
 	bool has_types;
@@ -186,6 +189,13 @@ struct fs_node *fs_snapshot_node_get(struct fs_snapshot *s, int id);
 struct fs_zone *fs_node_zone(struct fs_node *n, const char *name);
 /* Find or append zone `name`; NULL when the node already has FS_MAX_ZONES. */
 struct fs_zone *fs_node_zone_get(struct fs_node *n, const char *name);
+
+/* Fill free[] of every zone with free lists from the sum over its
+ * migratetypes (for data without buddyinfo), marking free_from_types.
+ * -ERANGE when a sum overflows 64 bits. */
+int fs_snapshot_free_from_types(struct fs_snapshot *s);
+/* True when free[k] of z is a lower bound (summed over a capped cell). */
+bool fs_zone_free_lower_bound(const struct fs_snapshot *s, const struct fs_zone *z, unsigned k);
 
 /* Index of migratetype `name`, appending it when new; -1 when full. */
 int fs_snapshot_mt_index(struct fs_snapshot *s, const char *name);

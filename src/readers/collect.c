@@ -40,6 +40,14 @@ static enum fs_src_status status_of(int err)
 	}
 }
 
+/* Copy a diagnostic whose file may point into its own storage. */
+static void diag_copy(struct fs_diag *dst, const struct fs_diag *src)
+{
+	*dst = *src;
+	if (src->file == src->file_store)
+		dst->file = dst->file_store;
+}
+
 static int parse_src(struct fs_snapshot *s, enum fs_src src, const char *path,
 		     const struct fs_buf *b, struct fs_collect_result *res, struct fs_diag *d)
 {
@@ -310,9 +318,38 @@ int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 			fs_buf_free(&e2);
 		}
 	} else {
-		r = read_src(s, FS_SRC_BUDDYINFO, res, NULL, d);
-		if (r)
+		/* Without buddyinfo, pagetypeinfo's free lists summed over the
+		 * migratetypes are the same per-order counts (the kernel prints
+		 * buddyinfo as free_area[o].nr_free, the sum of the per-type
+		 * lists pagetypeinfo walks: mm/vmstat.c frag_show_print and
+		 * pagetypeinfo_showfree_print), exact except where a list is
+		 * capped at ">100000". */
+		bool fallback = (mask & FS_SRC_BIT(FS_SRC_PAGETYPEINFO)) && o->root;
+		struct fs_diag bd = { 0 };
+		r = read_src(s, FS_SRC_BUDDYINFO, res, NULL, &bd);
+		if (r == -ENOENT && fallback) {
+			struct fs_diag pd = { 0 };
+			int pr = read_src(s, FS_SRC_PAGETYPEINFO, res, NULL, &pd);
+			if (pr) {
+				diag_copy(d, &pd);
+				return pr;
+			}
+			if (s->src[FS_SRC_PAGETYPEINFO] != FS_ST_OK || s->nnodes == 0) {
+				fs_diag_set(d, res->paths[FS_SRC_BUDDYINFO], 0, 0,
+					    "%s (and no pagetypeinfo free lists to sum instead)",
+					    strerror(ENOENT));
+				return -ENOENT;
+			}
+			if ((r = fs_snapshot_free_from_types(s))) {
+				fs_diag_set(d, res->paths[FS_SRC_PAGETYPEINFO], 0, 0,
+					    "free lists too large to sum in 64 bits");
+				return -EINVAL;
+			}
+			mask &= ~FS_SRC_BIT(FS_SRC_PAGETYPEINFO);   /* read already */
+		} else if (r) {
+			diag_copy(d, &bd);
 			return r;
+		}
 	}
 
 	bool procps_done = false;

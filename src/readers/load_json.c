@@ -242,6 +242,12 @@ static int load_zone(struct ld *l, json_t *zo, struct fs_node *n, size_t ni, siz
 		if (u64_array(l, json_object_get(zo, "free_blocks"), l->s->orders, z->free))
 			return -EINVAL;
 		z->has_buddy = true;
+		json_t *fbs = json_object_get(zo, "free_blocks_source");
+		at(l, "%s.free_blocks_source", base);
+		if (fbs && !(json_is_string(fbs) && (!strcmp(json_string_value(fbs), "buddyinfo") ||
+						     !strcmp(json_string_value(fbs), "pagetypeinfo"))))
+			return fail(l, "expected buddyinfo or pagetypeinfo");
+		z->free_from_types = fbs && !strcmp(json_string_value(fbs), "pagetypeinfo");
 	}
 	int r = zone_zoneinfo(l, base, zo, z);
 	if (r)

@@ -181,8 +181,24 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 	json_t *o = json_object();
 	SET(o, "zone", json_string(z->name));
 	SET(o, "free_blocks", fs_json_u64_array(z->free, n));
+	SET(o, "free_blocks_source", json_string_nocheck(z->free_from_types ? "pagetypeinfo" : "buddyinfo"));
 	SET(o, "free_pages", fs_json_u64(zr->free_pages));
 	SET(o, "free_bytes", fs_json_u64(zr->free_pages * s->page_size));
+	if (zr->lower_bound) {
+		/* Summed over a capped pagetypeinfo list: which numbers are
+		 * lower bounds, which indices are still exact. */
+		json_t *lb = json_object(), *fb = json_array(), *ue = json_array(), *fe = json_array();
+		for (unsigned k = 0; k < n; k++) {
+			json_array_append_new(fb, json_boolean(fs_zone_free_lower_bound(s, z, k)));
+			json_array_append_new(ue, json_boolean(zr->unusable_exact[k]));
+			json_array_append_new(fe, json_boolean(zr->fragidx_exact[k]));
+		}
+		SET(lb, "free_blocks", fb);
+		SET(lb, "unusable_index_exact", ue);
+		SET(lb, "fragmentation_index_exact", fe);
+		SET(lb, "huge_pages_now", json_boolean(zr->huge_now_lower_bound));
+		SET(o, "lower_bounds", lb);
+	}
 	if (zr->indices_ok) {
 		SET(o, "unusable_index", idx_array(zr->unusable, n));
 		SET(o, "fragmentation_index", idx_array(zr->fragidx, n));
