@@ -279,7 +279,9 @@ static int live_sample(struct watch *w, struct fs_diag *d)
 	if (!s)
 		return -ENOMEM;
 	struct fs_collect_result res;
-	struct fs_collect_opts co = { .root = w->root, .mask = mask, .use_procps = false, .kernel_check = false };
+	/* buddyinfo every sample: pagetypeinfo is read too seldom to stand in. */
+	struct fs_collect_opts co = { .root = w->root, .mask = mask, .use_procps = false,
+				      .kernel_check = false, .require_buddyinfo = true };
 	double t0 = now_mono();
 	int r = fs_collect(s, &co, &res, d);
 	double t1 = now_mono();

@@ -333,7 +333,8 @@ int fs_collect(struct fs_snapshot *s, const struct fs_collect_opts *o,
 		 * lists pagetypeinfo walks: mm/vmstat.c frag_show_print and
 		 * pagetypeinfo_showfree_print), exact except where a list is
 		 * capped at ">100000". */
-		bool fallback = (mask & FS_SRC_BIT(FS_SRC_PAGETYPEINFO)) && o->root;
+		bool fallback = (mask & FS_SRC_BIT(FS_SRC_PAGETYPEINFO)) && o->root &&
+				!o->require_buddyinfo;
 		struct fs_diag bd = { 0 };
 		r = read_src(s, FS_SRC_BUDDYINFO, res, NULL, &bd);
 		if (r == -ENOENT && fallback) {

@@ -22,6 +22,7 @@ struct fs_collect_opts {
 	unsigned mask;           /* FS_SRC_BIT()s to read; buddyinfo always */
 	bool use_procps;         /* live meminfo/vmstat through libproc2 */
 	bool kernel_check;       /* re-read buddyinfo around debugfs until stable */
+	bool require_buddyinfo;  /* no pagetypeinfo sums for a tree without buddyinfo */
 };
 
 /* Per-source error detail kept for the one-line report of each problem. */
