@@ -28,8 +28,12 @@ static void usage(FILE *f)
 		"\n"
 		"Output:\n"
 		"  -o, --format FMT      table (default), json or prometheus\n"
+		"      --prometheus-detail\n"
+		"                        prometheus: also the per-zone, per-order families\n"
+		"                        (indices, free blocks, zone verdicts) and the\n"
+		"                        per-migratetype ones (about 500 series on a 3-zone host)\n"
 		"      --prometheus-no-migratetype\n"
-		"                        prometheus: leave out the per-migratetype families\n"
+		"                        prometheus detail: leave out the per-migratetype families\n"
 		"      --color WHEN      auto (default), always or never; NO_COLOR is honoured\n"
 		"      --kernel-format F print debugfs extfrag/F exactly as the kernel would,\n"
 		"                        F = extfrag_index or unusable_index\n"
@@ -50,7 +54,7 @@ static void usage(FILE *f)
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT };
+enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT, OPT_PROM_DETAIL };
 
 int cmd_snapshot_main(int argc, char **argv)
 {
@@ -63,6 +67,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		{ "kernel-format", required_argument, NULL, OPT_KFMT },
 		{ "no-kernel-check", no_argument, NULL, OPT_NO_KCHECK },
 		{ "prometheus-no-migratetype", no_argument, NULL, OPT_PROM_NO_MT },
+		{ "prometheus-detail", no_argument, NULL, OPT_PROM_DETAIL },
 		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 		{ "detail", no_argument, NULL, 'v' },
 		{ "node", required_argument, NULL, 'N' },
@@ -101,6 +106,7 @@ int cmd_snapshot_main(int argc, char **argv)
 			break;
 		case OPT_NO_KCHECK: kcheck = false; break;
 		case OPT_PROM_NO_MT: ro.prom_no_migratetype = true; break;
+		case OPT_PROM_DETAIL: ro.prom_detail = true; break;
 		case OPT_PAGE_SIZE:
 			if (fs_parse_page_size(optarg, &page_size))
 				return fs_usage_error("snapshot", "--page-size takes a power of two such as 4K or 64K, not '%s'", optarg);

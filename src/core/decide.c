@@ -128,7 +128,11 @@ void fs_kernel_era(const struct fs_snapshot *s, struct fs_kernel_era *e)
 		era_add(e, 0, FS_KVER(4, 3), "pagetypeinfo has Reserve (before 4.4)");
 	if (s->src[FS_SRC_DEFRAG_MODE] == FS_ST_OK)
 		era_add(e, FS_KVER(6, 15), FS_KVER_MAX, "vm.defrag_mode exists (6.15+)");
-	else if (vm_captured && s->src[FS_SRC_DEFRAG_MODE] == FS_ST_MISSING)
+	else if (s->src[FS_SRC_DEFRAG_MODE] == FS_ST_MISSING &&
+		 (s->src[FS_SRC_ZONE_RECLAIM_MODE] == FS_ST_OK ||
+		  s->src[FS_SRC_COMPACT_UNEVICTABLE_ALLOWED] == FS_ST_OK))
+		/* only a reader that looked for it (its siblings of every era
+		 * were read) makes its absence evidence */
 		era_add(e, 0, FS_KVER(6, 14), "no vm.defrag_mode (before 6.15)");
 	if (s->src[FS_SRC_COMPACTION_PROACTIVENESS] == FS_ST_OK)
 		era_add(e, FS_KVER(5, 9), FS_KVER_MAX, "vm.compaction_proactiveness exists (5.9+)");
@@ -806,8 +810,9 @@ int fs_decide(const struct fs_snapshot *s, const struct fs_alloc_req *req, int n
 	return fs_decide_era(s, &era, req, node, out);
 }
 
-int fs_decide_era(const struct fs_snapshot *s, const struct fs_kernel_era *era,
-		  const struct fs_alloc_req *req, int node, struct fs_decision *d)
+static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
+		  const struct fs_alloc_req *req, int node, const char *only_zone,
+		  struct fs_decision *d)
 {
 	struct fs_kernel_era e0;
 	if (!era) {
@@ -858,9 +863,17 @@ int fs_decide_era(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 	const int hrank = gfp_zone_rank(g);
 	struct zref zl[FS_DECIDE_MAX_ZONES];
 	unsigned nz = 0;
-	if (node_allowed(req, node))
+	if (only_zone) {
+		for (unsigned i = 0; i < home->nzones; i++)
+			if (strcmp(home->zones[i].name, only_zone) == 0 &&
+			    zone_rank(home->zones[i].name) <= hrank && zone_populated(&home->zones[i])) {
+				zl[0].n = home;
+				zl[0].z = &home->zones[i];
+				nz = 1;
+			}
+	} else if (node_allowed(req, node))
 		nz = node_zones(home, hrank, zl, FS_DECIDE_MAX_ZONES, nz);
-	if (!d->thisnode) {
+	if (!d->thisnode && !only_zone) {
 		for (size_t i = 0; i < s->nnodes; i++) {
 			const struct fs_node *n = &s->nodes[i];
 			if (n == home || !node_allowed(req, n->id))
@@ -1068,6 +1081,19 @@ int fs_decide_era(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 	d->outcome = FS_OUT_RECLAIM;
 	d->rule = thr >= 0 ? FS_RULE_THRESHOLD : FS_RULE_LOW_MEMORY;
 	return 0;
+}
+
+int fs_decide_era(const struct fs_snapshot *s, const struct fs_kernel_era *era,
+		  const struct fs_alloc_req *req, int node, struct fs_decision *d)
+{
+	return decide(s, era, req, node, NULL, d);
+}
+
+int fs_decide_zone(const struct fs_snapshot *s, const struct fs_kernel_era *era,
+		   const struct fs_alloc_req *req, int node, const char *zone,
+		   struct fs_decision *d)
+{
+	return decide(s, era, req, node, zone, d);
 }
 
 /* ------------------------------------------------------------------ */

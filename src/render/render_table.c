@@ -29,7 +29,6 @@ struct tctx {
 	bool detail;
 	unsigned width;
 	const struct fs_report *r;
-	struct fs_kernel_era era;
 };
 
 static const char *col(const struct tctx *t, const char *c)
@@ -43,6 +42,8 @@ static const char *verdict_color(enum fs_verdict_kind k)
 	case FS_VERDICT_OK: return C_GREEN;
 	case FS_VERDICT_COMPACT: return C_YELLOW;
 	case FS_VERDICT_RECLAIM: return C_RED;
+	case FS_VERDICT_OK_AFTER_KSWAPD: return C_YELLOW;
+	case FS_VERDICT_RESERVED:
 	case FS_VERDICT_UNKNOWN: break;
 	}
 	return "";
@@ -107,8 +108,8 @@ static void header(struct tctx *t)
 	char kern[64];
 	if (s->kernel)
 		snprintf(kern, sizeof kern, "%s", s->kernel);
-	else if (t->era.inferred && t->era.lo > 0)
-		snprintf(kern, sizeof kern, "unknown (%d.%d+ from its files)", t->era.lo / 100, t->era.lo % 100);
+	else if (r->era.inferred && r->era.lo > 0)
+		snprintf(kern, sizeof kern, "unknown (%d.%d+ from its files)", r->era.lo / 100, r->era.lo % 100);
 	else
 		snprintf(kern, sizeof kern, "unknown");
 	char line[300], pbo[16] = "unknown";
@@ -219,20 +220,22 @@ static enum fs_alloc_kind focus_kind(const struct fs_report *r)
 
 #define NKINDS FS_AK_GFP   /* the named kinds, without raw gfp */
 
-/* The engine's decisions, per reported node and kind, at the focus order. */
+/* The engine's decisions (report.c), per reported node and kind, at the
+ * focus order; a node without them gets an undecided placeholder. */
 struct decisions {
 	size_t nnodes;
-	struct fs_decision *d;        /* nnodes * NKINDS */
+	const struct fs_decision **d;  /* nnodes * NKINDS */
 	bool any_decided;
 };
 
 static const struct fs_decision *dec(const struct decisions *ds, size_t node, enum fs_alloc_kind k)
 {
-	return &ds->d[node * NKINDS + (size_t)k];
+	return ds->d[node * NKINDS + (size_t)k];
 }
 
 static int decide_all(struct tctx *t, struct decisions *ds)
 {
+	static const struct fs_decision none = { .decided = false, .rule = FS_RULE_NO_DATA };
 	const struct fs_report *r = t->r;
 	ds->nnodes = r->nnodes;
 	ds->any_decided = false;
@@ -241,14 +244,8 @@ static int decide_all(struct tctx *t, struct decisions *ds)
 		return -ENOMEM;
 	for (size_t i = 0; i < r->nnodes; i++)
 		for (int k = 0; k < NKINDS; k++) {
-			struct fs_alloc_req req;
-			struct fs_decision *d = &ds->d[i * NKINDS + (size_t)k];
-			fs_alloc_req_for_kind(r->snap, &t->era, (enum fs_alloc_kind)k,
-					      (unsigned)r->focus_order, &req);
-			if (fs_decide_era(r->snap, &t->era, &req, r->nodes[i].node, d)) {
-				d->decided = false;
-				d->rule = FS_RULE_NO_DATA;
-			}
+			const struct fs_decision *d = r->nodes[i].has_decisions ? &r->nodes[i].decisions[k] : &none;
+			ds->d[i * NKINDS + (size_t)k] = d;
 			ds->any_decided |= d->decided;
 		}
 	return 0;
@@ -446,15 +443,14 @@ static void attention(struct tctx *t, const struct decisions *ds)
 			n++;
 		}
 	}
-	enum fs_tri pro = fs_era_has(&t->era, FS_FEAT_PROACTIVE);
-	for (size_t i = 0; pro != FS_NO && i < r->nnodes; i++) {
+	/* has_proactive only where the era has proactive compaction (5.9+). */
+	for (size_t i = 0; i < r->nnodes; i++) {
 		const struct fs_node_report *nr = &r->nodes[i];
 		if (!nr->has_proactive || !nr->would_compact)
 			continue;
 		char line[300];
 		snprintf(line, sizeof line, "node %d: fragmentation score %u > high %u: kcompactd would "
-			 "compact proactively now%s", nr->node, nr->score, nr->wmark_high,
-			 pro == FS_MAYBE ? " (if the kernel has proactive compaction, 5.9+)" : "");
+			 "compact proactively now", nr->node, nr->score, nr->wmark_high);
 		fputs("  ", t->out);
 		wrap(t, 2, 4, line);
 		n++;
@@ -535,8 +531,7 @@ static void evidence(struct tctx *t)
 		fputs("  ", t->out);
 		wrap(t, 2, 4, line);
 	}
-	enum fs_tri pro = fs_era_has(&t->era, FS_FEAT_PROACTIVE);
-	for (size_t i = 0; pro != FS_NO && i < r->nnodes; i++) {
+	for (size_t i = 0; i < r->nnodes; i++) {
 		const struct fs_node_report *nr = &r->nodes[i];
 		if (!nr->has_proactive)
 			continue;
@@ -545,8 +540,8 @@ static void evidence(struct tctx *t)
 		if (r->proactiveness != 20 || r->proactiveness_default)
 			snprintf(pv, sizeof pv, ", proactiveness %d%s", r->proactiveness,
 				 r->proactiveness_default ? " assumed" : "");
-		snprintf(line, sizeof line, "proactive compaction%s: node %d score %u (low %u, high %u%s): %s",
-			 pro == FS_MAYBE ? " (5.9+, if this kernel has it)" : "", nr->node, nr->score,
+		snprintf(line, sizeof line, "proactive compaction: node %d score %u (low %u, high %u%s): %s",
+			 nr->node, nr->score,
 			 nr->wmark_low, nr->wmark_high, pv,
 			 nr->would_compact ? "kcompactd would compact now" : "kcompactd idle");
 		fputs("  ", t->out);
@@ -816,7 +811,6 @@ int fs_render_table(FILE *out, const struct fs_report *r, const struct fs_render
 	struct tctx t = { .out = out, .color = o && o->color, .detail = o && o->detail, .r = r,
 			  .width = o && o->width >= 40 ? o->width : 80 };
 	struct decisions ds = { 0 };
-	fs_kernel_era(r->snap, &t.era);
 	if (decide_all(&t, &ds))
 		return -ENOMEM;
 	header(&t);
@@ -827,6 +821,6 @@ int fs_render_table(FILE *out, const struct fs_report *r, const struct fs_render
 				zone_table(&t, &r->nodes[i].zones[z]);
 	else
 		fprintf(out, "\n(--detail: every zone's check, per-order and per-migratetype tables)\n");
-	free(ds.d);
+	free((void *)ds.d);
 	return ferror(out) ? -EIO : 0;
 }
