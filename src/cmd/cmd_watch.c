@@ -57,6 +57,7 @@ struct watch {
 	int color;
 	const char *root, *record_path, *replay_path;
 	int focus_order;
+	uint64_t page_size;           /* --page-size; 0 = not given */
 	enum watch_mode mode;
 	FILE *record;
 
@@ -234,6 +235,13 @@ static int carry_over(struct fs_snapshot *s, const struct fs_snapshot *prev, uns
 /* Take a new snapshot, report and rates; the previous ones are released. */
 static int adopt(struct watch *w, struct fs_snapshot *s, double interval, bool fresh_session)
 {
+	/* --page-size stands in only where the data does not tell; a conflict
+	 * is refused once, after the first sample (cmd_watch_main). */
+	if (w->page_size && (s->page_size_from == FS_PS_ASSUMED || s->page_size_from == FS_PS_OPTION)) {
+		s->page_size = w->page_size;
+		s->page_size_assumed = false;
+		s->page_size_from = FS_PS_OPTION;
+	}
 	struct fs_report_opts ro = { .focus_order = w->focus_order, .node_filter = -1 };
 	if (ro.focus_order >= (int)s->orders)
 		ro.focus_order = -1;
@@ -373,6 +381,8 @@ static int replay_open(struct watch *w)
 
 static double snap_time(const struct fs_snapshot *s)
 {
+	if (!s->time_known)
+		return -1;   /* as for a line that cannot be read: no time to jump by */
 	return (double)s->time_sec + (double)s->time_nsec / 1e9;
 }
 
@@ -610,10 +620,10 @@ static size_t json_line(struct watch *w)
 
 static int text_frame(const struct watch *w, FILE *out)
 {
-	char ts[40] = "?";
+	char ts[40] = "time unknown";
 	time_t t = (time_t)w->snap->time_sec;
 	struct tm tm;
-	if (gmtime_r(&t, &tm))
+	if (w->snap->time_known && gmtime_r(&t, &tm))
 		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	size_t sample = w->replay_path ? w->rpos + 1 : w->nsamples;
 	fprintf(out, "=== fragstat watch: sample %zu at %s", sample, ts);
@@ -692,6 +702,7 @@ static void make_frame(const struct watch *w, const struct ui_state *st, struct 
 	f->sample = f->replay ? w->rpos + 1 : w->nsamples;
 	f->nsamples = w->nlines;
 	f->time_sec = w->snap ? w->snap->time_sec : 0;
+	f->time_known = w->snap && w->snap->time_known;
 	f->interval = st->interval;
 	f->paused = st->paused;
 	f->at_end = w->at_end;
@@ -922,20 +933,21 @@ static void usage(FILE *f)
 		"                          otherwise it is read at most every max(interval,\n"
 		"                          100 x its last read time)\n"
 		"  -k, --order N           the order to focus on (default: the pageblock order)\n"
+		"      --page-size SIZE    page size of data that does not tell it (4K, 64K)\n"
 		"      --color WHEN        auto (default), always or never; NO_COLOR is honoured\n"
 		"      --ascii             draw graphs and lines with ASCII characters only\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\n"
 		"Keys: q quit, ? help, space pause, +/- interval, Tab view (orders,\n"
-		"migratetypes, compaction, watermarks), n/z node/zone, o/O focus order;\n"
+		"migratetypes, compaction, watermarks), n/z node/zone, o/O (Down/Up) order;\n"
 		"in replay t/T step and j jump. The help screen lists every key.\n"
 		"\n"
 		"Exit status: 0 ok, 1 usage error, 2 input unreadable or malformed,\n"
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII };
+enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII, OPT_PAGE_SIZE };
 
 static void watch_free(struct watch *w)
 {
@@ -969,6 +981,7 @@ int cmd_watch_main(int argc, char **argv)
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "no-pagetypeinfo", no_argument, NULL, OPT_NO_PTI },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
+		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 		{ "order", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -1005,6 +1018,10 @@ int cmd_watch_main(int argc, char **argv)
 		case OPT_COLOR: color = optarg; break;
 		case OPT_NO_PTI: w.pti_enabled = false; break;
 		case OPT_ASCII: w.ascii = true; break;
+		case OPT_PAGE_SIZE:
+			if (fs_parse_page_size(optarg, &w.page_size))
+				return fs_usage_error("watch", "--page-size takes a power of two such as 4K or 64K, not '%s'", optarg);
+			break;
 		case 'k':
 			if ((w.focus_order = (int)fs_opt_long(optarg, FS_MAX_ORDERS - 1)) < 0)
 				return fs_usage_error("watch", "--order takes an order 0..%d, not '%s'", FS_MAX_ORDERS - 1, optarg);
@@ -1081,6 +1098,11 @@ int cmd_watch_main(int argc, char **argv)
 		}
 		watch_free(&w);
 		return fs_finish(status);
+	}
+	if (w.page_size && w.snap->page_size != w.page_size) {
+		int st = fs_apply_page_size("watch", w.snap, w.page_size);
+		watch_free(&w);
+		return st;
 	}
 	if (w.focus_order >= (int)w.snap->orders) {
 		unsigned n = w.snap->orders;
