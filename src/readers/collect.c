@@ -151,21 +151,42 @@ static void read_kernel_release(struct fs_snapshot *s, const char *root)
 	}
 }
 
-/* Digits only, no sign, no overflow. */
-static bool note_u64(const char *p, uint64_t *out)
+/* Digits only, no sign, no overflow: p[0..n). */
+static bool note_u64(const char *p, size_t n, uint64_t *out)
 {
 	uint64_t v = 0;
-	if (*p < '0' || *p > '9')
+	if (n == 0)
 		return false;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9' || v > (UINT64_MAX - (uint64_t)(p[i] - '0')) / 10)
 			return false;
-		v = v * 10 + (uint64_t)(*p - '0');
+		v = v * 10 + (uint64_t)(p[i] - '0');
 	}
-	if (*p)
-		return false;
 	*out = v;
 	return true;
+}
+
+void fs_capture_note_parse(const char *data, size_t len, struct fs_capture_note *n)
+{
+	memset(n, 0, sizeof *n);
+	n->present = true;
+	size_t pos = 0;
+	while (pos < len) {
+		const char *line = data + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t ll = nl ? (size_t)(nl - line) : len - pos;
+		pos += ll + (nl != NULL);
+		uint64_t v;
+		if (ll > 14 && memcmp(line, "timestamp_ns: ", 14) == 0 && note_u64(line + 14, ll - 14, &v) &&
+		    v / 1000000000ULL <= (uint64_t)FS_TIME_MAX) {
+			n->has_time = true;
+			n->time_sec = (int64_t)(v / 1000000000ULL);
+			n->time_nsec = (int32_t)(v % 1000000000ULL);
+		} else if (ll > 11 && memcmp(line, "page_size: ", 11) == 0 && note_u64(line + 11, ll - 11, &v) &&
+			   v >= 512 && v <= (1u << 24) && (v & (v - 1)) == 0) {
+			n->page_size = v;
+		}
+	}
 }
 
 int fs_capture_note_read(const char *dir, struct fs_capture_note *n)
@@ -175,23 +196,7 @@ int fs_capture_note_read(const char *dir, struct fs_capture_note *n)
 	memset(n, 0, sizeof *n);
 	if (!dir || !fs_path_join(path, sizeof path, dir, FS_CAPTURE_NOTE) || fs_file_read(path, &b))
 		return 0;
-	n->present = true;
-	for (char *line = b.data; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		uint64_t v;
-		if (strncmp(line, "timestamp_ns: ", 14) == 0 && note_u64(line + 14, &v) &&
-		    v / 1000000000ULL <= (uint64_t)FS_TIME_MAX) {
-			n->has_time = true;
-			n->time_sec = (int64_t)(v / 1000000000ULL);
-			n->time_nsec = (int32_t)(v % 1000000000ULL);
-		} else if (strncmp(line, "page_size: ", 11) == 0 && note_u64(line + 11, &v) &&
-			   v >= 512 && v <= (1u << 24) && (v & (v - 1)) == 0) {
-			n->page_size = v;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
+	fs_capture_note_parse(b.data, b.len, n);
 	fs_buf_free(&b);
 	return 0;
 }

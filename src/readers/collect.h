@@ -8,6 +8,7 @@
 #define FRAGSTAT_COLLECT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "procfs.h"
@@ -51,6 +52,12 @@ struct fs_capture_note {
 	int32_t time_nsec;
 	uint64_t page_size;      /* "page_size: N"; 0 when unknown */
 };
+
+/* Parse a capture note's text (len bytes, no NUL needed): "timestamp_ns: N"
+ * (nanoseconds since 1970, at most FS_TIME_MAX seconds) and "page_size: N"
+ * (a power of two, 512 bytes .. 16 MiB); anything else is skipped. Sets
+ * n->present. Pure. */
+void fs_capture_note_parse(const char *data, size_t len, struct fs_capture_note *n);
 
 /* Read DIR's capture note, if any. Returns 0 (n->present false when there
  * is none or it cannot be read); lines it does not know are skipped, and a
