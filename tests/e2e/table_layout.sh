@@ -39,6 +39,14 @@ ok "idle: MemAvailable and the hugetlb pool" -- has '^  MemAvailable 23\.0G of 2
 run $FRAGSTAT snapshot --root x86_64-hotsos-juju-host0-via-lxd-vault-5.4.0-97
 ok "5.4-era host: no proactive compaction line" -- sh -c '! printf "%s\n" "$1" | grep -qi -e "proactive compaction" -e kcompactd' _ "$out"
 
+# The README shows the first lines for the openstack capture: they must be
+# what fragstat prints.
+run $FRAGSTAT snapshot --root x86_64-hotsos-openstack-compute4-5.4.0-97
+printf '%s\n' "$out" | sed -n '/^Order 9 (2M), THP fault:$/,/other kinds:/p' > "$TMP/got"
+sed -n '/^    Order 9 (2M), THP fault:$/,/other kinds:/p' "$SRC/README" | sed 's/^    //' > "$TMP/want"
+ok "README example has lines" -- test -s "$TMP/want"
+same_file "$TMP/got" "$TMP/want" "README example = fragstat's output"
+
 # Buddyinfo only: the index diagnosis, said to be without watermarks. The fb
 # capture: node 0 DMA32 fragidx 0.990 at order 9, no free block there.
 run $FRAGSTAT snapshot --root x86_64-fb-3.10-2node
