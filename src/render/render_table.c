@@ -218,6 +218,14 @@ static enum fs_alloc_kind focus_kind(const struct fs_report *r)
 	return r->focus_order == r->hpage_order ? FS_AK_THP : FS_AK_MOVABLE;
 }
 
+/* Kinds shown: a THP fault and a hugetlb pool page only at the huge page
+ * order (the PMD size; smaller THP orders exist only with mTHP, 6.8+, and
+ * the hugetlb pool allocates at its huge page size). */
+static bool kind_shown(const struct fs_report *r, int k)
+{
+	return (k != FS_AK_THP && k != FS_AK_HUGETLB) || r->focus_order == r->hpage_order;
+}
+
 #define NKINDS FS_AK_GFP   /* the named kinds, without raw gfp */
 
 /* The engine's decisions (report.c), per reported node and kind, at the
@@ -278,7 +286,9 @@ static void capacity_text(char *buf, size_t size, const struct fs_report *r,
 	bool lower;
 	char a[32], b[32];
 	node_capacity(r, nr, &now, &max, &lower);
-	if (lower)
+	if (r->focus_order == 0)   /* every free page is an order-0 block */
+		snprintf(buf, size, "%s%s free now", lower ? "at least " : "", grp(a, sizeof a, now));
+	else if (lower)
 		snprintf(buf, size, "at least %s free now; ideal compaction could make at least %s "
 			 "(a count is capped at 100000)", grp(a, sizeof a, now), grp(b, sizeof b, max));
 	else
@@ -320,7 +330,7 @@ static void bottom_line(struct tctx *t, const struct decisions *ds)
 		char others[256];
 		size_t o = 0;
 		for (int k = 0; k < NKINDS; k++) {
-			if (k == (int)fk)
+			if (k == (int)fk || !kind_shown(r, k))
 				continue;
 			const struct fs_decision *dk = dec(ds, i, (enum fs_alloc_kind)k);
 			o += (size_t)snprintf(others + o, sizeof others - o, "%s%s %s", o ? ", " : "",
@@ -418,7 +428,8 @@ static void attention(struct tctx *t, const struct decisions *ds)
 		bool done[NKINDS] = { false };
 		for (int k = 0; k < NKINDS; k++) {
 			const struct fs_decision *d = dec(ds, i, (enum fs_alloc_kind)k);
-			if (done[k] || k == (int)fk || !d->decided || d->outcome == FS_OUT_OK)
+			if (done[k] || k == (int)fk || !kind_shown(r, k) || !d->decided ||
+			    d->outcome == FS_OUT_OK)
 				continue;
 			char reason[1024], other[1024], kinds[256], line[1400];
 			fs_decision_reason(d, reason, sizeof reason);
@@ -426,7 +437,8 @@ static void attention(struct tctx *t, const struct decisions *ds)
 						     fs_alloc_kind_title((enum fs_alloc_kind)k));
 			for (int j = k + 1; j < NKINDS; j++) {
 				const struct fs_decision *dj = dec(ds, i, (enum fs_alloc_kind)j);
-				if (j == (int)fk || done[j] || !dj->decided || dj->outcome != d->outcome)
+				if (j == (int)fk || done[j] || !kind_shown(r, j) || !dj->decided ||
+				    dj->outcome != d->outcome)
 					continue;
 				fs_decision_reason(dj, other, sizeof other);
 				if (strcmp(other, reason) || kl >= sizeof kinds)
@@ -677,6 +689,8 @@ static void decisions_detail(struct tctx *t, const struct decisions *ds)
 	const struct fs_report *r = t->r;
 	for (size_t i = 0; i < r->nnodes; i++)
 		for (int k = 0; k < NKINDS; k++) {
+			if (!kind_shown(r, k))
+				continue;
 			const struct fs_decision *d = dec(ds, i, (enum fs_alloc_kind)k);
 			char buf[1024];
 			fprintf(t->out, "\n%snode %d, order %d %s%s: %s%s\n", col(t, C_BOLD), r->nodes[i].node,
