@@ -4,6 +4,7 @@
 #include "collect.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -138,6 +139,43 @@ long fs_opt_long(const char *s, long max)
 	if (errno || *end || v > max)
 		return -1;
 	return v;
+}
+
+int fs_parse_page_size(const char *s, uint64_t *out)
+{
+	if (fs_parse_size(s, out) || *out < 512 || *out > (1u << 24) || (*out & (*out - 1)))
+		return -1;
+	return 0;
+}
+
+static const char *page_size_origin(enum fs_page_size_from f)
+{
+	switch (f) {
+	case FS_PS_LIVE: return "this machine's";
+	case FS_PS_CAPTURE: return "from the capture's note";
+	case FS_PS_MEMINFO: return "from meminfo MemTotal over zoneinfo's managed pages";
+	case FS_PS_JSON: return "from the JSON snapshot";
+	case FS_PS_SIMULATED: return "simulated";
+	case FS_PS_OPTION: case FS_PS_ASSUMED: break;
+	}
+	return "given";
+}
+
+int fs_apply_page_size(const char *cmd, struct fs_snapshot *s, uint64_t page_size)
+{
+	if (!page_size)
+		return FS_EXIT_OK;
+	if (s->page_size_from == FS_PS_ASSUMED || s->page_size_from == FS_PS_OPTION) {
+		s->page_size = page_size;
+		s->page_size_assumed = false;
+		s->page_size_from = FS_PS_OPTION;
+		return FS_EXIT_OK;
+	}
+	if (s->page_size == page_size)
+		return FS_EXIT_OK;   /* agrees with the data: nothing to override */
+	return fs_usage_error(cmd, "--page-size %" PRIu64 " contradicts the data: its pages are %" PRIu64
+			      " bytes (%s); --page-size is only for data that does not tell",
+			      page_size, s->page_size, page_size_origin(s->page_size_from));
 }
 
 int fs_parse_size(const char *s, uint64_t *out)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "procfs.h"
+#include "snapshot.h"
 
 /* Documented exit statuses (man page, EXIT STATUS). */
 enum fs_exit {
@@ -47,6 +48,14 @@ unsigned fs_term_width(FILE *f);
 /* Parse a size such as 4096, 64K, 1G (binary units, optional B/iB suffix);
  * -1 on error or overflow. */
 int fs_parse_size(const char *s, uint64_t *out);
+
+/* Parse a --page-size value (a power of two, 512 bytes .. 16 MiB); -1 on error. */
+int fs_parse_page_size(const char *s, uint64_t *out);
+
+/* Apply --page-size (0: not given) to a snapshot: only where the data does
+ * not tell its page size. A different size than the data's is a usage error
+ * (message printed, FS_EXIT_USAGE returned); else FS_EXIT_OK. */
+int fs_apply_page_size(const char *cmd, struct fs_snapshot *s, uint64_t page_size);
 
 /* Parse a non-negative integer option value; -1 on error. */
 long fs_opt_long(const char *s, long max);

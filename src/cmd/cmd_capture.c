@@ -19,7 +19,7 @@
 #include "timefmt.h"
 #include "safe_write.h"
 
-#define CAPTURE_NOTE "fragstat-capture.txt"
+#define CAPTURE_NOTE FS_CAPTURE_NOTE
 #define OSRELEASE "proc/sys/kernel/osrelease"
 #define CHECK_TRIES 20
 
@@ -31,9 +31,10 @@ static void usage(FILE *f)
 		"DIR/proc/{buddyinfo,pagetypeinfo,zoneinfo,vmstat,meminfo}, DIR/proc/sys/vm/...,\n"
 		"DIR/proc/sys/kernel/osrelease and DIR/sys/kernel/debug/extfrag/... (debugfs\n"
 		"needs root). DIR/" CAPTURE_NOTE " records the kernel release, the page size,\n"
-		"the time, and each file that could not be read and why. buddyinfo is read\n"
-		"before and after the debugfs files until both reads agree, so the kernel's\n"
-		"indices describe the captured buddyinfo.\n"
+		"the time (for a --root tree, the time its own note records, if any), and each\n"
+		"file that could not be read and why. buddyinfo is read before and after the\n"
+		"debugfs files until both reads agree, so the kernel's indices describe the\n"
+		"captured buddyinfo.\n"
 		"\n"
 		"Options:\n"
 		"  -r, --root SRC        copy from the tree SRC instead of this machine\n"
@@ -121,8 +122,8 @@ static void kernel_release(const struct capture *c, char *buf, size_t size)
 }
 
 /* The note, as text in a malloc'ed buffer; NULL on ENOMEM. */
-static char *note_text(const struct capture *c, int64_t sec, int32_t nsec, const char *pagesize,
-		       const char *parse_problem)
+static char *note_text(const struct capture *c, bool timed, int64_t sec, int32_t nsec,
+		       const char *pagesize, const char *parse_problem)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -131,7 +132,10 @@ static char *note_text(const struct capture *c, int64_t sec, int32_t nsec, const
 		return NULL;
 	char kernel[128], ts[40];
 	kernel_release(c, kernel, sizeof kernel);
-	fs_rfc3339(ts, sizeof ts, sec);
+	if (timed)
+		fs_rfc3339(ts, sizeof ts, sec);
+	else
+		snprintf(ts, sizeof ts, "unknown (the source tree does not say)");
 	fprintf(f, "# fragstat capture: the kernel files fragstat reads, in the --root layout.\n"
 		   "# Read it with: fragstat snapshot --root DIR (or fragstat diff A B).\n");
 	fprintf(f, "fragstat_version: %s\n", PACKAGE_VERSION);
@@ -142,7 +146,8 @@ static char *note_text(const struct capture *c, int64_t sec, int32_t nsec, const
 	fprintf(f, "kernel: %s\n", kernel);
 	fprintf(f, "page_size: %s\n", pagesize);
 	fprintf(f, "time: %s\n", ts);
-	fprintf(f, "timestamp_ns: %" PRId64 "\n", sec * (int64_t)1000000000 + nsec);
+	if (timed)
+		fprintf(f, "timestamp_ns: %" PRId64 "\n", sec * (int64_t)1000000000 + nsec);
 	fprintf(f, "buddyinfo_reads: %u\n", c->attempts);
 	fprintf(f, "buddyinfo_stable: %s\n",
 		c->err[FS_SRC_EXTFRAG_INDEX] && c->err[FS_SRC_UNUSABLE_INDEX] ? "n/a (no debugfs)"
@@ -210,9 +215,21 @@ int cmd_capture_main(int argc, char **argv)
 	}
 
 	/* Read everything first, then write: a failed read leaves DIR alone. */
-	int64_t sec;
-	int32_t nsec;
-	fs_clock_now(&sec, &nsec);
+	/* The time the state was taken: now for this machine; for a tree, the
+	 * time its own capture note records, or none (never the time of this
+	 * copy). Its page size likewise. */
+	int64_t sec = 0;
+	int32_t nsec = 0;
+	bool timed = true;
+	struct fs_capture_note src_note = { 0 };
+	if (c.src) {
+		fs_capture_note_read(c.src, &src_note);
+		timed = src_note.has_time;
+		sec = src_note.time_sec;
+		nsec = src_note.time_nsec;
+	} else {
+		fs_clock_now(&sec, &nsec);
+	}
 	r = read_checked(&c);
 	int status = FS_EXIT_OK;
 	if (r) {
@@ -281,7 +298,9 @@ int cmd_capture_main(int argc, char **argv)
 		snprintf(problem, sizeof problem, "%s:%u:%u: %s", d.file ? d.file : "?", d.line, d.col, d.msg);
 		fs_err("warning: fragstat cannot read this capture back:");
 		fs_err_diag(&d);
-	} else if (c.src && !s->page_size_assumed) {
+	} else if (c.src && src_note.page_size) {
+		snprintf(pagesize, sizeof pagesize, "%" PRIu64, src_note.page_size);
+	} else if (c.src && s->page_size_from == FS_PS_MEMINFO) {
 		snprintf(pagesize, sizeof pagesize, "%" PRIu64, s->page_size);
 	}
 	fs_snapshot_free(s);
@@ -289,7 +308,7 @@ int cmd_capture_main(int argc, char **argv)
 	for (int i = 0; i < NFILES; i++)
 		if (c.err[i] && !(i == FS_SRC_EXTFRAG_INDEX || i == FS_SRC_UNUSABLE_INDEX) && c.err[i] != -ENOENT)
 			fs_err("%s not captured: %s", rel_of(i), strerror(-c.err[i]));
-	char *note = note_text(&c, sec, nsec, pagesize, problem[0] ? problem : NULL);
+	char *note = note_text(&c, timed, sec, nsec, pagesize, problem[0] ? problem : NULL);
 	if (!note) {
 		fs_err("out of memory");
 		status = FS_EXIT_INTERNAL;

@@ -40,40 +40,6 @@ static void usage(FILE *f)
 		"written, 4 internal error.\n");
 }
 
-/* A capture's note says when it was taken: "timestamp_ns: N". */
-static bool capture_time(const char *dir, struct fs_snapshot *s)
-{
-	char path[4096];
-	struct fs_buf b;
-	struct stat st;
-	(void)path;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return false;
-	/* Beneath the tree like every file of it (no link out, no FIFO). */
-	if (fs_read_beneath(dir, "fragstat-capture.txt", &b, NULL))
-		return false;
-	bool found = false;
-	for (char *line = b.data; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		if (strncmp(line, "timestamp_ns: ", 14) == 0) {
-			char *end;
-			errno = 0;
-			long long ns = strtoll(line + 14, &end, 10);
-			if (!errno && end != line + 14 && *end == '\0' && ns >= 0) {
-				s->time_sec = ns / 1000000000LL;
-				s->time_nsec = (int32_t)(ns % 1000000000LL);
-				found = true;
-			}
-			break;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	fs_buf_free(&b);
-	return found;
-}
-
 static int load(const char *path, bool strict, struct fs_snapshot **s, bool *has_time)
 {
 	struct fs_diag d = { 0 };
@@ -94,7 +60,9 @@ static int load(const char *path, bool strict, struct fs_snapshot **s, bool *has
 		fs_err_diag(&d);
 		return FS_EXIT_INPUT;
 	}
-	*has_time = (*s)->kind == FS_KIND_JSON || capture_time(path, *s);
+	/* Only a real time of reading: a JSON snapshot's (null for a tree it was
+	 * converted from) or a capture note's, never the time of loading. */
+	*has_time = (*s)->time_known;
 	return FS_EXIT_OK;
 }
 

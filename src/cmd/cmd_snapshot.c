@@ -15,8 +15,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: fragstat [snapshot] [OPTIONS]\n"
-		"One fragmentation report: free blocks, the kernel's unusable free space and\n"
-		"fragmentation indices per order, verdicts, proactive compaction, huge pages.\n"
+		"One fragmentation report. The table answers first: per node, what the kernel\n"
+		"would do now with an allocation of the focus order (a THP fault at the huge\n"
+		"page order, else a movable user page) and how many such blocks are free now\n"
+		"and after compaction; then what deserves attention, the evidence (compaction\n"
+		"and THP counters, MemAvailable, the hugetlb pool), one row per zone and the\n"
+		"free blocks per order.\n"
 		"\n"
 		"Source (default: this machine's /proc and debugfs):\n"
 		"  -r, --root DIR        read DIR/proc/... and DIR/sys/kernel/debug/extfrag/...\n"
@@ -41,9 +45,13 @@ static void usage(FILE *f)
 		"                        F = extfrag_index or unusable_index\n"
 		"  -N, --node N          only node N\n"
 		"  -z, --zone NAME       only zones named NAME (DMA, DMA32, Normal, ...)\n"
+		"  -v, --detail          table: also every zone's check for every allocation\n"
+		"                        kind, and per zone the per-order table (indices,\n"
+		"                        zone verdicts) and the per-migratetype grids\n"
 		"  -k, --order N         the order to focus on (default: the compaction huge\n"
 		"                        page order, the pageblock order)\n"
-		"      --page-size SIZE  page size of a capture that does not tell (4K, 64K)\n"
+		"      --page-size SIZE  page size of data that does not tell it (4K, 64K);\n"
+		"                        an error when the data gives another size\n"
 		"      --no-kernel-check do not read debugfs to compare with the kernel\n"
 		"      --strict          a malformed optional file is an error (exit 2);\n"
 		"                        by default it is left out with a warning\n"
@@ -71,6 +79,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		{ "prometheus-no-migratetype", no_argument, NULL, OPT_PROM_NO_MT },
 		{ "prometheus-detail", no_argument, NULL, OPT_PROM_DETAIL },
 		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+		{ "detail", no_argument, NULL, 'v' },
 		{ "node", required_argument, NULL, 'N' },
 		{ "zone", required_argument, NULL, 'z' },
 		{ "order", required_argument, NULL, 'k' },
@@ -88,7 +97,7 @@ int cmd_snapshot_main(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:i:o:O:N:z:k:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:i:o:O:N:z:k:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': root = optarg; break;
 		case 'i': input = optarg; break;
@@ -111,8 +120,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		case OPT_PROM_NO_MT: ro.prom_no_migratetype = true; break;
 		case OPT_PROM_DETAIL: ro.prom_detail = true; break;
 		case OPT_PAGE_SIZE:
-			if (fs_parse_size(optarg, &page_size) || page_size < 512 || page_size > (1u << 24) ||
-			    (page_size & (page_size - 1)))
+			if (fs_parse_page_size(optarg, &page_size))
 				return fs_usage_error("snapshot", "--page-size takes a power of two such as 4K or 64K, not '%s'", optarg);
 			break;
 		case 'N':
@@ -120,6 +128,7 @@ int cmd_snapshot_main(int argc, char **argv)
 				return fs_usage_error("snapshot", "--node takes a node number, not '%s'", optarg);
 			break;
 		case 'z': rep.zone_filter = optarg; break;
+		case 'v': ro.detail = true; break;
 		case 'k':
 			if ((rep.focus_order = (int)fs_opt_long(optarg, FS_MAX_ORDERS - 1)) < 0)
 				return fs_usage_error("snapshot", "--order takes an order 0..%d, not '%s'", FS_MAX_ORDERS - 1, optarg);
@@ -191,9 +200,12 @@ int cmd_snapshot_main(int argc, char **argv)
 		return FS_EXIT_INPUT;
 	}
 	fs_warn_malformed(&res);
-	if (page_size) {
-		s->page_size = page_size;
-		s->page_size_assumed = false;
+	if ((r = fs_apply_page_size("snapshot", s, page_size)) != FS_EXIT_OK) {
+		fs_snapshot_free(s);
+		if (output)
+			fclose(out);
+		free(obuf);
+		return r;
 	}
 	if (rep.focus_order >= (int)s->orders) {
 		unsigned n = s->orders;

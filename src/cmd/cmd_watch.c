@@ -65,6 +65,7 @@ struct watch {
 	int color;
 	const char *root, *record_path, *replay_path;
 	int focus_order;
+	uint64_t page_size;           /* --page-size; 0 = not given */
 	enum watch_mode mode;
 	struct sw_append *record;      /* --record (safe_write.h) */
 	int record_err;               /* -errno of the failed append */
@@ -243,6 +244,7 @@ static int carry_over(struct fs_snapshot *s, const struct fs_snapshot *prev, uns
 		s->nr_hugepages = prev->nr_hugepages;
 		s->page_size = prev->page_size;
 		s->page_size_assumed = prev->page_size_assumed;
+		s->page_size_from = prev->page_size_from;
 		fs_kv_free(&s->meminfo);
 		if (fs_kv_copy(&s->meminfo, &prev->meminfo))
 			return -ENOMEM;
@@ -253,6 +255,13 @@ static int carry_over(struct fs_snapshot *s, const struct fs_snapshot *prev, uns
 /* Take a new snapshot, report and rates; the previous ones are released. */
 static int adopt(struct watch *w, struct fs_snapshot *s, double interval, bool fresh_session)
 {
+	/* --page-size stands in only where the data does not tell; a conflict
+	 * is refused once, after the first sample (cmd_watch_main). */
+	if (w->page_size && (s->page_size_from == FS_PS_ASSUMED || s->page_size_from == FS_PS_OPTION)) {
+		s->page_size = w->page_size;
+		s->page_size_assumed = false;
+		s->page_size_from = FS_PS_OPTION;
+	}
 	struct fs_report_opts ro = { .focus_order = w->focus_order, .node_filter = -1 };
 	if (ro.focus_order >= (int)s->orders)
 		ro.focus_order = -1;
@@ -298,7 +307,9 @@ static int live_sample(struct watch *w, struct fs_diag *d)
 	if (!s)
 		return -ENOMEM;
 	struct fs_collect_result res;
-	struct fs_collect_opts co = { .root = w->root, .mask = mask, .use_procps = false, .kernel_check = false,
+	/* buddyinfo every sample: pagetypeinfo is read too seldom to stand in. */
+	struct fs_collect_opts co = { .root = w->root, .mask = mask, .use_procps = false,
+				      .kernel_check = false, .require_buddyinfo = true,
 				      .strict = w->strict };
 	double t0 = now_mono();
 	int r = fs_collect(s, &co, &res, d);
@@ -425,6 +436,8 @@ static int replay_open(struct watch *w)
 
 static double snap_time(const struct fs_snapshot *s)
 {
+	if (!s->time_known)
+		return -1;   /* as for a line that cannot be read: no time to jump by */
 	return (double)s->time_sec + (double)s->time_nsec / 1e9;
 }
 
@@ -664,8 +677,9 @@ static size_t json_line(struct watch *w)
 
 static int text_frame(const struct watch *w, FILE *out)
 {
-	char ts[FS_RFC3339_MAX];
-	fs_rfc3339(ts, sizeof ts, w->snap->time_sec);
+	char ts[FS_RFC3339_MAX] = "time unknown";
+	if (w->snap->time_known)
+		fs_rfc3339(ts, sizeof ts, w->snap->time_sec);
 	size_t sample = w->replay_path ? w->rpos + 1 : w->nsamples;
 	fprintf(out, "=== fragstat watch: sample %zu at %s", sample, ts);
 	if (w->rates.valid)
@@ -744,6 +758,7 @@ static void make_frame(const struct watch *w, const struct ui_state *st, struct 
 	f->sample = f->replay ? w->rpos + 1 : w->nsamples;
 	f->nsamples = w->nlines;
 	f->time_sec = w->snap ? w->snap->time_sec : 0;
+	f->time_known = w->snap && w->snap->time_known;
 	f->interval = st->interval;
 	f->paused = st->paused;
 	f->at_end = w->at_end;
@@ -974,6 +989,7 @@ static void usage(FILE *f)
 		"                          otherwise it is read at most every max(interval,\n"
 		"                          100 x its last read time)\n"
 		"  -k, --order N           the order to focus on (default: the pageblock order)\n"
+		"      --page-size SIZE    page size of data that does not tell it (4K, 64K)\n"
 		"      --color WHEN        auto (default), always or never; NO_COLOR is honoured\n"
 		"      --ascii             draw graphs and lines with ASCII characters only\n"
 		"      --strict            a malformed optional file is an error (exit 2);\n"
@@ -982,14 +998,14 @@ static void usage(FILE *f)
 		"  -V, --version           show the version and exit\n"
 		"\n"
 		"Keys: q quit, ? help, space pause, +/- interval, Tab view (orders,\n"
-		"migratetypes, compaction, watermarks), n/z node/zone, o/O focus order;\n"
+		"migratetypes, compaction, watermarks), n/z node/zone, o/O (Down/Up) order;\n"
 		"in replay t/T step and j jump. The help screen lists every key.\n"
 		"\n"
 		"Exit status: 0 ok, 1 usage error, 2 input unreadable or malformed,\n"
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII, OPT_STRICT };
+enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII, OPT_STRICT, OPT_PAGE_SIZE };
 
 static void watch_free(struct watch *w)
 {
@@ -1024,6 +1040,7 @@ int cmd_watch_main(int argc, char **argv)
 		{ "no-pagetypeinfo", no_argument, NULL, OPT_NO_PTI },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 		{ "order", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -1061,6 +1078,10 @@ int cmd_watch_main(int argc, char **argv)
 		case OPT_NO_PTI: w.pti_enabled = false; break;
 		case OPT_ASCII: w.ascii = true; break;
 		case OPT_STRICT: w.strict = true; break;
+		case OPT_PAGE_SIZE:
+			if (fs_parse_page_size(optarg, &w.page_size))
+				return fs_usage_error("watch", "--page-size takes a power of two such as 4K or 64K, not '%s'", optarg);
+			break;
 		case 'k':
 			if ((w.focus_order = (int)fs_opt_long(optarg, FS_MAX_ORDERS - 1)) < 0)
 				return fs_usage_error("watch", "--order takes an order 0..%d, not '%s'", FS_MAX_ORDERS - 1, optarg);
@@ -1161,6 +1182,11 @@ int cmd_watch_main(int argc, char **argv)
 		}
 		watch_free(&w);
 		return fs_finish(status);
+	}
+	if (w.page_size && w.snap->page_size != w.page_size) {
+		int st = fs_apply_page_size("watch", w.snap, w.page_size);
+		watch_free(&w);
+		return st;
 	}
 	if (w.focus_order >= (int)w.snap->orders) {
 		unsigned n = w.snap->orders;

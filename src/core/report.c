@@ -210,6 +210,26 @@ static void proactive(const struct fs_report *r, struct fs_node_report *nr)
 	nr->would_compact = p != 0 && score > (uint64_t)wh;
 }
 
+/* Which indices a lower-bound count cannot change (mm/vmstat.c):
+ * unusable_free_index is 0 at order 0 whatever the counts (all free pages
+ * are usable); __fragmentation_index is -1000 whenever a suitable block
+ * exists (S > 0), and S from lower bounds > 0 means the true S > 0. Any
+ * other value depends on the unknown total. Exact zones are exact
+ * everywhere. */
+static void exact_indices(const struct fs_snapshot *s, struct fs_zone_report *zr, unsigned orders,
+			  int hpage_order)
+{
+	const struct fs_zone *z = zr->zone;
+	for (unsigned k = 0; k < orders; k++)
+		zr->lower_bound |= fs_zone_free_lower_bound(s, z, k);
+	for (unsigned k = 0; k < orders; k++) {
+		zr->unusable_exact[k] = !zr->lower_bound || k == 0;
+		zr->fragidx_exact[k] = !zr->lower_bound || zr->fragidx[k] == -1000;
+		if ((int)k >= hpage_order && fs_zone_free_lower_bound(s, z, k))
+			zr->huge_now_lower_bound = true;
+	}
+}
+
 static bool zone_selected(const struct fs_report_opts *o, int node, const char *zone)
 {
 	if (o && o->node_filter >= 0 && node != o->node_filter)
@@ -268,6 +288,7 @@ struct fs_report *fs_report_new(const struct fs_snapshot *s, const struct fs_rep
 				nr->huge_now += zr->huge_now;
 				nr->huge_max += zr->huge_max;
 			}
+			exact_indices(s, zr, r->orders, r->hpage_order);
 			verdicts(r, n, zr);
 			kcheck(r, zr);
 		}

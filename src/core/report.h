@@ -52,6 +52,13 @@ struct fs_zone_report {
 	int unusable[FS_MAX_ORDERS];  /* kernel integers (x1000) */
 	int fragidx[FS_MAX_ORDERS];
 	unsigned extfrag_pct[FS_MAX_ORDERS];
+	/* Counts summed from pagetypeinfo over a capped (">100000") list are
+	 * lower bounds; then an index is exact only where it cannot depend on
+	 * the missing blocks (see exact_indices() in report.c). */
+	bool lower_bound;             /* some free[] of this zone is a lower bound */
+	bool unusable_exact[FS_MAX_ORDERS];
+	bool fragidx_exact[FS_MAX_ORDERS];
+	bool huge_now_lower_bound;    /* a capped list at >= the huge page order */
 
 	bool has_verdicts;
 	struct fs_verdict verdicts[FS_MAX_ORDERS];

@@ -144,6 +144,59 @@ char *fs_escape(char *buf, size_t size, const char *s)
 	return buf;
 }
 
+static const char *const ps_from_names[] = {
+	[FS_PS_ASSUMED] = "assumed", [FS_PS_LIVE] = "live", [FS_PS_CAPTURE] = "capture",
+	[FS_PS_MEMINFO] = "meminfo", [FS_PS_JSON] = "json", [FS_PS_OPTION] = "option",
+	[FS_PS_SIMULATED] = "simulated",
+};
+
+const char *fs_page_size_from_name(enum fs_page_size_from f)
+{
+	if ((unsigned)f < sizeof ps_from_names / sizeof ps_from_names[0] && ps_from_names[f])
+		return ps_from_names[f];
+	return "?";
+}
+
+int fs_page_size_from_parse(const char *name)
+{
+	for (unsigned i = 0; i < sizeof ps_from_names / sizeof ps_from_names[0]; i++)
+		if (ps_from_names[i] && strcmp(name, ps_from_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+int fs_snapshot_free_from_types(struct fs_snapshot *s)
+{
+	for (size_t i = 0; i < s->nnodes; i++)
+		for (unsigned zi = 0; zi < s->nodes[i].nzones; zi++) {
+			struct fs_zone *z = &s->nodes[i].zones[zi];
+			if (!z->has_types || z->has_buddy)
+				continue;
+			for (unsigned k = 0; k < s->orders && k < FS_MAX_ORDERS; k++) {
+				uint64_t sum = 0;
+				for (unsigned t = 0; t < s->nmt; t++) {
+					if (sum > UINT64_MAX - z->free_by_type[t][k])
+						return -ERANGE;
+					sum += z->free_by_type[t][k];
+				}
+				z->free[k] = sum;
+			}
+			z->has_buddy = true;
+			z->free_from_types = true;
+		}
+	return 0;
+}
+
+bool fs_zone_free_lower_bound(const struct fs_snapshot *s, const struct fs_zone *z, unsigned k)
+{
+	if (!z->free_from_types || k >= FS_MAX_ORDERS)
+		return false;
+	for (unsigned t = 0; t < s->nmt && t < FS_MAX_MT; t++)
+		if (z->capped[t][k])
+			return true;
+	return false;
+}
+
 struct fs_snapshot *fs_snapshot_new(void)
 {
 	struct fs_snapshot *s = calloc(1, sizeof *s);

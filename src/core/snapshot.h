@@ -64,6 +64,17 @@ enum fs_src_status {
 
 enum fs_source_kind { FS_KIND_LIVE, FS_KIND_ROOT, FS_KIND_JSON, FS_KIND_SIMULATED };
 
+/* Where the page size came from (JSON "page_size_source"). */
+enum fs_page_size_from {
+	FS_PS_ASSUMED = 0,   /* nothing in the data tells: 4096 assumed */
+	FS_PS_LIVE,          /* sysconf(_SC_PAGESIZE) of this machine */
+	FS_PS_CAPTURE,       /* a fragstat capture's note ("page_size: N") */
+	FS_PS_MEMINFO,       /* meminfo MemTotal over the zones' managed pages */
+	FS_PS_JSON,          /* a JSON snapshot that did not assume it */
+	FS_PS_OPTION,        /* --page-size, for data that does not tell */
+	FS_PS_SIMULATED,     /* the simulator's --page-size */
+};
+
 /* A named 64-bit counter, as in vmstat, meminfo or zoneinfo stat lines. */
 struct fs_kv {
 	char name[FS_NAME_MAX];
@@ -103,6 +114,9 @@ struct fs_zone {
 	/* /proc/buddyinfo: free blocks per order (all migratetypes). */
 	bool has_buddy;
 	uint64_t free[FS_MAX_ORDERS];
+	/* free[] was summed from pagetypeinfo's free lists (no buddyinfo);
+	 * an order with a capped (">100000") cell is then a lower bound. */
+	bool free_from_types;
 
 	/* /proc/pagetypeinfo, free lists: indexes match fs_snapshot.mt_names. */
 	bool has_types;
@@ -162,10 +176,12 @@ struct fs_snapshot {
 	char *kernel;             /* release string, or NULL when unknown */
 	uint64_t page_size;       /* bytes */
 	bool page_size_assumed;   /* true when not known from the source */
+	enum fs_page_size_from page_size_from;
 	unsigned orders;          /* columns per row; 0 until buddyinfo is read */
 	int pageblock_order;      /* from pagetypeinfo; -1 when unknown */
 	uint64_t pages_per_block; /* from pagetypeinfo; 0 when unknown */
-	int64_t time_sec;         /* wall clock of the read (UTC seconds) */
+	bool time_known;          /* false: the source does not say when it was read */
+	int64_t time_sec;         /* wall clock of the read (UTC seconds), if known */
 	int32_t time_nsec;
 
 	enum fs_src_status src[FS_SRC_COUNT];
@@ -216,6 +232,13 @@ struct fs_zone *fs_node_zone(struct fs_node *n, const char *name);
 /* Find or append zone `name`; NULL when the node already has FS_MAX_ZONES. */
 struct fs_zone *fs_node_zone_get(struct fs_node *n, const char *name);
 
+/* Fill free[] of every zone with free lists from the sum over its
+ * migratetypes (for data without buddyinfo), marking free_from_types.
+ * -ERANGE when a sum overflows 64 bits. */
+int fs_snapshot_free_from_types(struct fs_snapshot *s);
+/* True when free[k] of z is a lower bound (summed over a capped cell). */
+bool fs_zone_free_lower_bound(const struct fs_snapshot *s, const struct fs_zone *z, unsigned k);
+
 /* Index of migratetype `name`, appending it when new; -1 when full. */
 int fs_snapshot_mt_index(struct fs_snapshot *s, const char *name);
 
@@ -262,5 +285,9 @@ const char *fs_src_name(enum fs_src s);
 const char *fs_src_relpath(enum fs_src s);
 const char *fs_src_status_name(enum fs_src_status st);
 const char *fs_kind_name(enum fs_source_kind k);
+/* "assumed", "live", "capture", "meminfo", "json", "option", "simulated". */
+const char *fs_page_size_from_name(enum fs_page_size_from f);
+/* The enum for one of those names; -1 when unknown. */
+int fs_page_size_from_parse(const char *name);
 
 #endif

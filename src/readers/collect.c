@@ -40,6 +40,14 @@ static enum fs_src_status status_of(int err)
 	}
 }
 
+/* Copy a diagnostic whose file may point into its own storage. */
+static void diag_copy(struct fs_diag *dst, const struct fs_diag *src)
+{
+	*dst = *src;
+	if (src->file == src->file_store)
+		dst->file = dst->file_store;
+}
+
 static int parse_src(struct fs_snapshot *s, enum fs_src src, const char *path,
 		     const struct fs_buf *b, struct fs_collect_result *res, struct fs_diag *d)
 {
@@ -186,8 +194,60 @@ static int read_kernel_release(struct fs_snapshot *s, const char *root, struct f
 	return 0;
 }
 
+/* Digits only, no sign, no overflow: p[0..n). */
+static bool note_u64(const char *p, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9' || v > (UINT64_MAX - (uint64_t)(p[i] - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+void fs_capture_note_parse(const char *data, size_t len, struct fs_capture_note *n)
+{
+	memset(n, 0, sizeof *n);
+	n->present = true;
+	size_t pos = 0;
+	while (pos < len) {
+		const char *line = data + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t ll = nl ? (size_t)(nl - line) : len - pos;
+		pos += ll + (nl != NULL);
+		uint64_t v;
+		if (ll > 14 && memcmp(line, "timestamp_ns: ", 14) == 0 && note_u64(line + 14, ll - 14, &v) &&
+		    v / 1000000000ULL <= (uint64_t)FS_TIME_MAX) {
+			n->has_time = true;
+			n->time_sec = (int64_t)(v / 1000000000ULL);
+			n->time_nsec = (int32_t)(v % 1000000000ULL);
+		} else if (ll > 11 && memcmp(line, "page_size: ", 11) == 0 && note_u64(line + 11, ll - 11, &v) &&
+			   v >= 512 && v <= (1u << 24) && (v & (v - 1)) == 0) {
+			n->page_size = v;
+		}
+	}
+}
+
+int fs_capture_note_read(const char *dir, struct fs_capture_note *n)
+{
+	struct fs_buf b;
+	memset(n, 0, sizeof *n);
+	/* Beneath the tree like every file of it (no link out, no FIFO). */
+	if (!dir || fs_read_beneath(dir, FS_CAPTURE_NOTE, &b, NULL))
+		return 0;
+	fs_capture_note_parse(b.data, b.len, n);
+	fs_buf_free(&b);
+	return 0;
+}
+
 /* A captured tree does not say its page size; MemTotal (kB) over the sum of
- * managed pages does, when both are there (totalram_pages is that sum). */
+ * managed pages does, when both are there: si_meminfo() reports
+ * totalram_pages() << (PAGE_SHIFT - 10), and adjust_managed_page_count()
+ * moves totalram_pages and zone->managed_pages together (mm/page_alloc.c). */
 static void infer_page_size(struct fs_snapshot *s)
 {
 	uint64_t memtotal, managed = 0;
@@ -206,6 +266,7 @@ static void infer_page_size(struct fs_snapshot *s)
 	if (ps >= 4096 && ps <= (1u << 20) && (ps & (ps - 1)) == 0) {
 		s->page_size = ps;
 		s->page_size_assumed = false;
+		s->page_size_from = FS_PS_MEMINFO;
 	}
 }
 
@@ -289,7 +350,18 @@ static int collect_once(struct fs_snapshot *s, const struct fs_collect_opts *o, 
 			fs_diag_set(d, o->root, 0, 0, "path too long");
 			return -ENAMETOOLONG;
 		}
-	fs_clock_now(&s->time_sec, &s->time_nsec);
+	/* A tree has the time it was taken only when a fragstat capture's
+	 * note records it; the time of reading a tree is not its time. */
+	struct fs_capture_note note = { 0 };
+	if (o->root)
+		fs_capture_note_read(o->root, &note);
+	else
+		fs_clock_now(&s->time_sec, &s->time_nsec);
+	s->time_known = !o->root || note.has_time;
+	if (note.has_time) {
+		s->time_sec = note.time_sec;
+		s->time_nsec = note.time_nsec;
+	}
 	r = read_kernel_release(s, o->root, d);
 	if (r)
 		return r;
@@ -298,7 +370,12 @@ static int collect_once(struct fs_snapshot *s, const struct fs_collect_opts *o, 
 		if (ps > 0) {
 			s->page_size = (uint64_t)ps;
 			s->page_size_assumed = false;
+			s->page_size_from = FS_PS_LIVE;
 		}
+	} else if (note.page_size) {
+		s->page_size = note.page_size;
+		s->page_size_assumed = false;
+		s->page_size_from = FS_PS_CAPTURE;
 	}
 
 	bool want_dbg = (mask & FS_SRC_DEBUGFS) != 0;
@@ -344,9 +421,39 @@ static int collect_once(struct fs_snapshot *s, const struct fs_collect_opts *o, 
 		}
 		fs_stable_read_free(&sr);
 	} else {
-		r = read_src(s, o, FS_SRC_BUDDYINFO, res, d);
-		if (r)
+		/* Without buddyinfo, pagetypeinfo's free lists summed over the
+		 * migratetypes are the same per-order counts (the kernel prints
+		 * buddyinfo as free_area[o].nr_free, the sum of the per-type
+		 * lists pagetypeinfo walks: mm/vmstat.c frag_show_print and
+		 * pagetypeinfo_showfree_print), exact except where a list is
+		 * capped at ">100000". */
+		bool fallback = (mask & FS_SRC_BIT(FS_SRC_PAGETYPEINFO)) && o->root &&
+				!o->require_buddyinfo;
+		struct fs_diag bd = { 0 };
+		r = read_src(s, o, FS_SRC_BUDDYINFO, res, &bd);
+		if (r == -ENOENT && fallback) {
+			struct fs_diag pd = { 0 };
+			int pr = read_src(s, o, FS_SRC_PAGETYPEINFO, res, &pd);
+			if (pr) {
+				diag_copy(d, &pd);
+				return pr;
+			}
+			if (s->src[FS_SRC_PAGETYPEINFO] != FS_ST_OK || s->nnodes == 0) {
+				fs_diag_set(d, res->paths[FS_SRC_BUDDYINFO], 0, 0,
+					    "%s (and no pagetypeinfo free lists to sum instead)",
+					    strerror(ENOENT));
+				return -ENOENT;
+			}
+			if ((r = fs_snapshot_free_from_types(s))) {
+				fs_diag_set(d, res->paths[FS_SRC_PAGETYPEINFO], 0, 0,
+					    "free lists too large to sum in 64 bits");
+				return -EINVAL;
+			}
+			mask &= ~FS_SRC_BIT(FS_SRC_PAGETYPEINFO);   /* read already */
+		} else if (r) {
+			diag_copy(d, &bd);
 			return r;
+		}
 	}
 
 	bool procps_done = false;
@@ -374,7 +481,7 @@ static int collect_once(struct fs_snapshot *s, const struct fs_collect_opts *o, 
 		if (r)
 			return r;
 	}
-	if (o->root)
+	if (o->root && s->page_size_from == FS_PS_ASSUMED)
 		infer_page_size(s);
 	return 0;
 }

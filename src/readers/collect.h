@@ -8,6 +8,8 @@
 #define FRAGSTAT_COLLECT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "procfs.h"
 #include "snapshot.h"
@@ -22,6 +24,7 @@ struct fs_collect_opts {
 	bool use_procps;         /* live meminfo/vmstat through libproc2 */
 	bool kernel_check;       /* re-read buddyinfo around debugfs until stable */
 	bool strict;             /* a malformed optional file is an error */
+	bool require_buddyinfo;  /* no pagetypeinfo sums for a tree without buddyinfo */
 };
 
 /* Per-source error detail kept for the one-line report of each problem. */
@@ -67,6 +70,28 @@ struct fs_stable_read {
 int fs_read_buddyinfo_stable(const char *root, unsigned tries, struct fs_stable_read *out,
 			     struct fs_diag *d);
 void fs_stable_read_free(struct fs_stable_read *sr);
+/* The note `fragstat capture` writes into its directory. */
+#define FS_CAPTURE_NOTE "fragstat-capture.txt"
+
+/* What a capture's note says about the state beside it. */
+struct fs_capture_note {
+	bool present;            /* DIR/fragstat-capture.txt was read */
+	bool has_time;           /* "timestamp_ns: N" */
+	int64_t time_sec;
+	int32_t time_nsec;
+	uint64_t page_size;      /* "page_size: N"; 0 when unknown */
+};
+
+/* Parse a capture note's text (len bytes, no NUL needed): "timestamp_ns: N"
+ * (nanoseconds since 1970, at most FS_TIME_MAX seconds) and "page_size: N"
+ * (a power of two, 512 bytes .. 16 MiB); anything else is skipped. Sets
+ * n->present. Pure. */
+void fs_capture_note_parse(const char *data, size_t len, struct fs_capture_note *n);
+
+/* Read DIR's capture note, if any. Returns 0 (n->present false when there
+ * is none or it cannot be read); lines it does not know are skipped, and a
+ * value that does not parse counts as absent, never as a guess. */
+int fs_capture_note_read(const char *dir, struct fs_capture_note *n);
 
 /* The current time, or FRAGSTAT_FAKE_TIME (seconds) when set. */
 void fs_clock_now(int64_t *sec, int32_t *nsec);

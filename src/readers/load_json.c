@@ -397,6 +397,12 @@ static int load_zone(struct ld *l, json_t *zo, struct fs_node *n, size_t ni, siz
 			return -ERANGE;
 		}
 		z->has_buddy = true;
+		json_t *fbs = json_object_get(zo, "free_blocks_source");
+		at(l, "%s.free_blocks_source", base);
+		if (fbs && !(json_is_string(fbs) && (!strcmp(json_string_value(fbs), "buddyinfo") ||
+						     !strcmp(json_string_value(fbs), "pagetypeinfo"))))
+			return fail(l, "expected buddyinfo or pagetypeinfo");
+		z->free_from_types = fbs && !strcmp(json_string_value(fbs), "pagetypeinfo");
 	}
 	int r = zone_zoneinfo(l, base, zo, z);
 	if (r)
@@ -445,6 +451,15 @@ static int load_source(struct ld *l, json_t *root)
 		return fail(l, "expected a page size in bytes (a power of two)");
 	s->page_size = (uint64_t)json_integer_value(v);
 	s->page_size_assumed = json_is_true(json_object_get(src, "page_size_assumed"));
+	s->page_size_from = s->page_size_assumed ? FS_PS_ASSUMED : FS_PS_JSON;
+	v = json_object_get(src, "page_size_source");
+	if (v && !s->page_size_assumed) {
+		int f = json_is_string(v) ? fs_page_size_from_parse(json_string_value(v)) : -1;
+		at(l, "source.page_size_source");
+		if (f < 0 || f == FS_PS_ASSUMED)
+			return fail(l, "expected how the page size is known (live, capture, meminfo, json, option or simulated)");
+		s->page_size_from = (enum fs_page_size_from)f;
+	}
 	at(l, "source.pageblock_order");
 	v = json_object_get(src, "pageblock_order");
 	if (v && !json_is_null(v)) {
@@ -470,6 +485,7 @@ static int load_source(struct ld *l, json_t *root)
 			return fail(l, "expected nanoseconds since 1970 (not negative)");
 		s->time_sec = ns / 1000000000LL;
 		s->time_nsec = (int32_t)(ns % 1000000000LL);
+		s->time_known = true;
 	} else if (json_is_string(v = json_object_get(src, "timestamp"))) {
 		struct tm tm;
 		memset(&tm, 0, sizeof tm);
@@ -480,6 +496,7 @@ static int load_source(struct ld *l, json_t *root)
 			if (t < 0 || (int64_t)t > FS_TIME_MAX)
 				return fail(l, "expected a time between 1970 and 2262");
 			s->time_sec = t;
+			s->time_known = true;
 		}
 	}
 	return 0;

@@ -15,6 +15,7 @@ struct fs_render_opts {
 	unsigned width;               /* terminal width for tables */
 	bool compact_json;            /* one line (JSON lines streams) */
 	bool prom_no_migratetype;     /* prometheus: leave out per-migratetype families */
+	bool detail;                  /* table: per-order and per-migratetype tables, every zone's check */
 	bool prom_detail;             /* prometheus: also per-zone per-order and per-migratetype families */
 };
 

@@ -209,8 +209,24 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 	json_t *o = json_object();
 	SET(o, "zone", json_string(z->name));
 	SET(o, "free_blocks", fs_json_u64_array(z->free, n));
+	SET(o, "free_blocks_source", json_string_nocheck(z->free_from_types ? "pagetypeinfo" : "buddyinfo"));
 	SET(o, "free_pages", fs_json_u64(zr->free_pages));
 	SET(o, "free_bytes", fs_json_u64(zr->free_pages * s->page_size));
+	if (zr->lower_bound) {
+		/* Summed over a capped pagetypeinfo list: which numbers are
+		 * lower bounds, which indices are still exact. */
+		json_t *lb = json_object(), *fb = json_array(), *ue = json_array(), *fe = json_array();
+		for (unsigned k = 0; k < n; k++) {
+			json_array_append_new(fb, json_boolean(fs_zone_free_lower_bound(s, z, k)));
+			json_array_append_new(ue, json_boolean(zr->unusable_exact[k]));
+			json_array_append_new(fe, json_boolean(zr->fragidx_exact[k]));
+		}
+		SET(lb, "free_blocks", fb);
+		SET(lb, "unusable_index_exact", ue);
+		SET(lb, "fragmentation_index_exact", fe);
+		SET(lb, "huge_pages_now", json_boolean(zr->huge_now_lower_bound));
+		SET(o, "lower_bounds", lb);
+	}
 	if (zr->indices_ok) {
 		SET(o, "unusable_index", idx_array(zr->unusable, n));
 		SET(o, "fragmentation_index", idx_array(zr->fragidx, n));
@@ -355,17 +371,19 @@ static json_t *json_report(const struct fs_report *r)
 	SET(src, "kernel", s->kernel ? json_string(s->kernel) : json_null());
 	SET(src, "page_size", fs_json_u64(s->page_size));
 	SET(src, "page_size_assumed", json_boolean(s->page_size_assumed));
+	SET(src, "page_size_source", json_string_nocheck(fs_page_size_from_name(s->page_size_from)));
 	SET(src, "orders", json_integer(s->orders));
 	SET(src, "pageblock_order",
 			    s->pageblock_order >= 0 ? json_integer(s->pageblock_order) : json_null());
+	/* null when the source does not say when it was read (a tree that is
+	 * not a fragstat capture, a simulated state): never the time of
+	 * conversion. Every source keeps time_sec in [0, FS_TIME_MAX]. */
+	bool timed = s->time_known && s->time_sec >= 0 && s->time_sec <= FS_TIME_MAX;
 	fs_rfc3339(ts, sizeof ts, s->time_sec);
-	SET(src, "timestamp", json_string_nocheck(ts));
-	/* Every source keeps time_sec in [0, FS_TIME_MAX]; null otherwise
-	 * rather than a wrapped product. */
+	SET(src, "timestamp", timed ? json_string_nocheck(ts) : json_null());
 	SET(src, "timestamp_ns",
-	    s->time_sec >= 0 && s->time_sec <= FS_TIME_MAX
-		    ? json_integer((json_int_t)s->time_sec * 1000000000LL + s->time_nsec)
-		    : json_null());
+	    timed ? json_integer((json_int_t)s->time_sec * 1000000000LL + s->time_nsec)
+		  : json_null());
 	SET(root, "source", src);
 
 	json_t *sources = json_object();

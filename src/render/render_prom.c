@@ -175,11 +175,15 @@ static void general(struct prom *p)
 	lbl_add(&l, "kind", fs_kind_name(s->kind));
 	s_u64(p, &info, &l, 1);
 
+	/* Only when the source says when it was read (never the time of
+	 * converting a tree). */
 	struct fam ts = { "fragstat_snapshot_timestamp_seconds", "gauge",
 		"When the kernel's files were read, in seconds since the Unix epoch.", false };
-	name_labels(p, &ts, NULL);
-	fprintf(p->out, "%" PRId64 ".%09d\n", s->time_sec,
-		s->time_nsec >= 0 && s->time_nsec < 1000000000 ? (int)s->time_nsec : 0);
+	if (s->time_known) {
+		name_labels(p, &ts, NULL);
+		fprintf(p->out, "%" PRId64 ".%09d\n", s->time_sec,
+			s->time_nsec >= 0 && s->time_nsec < 1000000000 ? (int)s->time_nsec : 0);
+	}
 
 	struct fam ps = { "fragstat_page_size_bytes", "gauge",
 		"Size of a base page in bytes.", false };
@@ -253,6 +257,10 @@ static void per_order(struct prom *p)
 		"Free blocks of 2^order pages on the buddy free lists (/proc/buddyinfo).", false };
 	FOR_ZONES(p, zr)
 		for (unsigned k = 0; k < n; k++) {
+			/* A count summed over a capped pagetypeinfo list is only a
+			 * lower bound: no series rather than a wrong one. */
+			if (fs_zone_free_lower_bound(s, zr->zone, k))
+				continue;
 			lbl_order(&l, zr, k);
 			s_u64(p, &fb, &l, zr->zone->free[k]);
 		}
@@ -263,7 +271,8 @@ static void per_order(struct prom *p)
 		for (unsigned k = 0; k < n; k++) {
 			uint64_t per = k < 63 ? (1ULL << k) : 0;
 			uint64_t bs;
-			if (__builtin_mul_overflow(per, s->page_size, &bs))
+			if (__builtin_mul_overflow(per, s->page_size, &bs) ||
+			    fs_zone_free_lower_bound(s, zr->zone, k))
 				continue;
 			lbl_order(&l, zr, k);
 			s_mul(p, &fby, &l, zr->zone->free[k], bs);
@@ -272,7 +281,7 @@ static void per_order(struct prom *p)
 	struct fam zf = { "fragstat_zone_free_bytes", "gauge",
 		"Free memory in bytes on the zone's buddy free lists, all orders.", false };
 	FOR_ZONES(p, zr)
-		if (zr->indices_ok) {
+		if (zr->indices_ok && !zr->lower_bound) {
 			lbl_zone(&l, zr);
 			s_mul(p, &zf, &l, zr->free_pages, s->page_size);
 		}
@@ -282,6 +291,8 @@ static void per_order(struct prom *p)
 	FOR_ZONES(p, zr)
 		if (zr->indices_ok)
 			for (unsigned k = 0; k < n; k++) {
+				if (!zr->unusable_exact[k])
+					continue;
 				lbl_order(&l, zr, k);
 				s_milli(p, &ui, &l, zr->unusable[k]);
 			}
@@ -291,6 +302,8 @@ static void per_order(struct prom *p)
 	FOR_ZONES(p, zr)
 		if (zr->indices_ok)
 			for (unsigned k = 0; k < n; k++) {
+				if (!zr->fragidx_exact[k])
+					continue;
 				lbl_order(&l, zr, k);
 				s_milli(p, &fi, &l, zr->fragidx[k]);
 			}
@@ -300,6 +313,8 @@ static void per_order(struct prom *p)
 	FOR_ZONES(p, zr)
 		if (zr->indices_ok)
 			for (unsigned k = 0; k < n; k++) {
+				if (zr->lower_bound)
+					continue;
 				lbl_order(&l, zr, k);
 				s_milli(p, &ef, &l, (long long)zr->extfrag_pct[k] * 10);
 			}
@@ -326,14 +341,14 @@ static void per_order(struct prom *p)
 	struct fam hn = { "fragstat_huge_page_blocks_free", "gauge",
 		"Huge-page-order blocks that could be handed out now (free blocks of order >= the huge page order, counted in huge pages).", false };
 	FOR_ZONES(p, zr)
-		if (zr->indices_ok) {
+		if (zr->indices_ok && !zr->huge_now_lower_bound) {
 			lbl_zone(&l, zr);
 			s_u64(p, &hn, &l, zr->huge_now);
 		}
 	struct fam hm = { "fragstat_huge_page_blocks_after_compaction", "gauge",
 		"Huge-page-order blocks the free memory would make after perfect compaction (free pages / pages per huge page).", false };
 	FOR_ZONES(p, zr)
-		if (zr->indices_ok) {
+		if (zr->indices_ok && !zr->lower_bound) {
 			lbl_zone(&l, zr);
 			s_u64(p, &hm, &l, zr->huge_max);
 		}

@@ -47,9 +47,11 @@ int sim_emit_snapshot(const struct sim_machine *m, struct fs_snapshot *s)
 	s->kind = FS_KIND_SIMULATED;
 	s->page_size = m->cfg.page_size;
 	s->page_size_assumed = false;
+	s->page_size_from = FS_PS_SIMULATED;
 	s->orders = m->orders;
 	s->pageblock_order = (int)m->pbo;
 	s->pages_per_block = m->pb_pages;
+	s->time_known = false;   /* a simulated state was never read from a kernel */
 	s->time_sec = 0;
 	s->time_nsec = 0;
 	s->src[FS_SRC_BUDDYINFO] = FS_ST_OK;

@@ -481,6 +481,73 @@ char *ui_rate(char *buf, size_t size, double v)
 
 /* ---- selection ---------------------------------------------------------- */
 
+/* The kind the table's bottom line is about: a THP fault at the huge page
+ * order, a movable user page at other orders. */
+static enum fs_alloc_kind trouble_kind(const struct fs_report *r)
+{
+	return r->focus_order == r->hpage_order ? FS_AK_THP : FS_AK_MOVABLE;
+}
+
+/* How much trouble a node is in for that kind: the engine's outcome level
+ * (ok 0 .. fail 3), ok_after_kswapd just above ok; -1 undecided. */
+static int node_trouble(const struct fs_report *r, const struct fs_node_report *n)
+{
+	if (!n->has_decisions)
+		return -1;
+	const struct fs_decision *d = &n->decisions[trouble_kind(r)];
+	if (!d->decided)
+		return -1;
+	return fs_outcome_level(d->outcome) * 2 + (d->outcome == FS_OUT_OK_AFTER_KSWAPD);
+}
+
+/* The zone a node's trouble is about. Served on the fast path: the first
+ * zone of the zonelist that fails for want of memory or of a block (never
+ * one that only its lowmem reserve keeps out), else the zone that serves.
+ * Otherwise the zone that decided (where compaction or reclaim would run),
+ * else that first failing zone. Without decisions, the zone with no block
+ * of the focus order and the highest fragmentation index; else the one
+ * with the most free memory. */
+static const struct fs_zone_report *trouble_zone(const struct fs_report *r, const struct fs_node_report *n)
+{
+	if (n->has_decisions) {
+		const struct fs_decision *d = &n->decisions[trouble_kind(r)];
+		const char *want = NULL, *failing = NULL;
+		bool served = d->decided && d->outcome == FS_OUT_OK;
+		for (unsigned i = 0; !failing && i < d->nzones; i++) {
+			if (served && d->zones[i].node == d->zone_node && !strcmp(d->zones[i].zone, d->zone))
+				break;   /* zones after the one that served were not needed */
+			if (d->zones[i].node == n->node && (d->zones[i].fast.result == FS_ZR_FAIL_FREE ||
+							    d->zones[i].fast.result == FS_ZR_FAIL_BLOCK))
+				failing = d->zones[i].zone;
+		}
+		/* Served on the fast path: the trouble, if any, is a zone
+		 * before the one that served (the preferred zone failing). */
+		if (served)
+			want = failing ? failing : d->zone[0] ? d->zone : NULL;
+		else
+			want = d->decided && d->zone[0] ? d->zone : failing;
+		for (unsigned z = 0; want && z < n->nzones; z++)
+			if (strcmp(n->zones[z].zone->name, want) == 0)
+				return &n->zones[z];
+	}
+	int k = r->focus_order;
+	const struct fs_zone_report *best = NULL;
+	for (unsigned z = 0; z < n->nzones; z++) {
+		const struct fs_zone_report *zr = &n->zones[z];
+		if (!zr->indices_ok || zr->free_pages == 0 || zr->fragidx[k] == -1000)
+			continue;
+		if (!best || zr->fragidx[k] > best->fragidx[k])
+			best = zr;
+	}
+	if (best)
+		return best;
+	best = &n->zones[0];
+	for (unsigned z = 1; z < n->nzones; z++)
+		if (n->zones[z].free_pages > best->free_pages)
+			best = &n->zones[z];
+	return best;
+}
+
 static const struct fs_node_report *sel_node(const struct ui_state *st, const struct fs_report *r)
 {
 	if (!r || r->nnodes == 0)
@@ -488,10 +555,12 @@ static const struct fs_node_report *sel_node(const struct ui_state *st, const st
 	for (size_t i = 0; i < r->nnodes; i++)
 		if (r->nodes[i].node == st->node && r->nodes[i].nzones)
 			return &r->nodes[i];
+	/* Default: the node in the most trouble (the first of equals). */
+	const struct fs_node_report *best = NULL;
 	for (size_t i = 0; i < r->nnodes; i++)
-		if (r->nodes[i].nzones)
-			return &r->nodes[i];
-	return NULL;
+		if (r->nodes[i].nzones && (!best || node_trouble(r, &r->nodes[i]) > node_trouble(r, best)))
+			best = &r->nodes[i];
+	return best;
 }
 
 const struct fs_zone_report *ui_sel_zone(const struct ui_state *st, const struct fs_report *r)
@@ -502,12 +571,7 @@ const struct fs_zone_report *ui_sel_zone(const struct ui_state *st, const struct
 	for (unsigned z = 0; z < n->nzones; z++)
 		if (strcmp(n->zones[z].zone->name, st->zone) == 0)
 			return &n->zones[z];
-	/* Default: the zone with the most free memory (Normal on most boxes). */
-	const struct fs_zone_report *best = &n->zones[0];
-	for (unsigned z = 1; z < n->nzones; z++)
-		if (n->zones[z].free_pages > best->free_pages)
-			best = &n->zones[z];
-	return best;
+	return trouble_zone(r, n);
 }
 
 int ui_focus(const struct ui_state *st, const struct fs_report *r)
@@ -809,8 +873,9 @@ static const struct ui_keydef {
 	{ { 'N', 0 }, "N", "previous node", act_node_prev },
 	{ { 'z', KEY_RIGHT, 0 }, "z Right", "next zone of the node", act_zone_next },
 	{ { 'Z', KEY_LEFT, 0 }, "Z Left", "previous zone of the node", act_zone_prev },
-	{ { 'o', KEY_UP, 0 }, "o Up", "focus the next higher order", act_order_up },
-	{ { 'O', KEY_DOWN, 0 }, "O Down", "focus the next lower order", act_order_down },
+	/* Orders are rows from 0 at the top: Down moves to the row below. */
+	{ { 'o', KEY_DOWN, 0 }, "o Down", "focus the next higher order (the row below)", act_order_up },
+	{ { 'O', KEY_UP, 0 }, "O Up", "focus the next lower order (the row above)", act_order_down },
 	{ { 't', 0 }, "t", "replay: step to the next sample (pauses)", act_step_fwd },
 	{ { 'T', 0 }, "T", "replay: step to the previous sample (pauses)", act_step_back },
 	{ { 'j', 0 }, "j", "replay: jump to +S/-S seconds, HH:MM[:SS] or #N (sample)", act_jump },
@@ -890,7 +955,9 @@ static void draw_header(const struct ui_state *st, const struct ui_frame *f)
 	ui_attr_on(head);
 	ui_fill(0, 0, COLS);
 	ui_attr_off(head);
-	if (f->report) {
+	if (f->report && !f->time_known) {
+		snprintf(ts, sizeof ts, "time unknown");
+	} else if (f->report) {
 		time_t t = (time_t)f->time_sec;
 		struct tm tm;
 		if (gmtime_r(&t, &tm))
@@ -901,8 +968,10 @@ static void draw_header(const struct ui_state *st, const struct ui_frame *f)
 	const char *src = f->source;
 	size_t sl = strlen(src);
 	char srcbuf[48];
-	if (sl > 32) {
-		snprintf(srcbuf, sizeof srcbuf, "...%s", src + sl - 29);
+	/* Room for the time, sample and interval on an 80-column screen. */
+	size_t smax = COLS > 88 ? 32 : COLS > 68 ? (size_t)COLS - 56 : 12;
+	if (sl > smax) {
+		snprintf(srcbuf, sizeof srcbuf, "...%s", src + sl - (smax - 3));
 		src = srcbuf;
 	}
 	if (f->replay)
@@ -996,18 +1065,71 @@ static void draw_help(const struct ui_frame *f)
 	ui_attr_on(head);
 	ui_fill(0, 22, COLS - 22);
 	ui_attr_off(head);
+	size_t nk = sizeof ui_keys / sizeof ui_keys[0];
+	int rows = LINES - 5;   /* title, blank; blank and two lines below */
+	int needed = 0;
+	for (size_t i = 0; i < nk; i++)
+		needed += ui_keys[i].label != NULL;
 	int y = 2;
-	for (size_t i = 0; i < sizeof ui_keys / sizeof ui_keys[0] && y < LINES - 3; i++) {
-		if (!ui_keys[i].label)
-			continue;
-		ui_printf(y, 2, UI_SEV_OK, "%-8s", ui_keys[i].label);
-		ui_puts(y, 11, UI_SEV_NONE, ui_keys[i].help);
-		y++;
+	if (needed <= rows || COLS < 60) {
+		for (size_t i = 0; i < nk && y < LINES - 3; i++) {
+			if (!ui_keys[i].label)
+				continue;
+			ui_printf(y, 2, UI_SEV_OK, "%-8s", ui_keys[i].label);
+			ui_puts(y, 11, UI_SEV_NONE, ui_keys[i].help);
+			y++;
+		}
+	} else {
+		/* Two columns, descriptions wrapped at word boundaries inside
+		 * their column, so that every key shows on an 80x24 screen. */
+		int cw = COLS / 2, x0 = 0, ymax = 2;
+		int dw = cw - 12;
+		for (size_t i = 0; i < nk; i++) {
+			if (!ui_keys[i].label)
+				continue;
+			const char *d = ui_keys[i].help;
+			int lines = 0;
+			for (const char *p = d; *p; lines++) {
+				size_t n = strlen(p);
+				if ((int)n > dw) {
+					n = (size_t)dw;
+					while (n > 0 && p[n] != ' ')
+						n--;
+					if (n == 0)
+						n = (size_t)dw;
+				}
+				p += n;
+				while (*p == ' ')
+					p++;
+			}
+			if (y + lines > 2 + rows && x0 == 0) {
+				x0 = cw;
+				y = 2;
+			}
+			ui_printf(y, x0 + 1, UI_SEV_OK, "%-8s", ui_keys[i].label);
+			for (const char *p = d; *p && y < LINES - 3; y++) {
+				size_t n = strlen(p);
+				if ((int)n > dw) {
+					n = (size_t)dw;
+					while (n > 0 && p[n] != ' ')
+						n--;
+					if (n == 0)
+						n = (size_t)dw;
+				}
+				ui_printf(y, x0 + 10, UI_SEV_NONE, "%.*s", (int)n, p);
+				p += n;
+				while (*p == ' ')
+					p++;
+			}
+			if (y > ymax)
+				ymax = y;
+		}
+		y = ymax;
 	}
 	y++;
 	if (y < LINES - 1)
-		ui_printf(y++, 2, UI_SEV_DIM, "Colours: green ok, yellow compact (fragmented), red reclaim (too little free)%s",
-			  ui_color ? "" : " - colour is off");
+		ui_printf(y++, 2, UI_SEV_DIM, "Colours: green ok, yellow compact, red reclaim or fail%s",
+			  ui_color ? "" : " (colour is off)");
 	if (y < LINES - 1 && f)
 		ui_printf(y++, 2, UI_SEV_DIM, "Graphs: %s. Press any key to go back.",
 			  ui_utf8 ? "Unicode blocks" : "ASCII (no UTF-8 locale or --ascii)");
@@ -1034,6 +1156,10 @@ void ui_draw(struct ui_state *st, const struct ui_frame *f)
 		cv_flush();
 		return;
 	}
+	/* Open on the zone in trouble, then stay there: the selection is
+	 * pinned on the first sample so it does not jump as numbers move. */
+	if (f->report && !st->zone[0] && f->report->nnodes)
+		pin(st, f->report);
 	draw_header(st, f);
 	if (!f->report) {
 		ui_puts(4, 2, UI_SEV_NONE, "waiting for the first sample...");

@@ -79,6 +79,7 @@ struct ui_frame {
 	bool replay;
 	size_t sample;                          /* 1-based; in replay the line */
 	size_t nsamples;                        /* replay: lines in the file */
+	bool time_known;                        /* false: the source does not say when */
 	int64_t time_sec;                       /* wall clock of the sample */
 	double interval;
 	bool paused;

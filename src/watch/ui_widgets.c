@@ -171,8 +171,13 @@ void ui_view_orders(const struct ui_state *st, const struct ui_frame *f, int y0,
 	/* Zone summary. */
 	int x = ui_printf(y, 0, UI_SEV_NONE, "node %d %s: free %s pages (%s)", zr->node, zr->zone->name,
 			  ui_count(a, sizeof a, zr->free_pages), bytes_h(b, sizeof b, zr->free_pages, s->page_size));
-	x = ui_printf(y, x, UI_SEV_NONE, "  huge pages (order %d): %s now, %s after compaction", r->hpage_order,
-		      ui_count(a, sizeof a, zr->huge_now), ui_count(c, sizeof c, zr->huge_max));
+	ui_count(a, sizeof a, zr->huge_now);
+	ui_count(c, sizeof c, zr->huge_max);
+	char hp[96];
+	int hl = snprintf(hp, sizeof hp, "  order %d: %s now, %s after compaction", r->hpage_order, a, c);
+	if (x + hl > COLS)
+		snprintf(hp, sizeof hp, "  order %d: %s now, %s max", r->hpage_order, a, c);
+	x = ui_puts(y, x, UI_SEV_NONE, hp);
 	y++;
 
 	/* Histogram and index rows. */
@@ -367,14 +372,17 @@ void ui_view_compaction(const struct ui_state *st, const struct ui_frame *f, int
 	for (size_t i = 0; i < r->nnodes && y < y1; i++, y++) {
 		const struct fs_node_report *n = &r->nodes[i];
 		char a[24], b[24];
+		/* Fits 80 columns; proactive compaction only where the era has it. */
 		if (n->has_proactive)
 			ui_printf(y, 0, n->would_compact ? UI_SEV_WARN : UI_SEV_NONE,
-				  "node %d: proactive score %u (kcompactd acts above %u, stops at %u)%s  huge pages %s now, %s max",
+				  "node %d: proactive score %u (on above %u, off at %u)%s  huge pages %s now, %s max",
 				  n->node, n->score, n->wmark_high, n->wmark_low,
-				  n->would_compact ? " - would compact" : "", ui_count(a, sizeof a, n->huge_now),
+				  n->would_compact ? " ON" : "", ui_count(a, sizeof a, n->huge_now),
 				  ui_count(b, sizeof b, n->huge_max));
 		else
-			ui_printf(y, 0, UI_SEV_NONE, "node %d: proactive score unknown  huge pages %s now, %s max", n->node,
+			ui_printf(y, 0, UI_SEV_NONE, "node %d: %s  huge pages %s now, %s max", n->node,
+				  r->proactive_exists == FS_NO ? "no proactive compaction (before 5.9)"
+				  : "proactive score unknown",
 				  ui_count(a, sizeof a, n->huge_now), ui_count(b, sizeof b, n->huge_max));
 	}
 }
@@ -391,7 +399,7 @@ void ui_view_watermarks(const struct ui_state *st, const struct ui_frame *f, int
 	int x = ui_printf(y, 0, UI_SEV_DIM, "%4s %-8s %8s %8s %8s %8s %8s %-8s ", "node", "zone", "free", "min", "low",
 			  "high", "managed", vk);
 	if (gw > 8)
-		ui_puts(y, x, UI_SEV_DIM, "free vs m/l/h");
+		ui_puts(y, x, UI_SEV_DIM, gw >= 13 ? "free vs m/l/h" : "free:mlh");
 	y++;
 	for (size_t i = 0; i < r->nnodes; i++) {
 		const struct fs_node_report *n = &r->nodes[i];
@@ -438,5 +446,6 @@ void ui_view_watermarks(const struct ui_state *st, const struct ui_frame *f, int
 		}
 	}
 	if (y < y1)
-		ui_puts(y, 0, UI_SEV_DIM, "pages; the gauge is log-scaled, m l h mark min, low and high; > is the selected zone");
+		ui_puts(y, 0, UI_SEV_DIM, COLS >= 86 ? "pages; the gauge is log-scaled, m l h mark min, low and high; > is the selected zone"
+					       : "pages; log-scaled gauge, m l h = min, low, high; > the selected zone");
 }

@@ -5,7 +5,9 @@
 # the same zones and orders as a live snapshot taken at the same moment.
 . "${top_srcdir:-.}/tests/setup.sh"
 cd "$FIX/real"
-strip() { grep -v '"path":'; }
+# The path differs; so does how the page size is known (the copy's note
+# records what the tree implied): page_size itself must be equal.
+strip() { grep -v -e '"path":' -e '"page_size_source":'; }
 
 n=0
 for d in */; do
@@ -37,8 +39,21 @@ d=x86_64-vm-6.18-idle
 c=$TMP/c-$d
 note=$c/fragstat-capture.txt
 ok "note written" -- test -f "$note"
-is "$(grep '^time:' "$note")" "time: 2023-11-14T22:13:20Z" "note: time is RFC 3339 (FRAGSTAT_FAKE_TIME 1700000000)"
-is "$(grep '^timestamp_ns:' "$note")" "timestamp_ns: 1700000000000000000" "note: timestamp_ns"
+# The tree has no note of its own: the copy has no time either (not the
+# time of copying, FRAGSTAT_FAKE_TIME here).
+is "$(grep '^time:' "$note")" "time: unknown (the source tree does not say)" "note: a timeless tree gives no time"
+is "$(grep -c '^timestamp_ns:' "$note")" 0 "note: no timestamp_ns for a timeless tree"
+# A capture of a capture keeps the first one's time and page size.
+mkdir -p "$TMP/noted/proc"
+cp "$d/proc/buddyinfo" "$TMP/noted/proc/"
+printf 'page_size: 65536\ntimestamp_ns: 1600000000123456789\n' > "$TMP/noted/fragstat-capture.txt"
+run $FRAGSTAT capture --root "$TMP/noted" "$TMP/noted-c"
+is "$(grep -e '^time:' -e '^timestamp_ns:' -e '^page_size:' "$TMP/noted-c/fragstat-capture.txt" | tr '\n' ' ')" \
+	"page_size: 65536 time: 2020-09-13T12:26:40Z timestamp_ns: 1600000000123456789 " "capture of a capture: its time and page size kept"
+run $FRAGSTAT snapshot --root "$TMP/noted-c" -o json
+printf '%s\n' "$out" > "$TMP/noted.json"
+is "$(python3 -c 'import json,sys; s = json.load(open(sys.argv[1]))["source"]; print(s["timestamp_ns"], s["page_size"], s["page_size_source"], s["page_size_assumed"])' "$TMP/noted.json")" \
+	"1600000000123456789 65536 capture False" "snapshot of a capture: the note's time and page size"
 # The tree does not say its page size: MemTotal 24731708 kB over the
 # 3840 + 772917 + 5406170 = 6182927 managed pages of zoneinfo is 4096 bytes.
 is "$(grep '^page_size:' "$note")" "page_size: 4096" "note: page size inferred for a tree"
@@ -92,6 +107,12 @@ is "$rc" 1 "DIR is a file: usage error"
 if [ -r /proc/buddyinfo ]; then
 	run $FRAGSTAT capture "$TMP/live"
 	is "$rc" 0 "live capture: exit 0"
+	is "$(grep '^time:' "$TMP/live/fragstat-capture.txt")" "time: 2023-11-14T22:13:20Z" \
+		"live capture: note time is RFC 3339 (FRAGSTAT_FAKE_TIME 1700000000)"
+	is "$(grep '^timestamp_ns:' "$TMP/live/fragstat-capture.txt")" "timestamp_ns: 1700000000000000000" \
+		"live capture: note timestamp_ns"
+	is "$(grep '^page_size:' "$TMP/live/fragstat-capture.txt")" "page_size: $(getconf PAGESIZE)" \
+		"live capture: this machine's page size"
 	$FRAGSTAT snapshot -o json > "$TMP/live.json"
 	$FRAGSTAT snapshot --root "$TMP/live" -o json > "$TMP/cap.json"
 	shape='import json, sys

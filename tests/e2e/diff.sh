@@ -69,8 +69,25 @@ cp "$A/proc/buddyinfo" "$A/proc/zoneinfo" "$TMP/t1/proc/"
 cp "$B/proc/buddyinfo" "$B/proc/zoneinfo" "$TMP/t2/proc/"
 sed 's/^compact_stall .*/compact_stall 100/; s/^compact_fail .*/compact_fail 40/' "$A/proc/vmstat" > "$TMP/t1/proc/vmstat"
 sed 's/^compact_stall .*/compact_stall 1000/; s/^compact_fail .*/compact_fail 10/' "$B/proc/vmstat" > "$TMP/t2/proc/vmstat"
+# Trees without a capture note say nothing of their time: converting them
+# to JSON at two moments must not invent an interval (problem 5 of issue 12).
 FRAGSTAT_FAKE_TIME=1700000000 $FRAGSTAT snapshot --root "$TMP/t1" -o json > "$TMP/t1.json"
 FRAGSTAT_FAKE_TIME=1700000450 $FRAGSTAT snapshot --root "$TMP/t2" -o json > "$TMP/t2.json"
+is "$(q "$TMP/t1.json" 'd["source"]["timestamp"], d["source"]["timestamp_ns"]')" "(None, None)" \
+	"a tree without a note: JSON timestamp null, not the time of conversion"
+run $FRAGSTAT diff -o json "$TMP/t1.json" "$TMP/t2.json"
+printf '%s\n' "$out" > "$TMP/norate.json"
+is "$(q "$TMP/norate.json" 'd["interval_seconds"], d["vmstat"]["compact_stall"]["delta"], d["vmstat"]["compact_stall"]["rate_per_second"]')" \
+	"(None, 900, None)" "JSON of timeless trees: delta, no interval, no rate"
+run $FRAGSTAT diff "$TMP/t1.json" "$TMP/t2.json"
+ok "table: says the interval is unknown" -- sh -c 'printf "%s\n" "$1" | grep -q "^Interval: unknown"' _ "$out"
+# A capture note records the time (as `fragstat capture` writes it); the
+# JSON of such a tree keeps it, whenever it is converted.
+printf 'timestamp_ns: 1700000000000000000\n' > "$TMP/t1/fragstat-capture.txt"
+printf 'timestamp_ns: 1700000450000000000\n' > "$TMP/t2/fragstat-capture.txt"
+FRAGSTAT_FAKE_TIME=1800000000 $FRAGSTAT snapshot --root "$TMP/t1" -o json > "$TMP/t1.json"
+FRAGSTAT_FAKE_TIME=1800000000 $FRAGSTAT snapshot --root "$TMP/t2" -o json > "$TMP/t2.json"
+is "$(q "$TMP/t1.json" 'd["source"]["timestamp"]')" "2023-11-14T22:13:20Z" "a capture's JSON keeps the note's time"
 run $FRAGSTAT diff -o json "$TMP/t1.json" "$TMP/t2.json"
 printf '%s\n' "$out" > "$TMP/rate.json"
 is "$(q "$TMP/rate.json" 'd["interval_seconds"]')" 450.0 "JSON inputs: interval 450 s"
@@ -78,9 +95,10 @@ is "$(q "$TMP/rate.json" 'd["vmstat"]["compact_stall"]["delta"], d["vmstat"]["co
 	"compact_stall +900 in 450 s: 2/s"
 is "$(q "$TMP/rate.json" 'd["vmstat"]["compact_fail"]["reset"], d["vmstat"]["compact_fail"]["rate_per_second"]')" "(True, None)" \
 	"compact_fail went back: reset, no rate"
-# The same through captures, whose note carries the time.
-FRAGSTAT_FAKE_TIME=1700000000 $FRAGSTAT capture --root "$TMP/t1" "$TMP/c1"
-FRAGSTAT_FAKE_TIME=1700000450 $FRAGSTAT capture --root "$TMP/t2" "$TMP/c2"
+# The same through captures of those trees: the copy keeps the source's
+# time (not the time of copying).
+FRAGSTAT_FAKE_TIME=1800000000 $FRAGSTAT capture --root "$TMP/t1" "$TMP/c1"
+FRAGSTAT_FAKE_TIME=1800000000 $FRAGSTAT capture --root "$TMP/t2" "$TMP/c2"
 run $FRAGSTAT diff -o json "$TMP/c1" "$TMP/c2"
 printf '%s\n' "$out" > "$TMP/crate.json"
 is "$(q "$TMP/crate.json" 'd["interval_seconds"], d["vmstat"]["compact_stall"]["rate_per_second"]')" "(450.0, 2.0)" \

@@ -79,7 +79,7 @@ $T send-keys -t w '?'
 ok "? opens the help screen" -- wait_screen 'fragstat watch - keys'
 missing=
 for k in 'q F10 +quit' '\? h F1 ' 'space p +pause' '\+ +longer interval' '- +shorter interval' 'Tab +next view' \
-	 'n +next node' 'z Right +next zone' 'o Up +focus the next higher' 'O Down +focus the next lower' \
+	 'n +next node' 'z Right +next zone' 'o Down +focus the next higher' 'O Up +focus the next lower' \
 	 't +replay: step' 'T +replay: step to the previous' 'j +replay: jump'; do
 	screen | grep -Eq "^  $k" || missing="$missing [$k]"
 done
@@ -185,4 +185,31 @@ if [ -n "$utf" ]; then
 else
 	ok "# SKIP no UTF-8 locale" -- true
 fi
+
+# --- 80x24: opens on the zone in trouble, Up/Down follow the rows, every
+# view and the help fit ------------------------------------------------------
+# The openstack capture: DMA32 has the most free memory (90124 pages) and
+# serves the order-9 THP fault; Normal, first in the zonelist, has no free
+# block of order >= 9. The dashboard must open on Normal, not on DMA32.
+$T send-keys -t w q
+$T new-session -d -s s -x 80 -y 24 "$FRAGSTAT watch --root '$FIX/real/x86_64-hotsos-openstack-compute4-5.4.0-97' -i 5; sleep 30"
+screen() { $T capture-pane -p -t s; }
+ok "80x24: opens on the zone in trouble (Normal), not the largest (DMA32)" -- wait_screen '^zones: +DMA +DMA32 +\[Normal\]' 10
+ok "80x24: a tree without a capture note has no time" -- wait_screen '^ fragstat watch .* time unknown ' 5
+ok "80x24: the focus row is order 9" -- wait_screen '^> 9 ' 5
+$T send-keys -t s Down
+ok "80x24: Down moves the focus to the row below (order 10)" -- wait_screen '^>10 ' 5
+$T send-keys -t s Up Up
+ok "80x24: Up moves it to the row above (order 8)" -- wait_screen '^> 8 ' 5
+ok "80x24: orders view shows its last section" -- wait_screen '^compaction/s' 5
+$T send-keys -t s 3
+ok "80x24: compaction view shows the node line, whole" -- wait_screen '^node 0: no proactive compaction \(before 5\.9\)  huge pages 133 now, 178 max$|^node 0: proactive score unknown  huge pages 133 now, 178 max$' 5
+$T send-keys -t s 4
+ok "80x24: watermarks view legend, whole" -- wait_screen '> the selected zone$' 5
+ok "80x24: watermarks view header, whole" -- wait_screen '^node zone .* order [0-9]+  free:mlh$' 5
+$T send-keys -t s '?'
+ok "80x24: help shows the last key (C-l) too" -- wait_screen 'C-l +redraw the screen' 5
+ok "80x24: help shows the colours line" -- wait_screen 'Colours: green ok' 5
+$T send-keys -t s q
+$T kill-session -t s >/dev/null 2>&1 || true
 done_testing

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "decide.h"
+#include "collect.h"
 #include "fragindex.h"
 #include "load_json.h"
 #include "readers.h"
@@ -48,6 +49,7 @@ static const char *const target_names[FZ_COUNT] = {
 	[FZ_SYSCTL] = "sysctl",
 	[FZ_JSON] = "json",
 	[FZ_TRACE] = "trace",
+	[FZ_NOTE] = "note",
 };
 _Static_assert(sizeof target_names / sizeof target_names[0] == FZ_COUNT, "one name per target");
 
@@ -489,6 +491,32 @@ static int parse(enum fuzz_target t, struct fs_snapshot *s, const char *data, si
 
 static bool sampled(const char *buf, size_t size);
 
+/* pagetypeinfo standing in for buddyinfo: every zone with free lists gets
+ * counts no smaller than any one list, flagged as lower bounds exactly
+ * where a list was capped. */
+static void check_types_sum(enum fuzz_target t, struct fs_snapshot *s)
+{
+	int r = fs_snapshot_free_from_types(s);
+	CHECK(t, r == 0 || r == -ERANGE, "fs_snapshot_free_from_types returned %d", r);
+	if (r)
+		return;
+	for (size_t i = 0; i < s->nnodes; i++)
+		for (unsigned zi = 0; zi < s->nodes[i].nzones; zi++) {
+			const struct fs_zone *z = &s->nodes[i].zones[zi];
+			if (!z->has_types)
+				continue;
+			CHECK(t, z->has_buddy && z->free_from_types, "zone with free lists has no counts");
+			for (unsigned k = 0; k < s->orders && k < FS_MAX_ORDERS; k++) {
+				bool capped = false;
+				for (unsigned m = 0; m < s->nmt; m++) {
+					CHECK(t, z->free[k] >= z->free_by_type[m][k], "sum below one list");
+					capped |= z->capped[m][k];
+				}
+				CHECK(t, fs_zone_free_lower_bound(s, z, k) == capped, "lower bound flag wrong");
+			}
+		}
+}
+
 static void run_json(const char *data, size_t len)
 {
 	const enum fuzz_target t = FZ_JSON;
@@ -525,6 +553,27 @@ static void run_json(const char *data, size_t len)
 
 /* The simulator's trace format: parse onto a small machine, replay at most
  * 20000 operations, free everything; the machine's counts stay sane. */
+/* A capture note: never a time beyond FS_TIME_MAX, never a page size
+ * that is not a power of two in range, the same answer twice. */
+static void run_note(const char *data, size_t len)
+{
+	const enum fuzz_target t = FZ_NOTE;
+	struct fs_capture_note n, n2;
+	fs_capture_note_parse(data, len, &n);
+	CHECK(t, n.present, "a parsed note is not marked present");
+	if (n.has_time) {
+		CHECK(t, n.time_sec >= 0 && n.time_sec <= FS_TIME_MAX, "time %lld out of range", (long long)n.time_sec);
+		CHECK(t, n.time_nsec >= 0 && n.time_nsec < 1000000000, "nsec %d out of range", (int)n.time_nsec);
+	} else {
+		CHECK(t, n.time_sec == 0 && n.time_nsec == 0, "a time without has_time");
+	}
+	CHECK(t, n.page_size == 0 || (n.page_size >= 512 && n.page_size <= (1u << 24) &&
+				      (n.page_size & (n.page_size - 1)) == 0),
+	      "page size %llu", (unsigned long long)n.page_size);
+	fs_capture_note_parse(data, len, &n2);
+	CHECK(t, memcmp(&n, &n2, sizeof n) == 0, "two parses of one note differ");
+}
+
 static void run_trace(const char *data, size_t len)
 {
 	const enum fuzz_target t = FZ_TRACE;
@@ -603,6 +652,11 @@ int fuzz_run(enum fuzz_target t, const uint8_t *data, size_t size)
 		free(buf);
 		return 0;
 	}
+	if (t == FZ_NOTE) {
+		run_note(buf, size);
+		free(buf);
+		return 0;
+	}
 	int variants = (t == FZ_EXTFRAG || t == FZ_SYSCTL) ? 2 : 1;
 	for (int v = 0; v < variants; v++) {
 		struct fs_diag d = { 0 };
@@ -611,7 +665,10 @@ int fuzz_run(enum fuzz_target t, const uint8_t *data, size_t size)
 		struct fs_snapshot *s = fs_snapshot_new();
 		if (!s)
 			break;
-		if (parse(t, s, buf, size, v, &d) == 0 && sampled(buf, size))
+		int pr = parse(t, s, buf, size, v, &d);
+		if (pr == 0 && t == FZ_PAGETYPEINFO)
+			check_types_sum(t, s);   /* fs_collect() without buddyinfo */
+		if (pr == 0 && sampled(buf, size))
 			free(pipeline(t, s, t == FZ_BUDDYINFO, &jlen));
 		fs_snapshot_free(s);
 
