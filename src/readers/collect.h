@@ -21,6 +21,7 @@ struct fs_collect_opts {
 	unsigned mask;           /* FS_SRC_BIT()s to read; buddyinfo always */
 	bool use_procps;         /* live meminfo/vmstat through libproc2 */
 	bool kernel_check;       /* re-read buddyinfo around debugfs until stable */
+	bool pages;              /* also read kpageflags/kpagecount (rd_kpage.c) */
 };
 
 /* Per-source error detail kept for the one-line report of each problem. */

@@ -336,7 +336,15 @@ static int rd_zoneinfo_pageset_line(struct rd_zoneinfo_st *st, const char *p)
 	}
 	if (p < eol && !rd_zoneinfo_namech(*p))
 		return rd_zoneinfo_err(st, p, "expected \"cpu: N\" or \"name: value\" in the pagesets");
-	return rd_zoneinfo_colon(st, p, true, &name, &nlen, &iv, &uv);
+	int r = rd_zoneinfo_colon(st, p, true, &name, &nlen, &iv, &uv);
+	/* "count:" is each cpu's per_cpu_pages count (mm/vmstat.c zoneinfo_show_print):
+	 * pages on pcp lists, which kpageflags shows without flags. */
+	if (!r && rd_zoneinfo_is(name, nlen, "count") && st->zone && iv >= 0 &&
+	    (uint64_t)iv <= UINT64_MAX - st->zone->pcp_count) {
+		st->zone->pcp_count += (uint64_t)iv;
+		st->zone->has_pcp = true;
+	}
+	return r;
 }
 
 /* A "  name: N" trailer line (p just after the two blanks). */

@@ -1,0 +1,352 @@
+#include "config.h"
+
+#include "rd_kpage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Read up to n u64 values of pfn `pfn` onwards into buf; *got = values read
+ * (fewer at the end of the file). A file whose size is not a multiple of 8
+ * is malformed: the kernel only hands out whole entries (fs/proc/page.c:
+ * offset and count must be multiples of KPMSIZE). */
+static int src_read(const struct rd_kpage_src *s, uint64_t pfn, uint64_t *buf, size_t n,
+		    size_t *got, struct fs_diag *d)
+{
+	size_t want = n * sizeof(uint64_t), have = 0;
+	*got = 0;
+	if (pfn > (uint64_t)INT64_MAX / 8 - n)
+		return 0;    /* past any file: treated as the end */
+	uint64_t off = pfn * 8;
+	if (s->fd < 0) {
+		if (off < s->len) {
+			size_t avail = s->len - (size_t)off;
+			have = avail < want ? avail : want;
+			memcpy(buf, s->mem + off, have);
+		}
+	} else {
+		while (have < want) {
+			ssize_t r = pread(s->fd, (char *)buf + have, want - have, (off_t)(off + have));
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				int e = errno;
+				fs_diag_set(d, s->path, 0, 0, "read at pfn %llu: %s",
+					    (unsigned long long)pfn, strerror(e));
+				return -e;
+			}
+			if (r == 0)
+				break;
+			have += (size_t)r;
+		}
+	}
+	if (have % 8)
+		return fs_diag_set(d, s->path, 0, 0,
+				   "file ends inside the 8-byte entry of pfn %llu (a kernel file holds whole u64 entries)",
+				   (unsigned long long)(pfn + have / 8));
+	*got = have / 8;
+	return 0;
+}
+
+int rd_kpage_scan(struct fs_pagemap *pm, const struct fs_snapshot *s,
+		  const struct rd_kpage_src *flags, const struct rd_kpage_src *count,
+		  struct fs_diag *d)
+{
+	uint64_t *fb = malloc(RD_KPAGE_CHUNK * sizeof *fb);
+	uint64_t *cb = malloc(RD_KPAGE_CHUNK * sizeof *cb);
+	int r = 0;
+	if (!fb || !cb) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t ni = 0; ni < s->nnodes; ni++) {
+		const struct fs_node *n = &s->nodes[ni];
+		for (unsigned zi = 0; zi < n->nzones; zi++) {
+			const struct fs_zone *z = &n->zones[zi];
+			const unsigned need = FS_ZI_START_PFN | FS_ZI_SPANNED;
+			if ((z->zi_have & need) != need || z->spanned == 0)
+				continue;
+			struct fs_pm_feed f;
+			r = fs_pm_zone_begin(pm, &f, n->id, z->name, z->start_pfn, z->spanned);
+			if (r == -EINVAL) {
+				fs_diag_set(d, flags->path, 0, 0,
+					    "zone %s of node %d: start_pfn %llu + spanned %llu overflows",
+					    z->name, n->id, (unsigned long long)z->start_pfn,
+					    (unsigned long long)z->spanned);
+				goto out;
+			}
+			if (r)
+				goto out;
+			uint64_t end = f.z->end_pfn;
+			while (f.pfn < end) {
+				uint64_t left = end - f.pfn;
+				size_t want = left < RD_KPAGE_CHUNK ? (size_t)left : RD_KPAGE_CHUNK;
+				size_t gf, gc;
+				uint64_t at = f.pfn;
+				if ((r = src_read(flags, at, fb, want, &gf, d)) ||
+				    (r = src_read(count, at, cb, want, &gc, d)))
+					goto out;
+				if (gf != gc) {
+					r = fs_diag_set(d, gf < gc ? flags->path : count->path, 0, 0,
+							"ends at pfn %llu, but %s goes on to pfn %llu (both files cover the same pfns)",
+							(unsigned long long)(at + (gf < gc ? gf : gc)),
+							gf < gc ? count->path : flags->path,
+							(unsigned long long)(at + (gf < gc ? gc : gf)));
+					goto out;
+				}
+				fs_pm_feed(&f, fb, cb, gf);
+				if (gf < want) {   /* past max_dump_pfn: no page */
+					fs_pm_feed_eof(&f);
+					break;
+				}
+			}
+			fs_pm_zone_end(&f);
+		}
+	}
+out:
+	free(fb);
+	free(cb);
+	return r;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct fs_pfn_range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int hexnum(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	if (p >= end)
+		return -EINVAL;
+	while (p < end) {
+		int dg;
+		if (*p >= '0' && *p <= '9')
+			dg = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			dg = *p - 'a' + 10;
+		else if (*p >= 'A' && *p <= 'F')
+			dg = *p - 'A' + 10;
+		else
+			break;
+		if (v >> 60)
+			return -ERANGE;
+		v = v << 4 | (uint64_t)dg;
+		p++;
+	}
+	if (p == *pp)
+		return -EINVAL;
+	*pp = p;
+	*out = v;
+	return 0;
+}
+
+/* Lines are "START-END : NAME" (kernel/resource.c r_show: "%*s%0*llx-%0*llx : %s"),
+ * nested resources indented by two blanks per level. */
+int rd_iomem_parse(const char *file, const char *data, size_t len, uint64_t page_size,
+		   struct fs_pfn_range **out, size_t *n, struct fs_diag *d)
+{
+	struct fs_cursor c;
+	struct fs_pfn_range *v = NULL;
+	size_t nv = 0, cap = 0;
+	bool nonzero = false;
+	*out = NULL;
+	*n = 0;
+	if (page_size == 0 || (page_size & (page_size - 1)))
+		return fs_diag_set(d, file, 0, 0, "page size %llu is not a power of two",
+				   (unsigned long long)page_size);
+	fs_cursor_init(&c, file, data, len);
+	while (fs_cursor_next(&c)) {
+		const char *p = c.line, *e = c.eol;
+		if (p == e)
+			continue;
+		const char *q = fs_skip_blank(p, e);
+		bool top = q == p;
+		uint64_t a, b;
+		int r = hexnum(&q, e, &a);
+		if (r) {
+			free(v);
+			return fs_cursor_err(&c, d, q, r == -ERANGE ? "address wider than 60 bits"
+								  : "expected a hexadecimal start address");
+		}
+		if (q >= e || *q != '-') {
+			free(v);
+			return fs_cursor_err(&c, d, q, "expected '-' after the start address");
+		}
+		q++;
+		if ((r = hexnum(&q, e, &b))) {
+			free(v);
+			return fs_cursor_err(&c, d, q, r == -ERANGE ? "address wider than 60 bits"
+								  : "expected a hexadecimal end address");
+		}
+		if (!fs_match(q, e, " : ")) {
+			free(v);
+			return fs_cursor_err(&c, d, q, "expected \" : \" and a name after the range");
+		}
+		q += 3;
+		if (b < a) {
+			free(v);
+			return fs_cursor_err(&c, d, c.line, "range ends before it starts");
+		}
+		if (a || b)
+			nonzero = true;
+		if (!top || (size_t)(e - q) != 10 || memcmp(q, "System RAM", 10) != 0)
+			continue;
+		/* Whole pages only: [ceil(a / ps), floor((b + 1) / ps)). */
+		uint64_t s = a / page_size + (a % page_size != 0);
+		uint64_t t = b / page_size + (b % page_size == page_size - 1);
+		if (t <= s)
+			continue;
+		if (nv == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			struct fs_pfn_range *nvv = realloc(v, nc * sizeof *nvv);
+			if (!nvv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nvv;
+			cap = nc;
+		}
+		v[nv].start = s;
+		v[nv].end = t;
+		nv++;
+	}
+	if (!nonzero) {      /* a non-root reader sees 00000000-00000000 everywhere */
+		free(v);
+		return 0;
+	}
+	if (nv)
+		qsort(v, nv, sizeof *v, cmp_range);
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+static enum fs_src_status status_of(int err)
+{
+	switch (err) {
+	case 0: return FS_ST_OK;
+	case -ENOENT: case -ENOTDIR: return FS_ST_MISSING;
+	case -EACCES: case -EPERM: return FS_ST_DENIED;
+	case -EINVAL: case -ERANGE: return FS_ST_MALFORMED;
+	default: return FS_ST_ERROR;
+	}
+}
+
+/* Open a page file: a regular file (or the proc file), never a FIFO or a
+ * device that could block or grow without end. */
+static int open_page_file(const char *path, int *fd)
+{
+	int f;
+	do
+		f = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	while (f < 0 && errno == EINTR);
+	if (f < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(f);
+		return -EINVAL;
+	}
+	*fd = f;
+	return 0;
+}
+
+/* vm.compact_unevictable_allowed: "0" or "1" (mm/compaction.c, proc_dointvec_minmax 0..1). */
+static void read_unevictable(struct fs_pagemap *pm, const char *root)
+{
+	char path[4096];
+	struct fs_buf b;
+	if (!fs_path_join(path, sizeof path, root, "proc/sys/vm/compact_unevictable_allowed") ||
+	    fs_file_read(path, &b) != 0)
+		return;
+	if ((b.len == 2 && b.data[1] == '\n') || b.len == 1) {
+		if (b.data[0] == '0' || b.data[0] == '1') {
+			pm->unevictable_movable = b.data[0] == '1';
+			pm->unevictable_assumed = false;
+		}
+	}
+	fs_buf_free(&b);
+}
+
+int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
+{
+	char pf[4096], pc[4096], pi[4096];
+	int ffd = -1, cfd = -1, r;
+	struct fs_pagemap *pm = NULL;
+
+	s->kpage_requested = true;
+	if (!fs_path_join(pf, sizeof pf, root, "proc/kpageflags") ||
+	    !fs_path_join(pc, sizeof pc, root, "proc/kpagecount") ||
+	    !fs_path_join(pi, sizeof pi, root, "proc/iomem")) {
+		fs_diag_set(d, root, 0, 0, "path too long");
+		return -ENAMETOOLONG;
+	}
+	r = open_page_file(pf, &ffd);
+	s->kpage_src[0] = status_of(r);
+	if (r == -EINVAL)
+		return fs_diag_set(d, pf, 0, 0, "not a regular file");
+	int r2 = open_page_file(pc, &cfd);
+	s->kpage_src[1] = status_of(r2);
+	if (r2 == -EINVAL) {
+		if (ffd >= 0)
+			close(ffd);
+		return fs_diag_set(d, pc, 0, 0, "not a regular file");
+	}
+	if (r || r2) {
+		/* Optional: a non-root user reads neither (mode 0400); nothing
+		 * else changes. */
+		if (ffd >= 0)
+			close(ffd);
+		if (cfd >= 0)
+			close(cfd);
+		return 0;
+	}
+
+	int order = s->pageblock_order;
+	bool assumed = order < 0;
+	if (assumed) {
+		/* pageblock_order = HUGETLB_PAGE_ORDER where huge pages exist:
+		 * a PMD maps page_size/8 pages (as report.c assumes). */
+		uint64_t ptrs = s->page_size / 8;
+		order = 0;
+		while (ptrs > 1) {
+			ptrs >>= 1;
+			order++;
+		}
+	}
+	if (!(pm = fs_pagemap_new(order, assumed))) {
+		r = order < 1 || order > 20 ? fs_diag_set(d, pf, 0, 0, "pageblock order %d out of range", order)
+					    : -ENOMEM;
+		goto out;
+	}
+	pm->kver = fs_pm_kernel_version(s->kernel);
+	read_unevictable(pm, root);
+	struct fs_buf ib;
+	if (fs_file_read(pi, &ib) == 0) {
+		r = rd_iomem_parse(pi, ib.data, ib.len, s->page_size, &pm->ram, &pm->nram, d);
+		fs_buf_free(&ib);
+		if (r)
+			goto out;
+	}
+	struct rd_kpage_src fsrc = { .path = pf, .fd = ffd }, csrc = { .path = pc, .fd = cfd };
+	r = rd_kpage_scan(pm, s, &fsrc, &csrc, d);
+	if (r) {
+		bool count_file = d->file && strcmp(d->file, pc) == 0;
+		s->kpage_src[count_file ? 1 : 0] = status_of(r);
+		goto out;
+	}
+	fs_pagemap_free(s->pagemap);
+	s->pagemap = pm;
+	pm = NULL;
+out:
+	fs_pagemap_free(pm);
+	close(ffd);
+	close(cfd);
+	return r;
+}
