@@ -35,6 +35,8 @@ static void usage(FILE *f)
 		"                        page order, the pageblock order)\n"
 		"      --page-size SIZE  page size of a capture that does not tell (4K, 64K)\n"
 		"      --no-kernel-check do not read debugfs to compare with the kernel\n"
+		"      --pages           also read /proc/kpageflags and /proc/kpagecount (root):\n"
+		"                        pageblock content, compaction ceiling, pages by class\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
@@ -42,7 +44,7 @@ static void usage(FILE *f)
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT };
+enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT, OPT_PAGES };
 
 int cmd_snapshot_main(int argc, char **argv)
 {
@@ -56,6 +58,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		{ "no-kernel-check", no_argument, NULL, OPT_NO_KCHECK },
 		{ "prometheus-no-migratetype", no_argument, NULL, OPT_PROM_NO_MT },
 		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+		{ "pages", no_argument, NULL, OPT_PAGES },
 		{ "node", required_argument, NULL, 'N' },
 		{ "zone", required_argument, NULL, 'z' },
 		{ "order", required_argument, NULL, 'k' },
@@ -67,7 +70,7 @@ int cmd_snapshot_main(int argc, char **argv)
 	struct fs_render_opts ro = { .format = FS_FMT_TABLE };
 	struct fs_report_opts rep = { .focus_order = -1, .node_filter = -1 };
 	int kfmt = -1;
-	bool kcheck = true;
+	bool kcheck = true, pages = false;
 	uint64_t page_size = 0;
 	int c;
 
@@ -91,6 +94,7 @@ int cmd_snapshot_main(int argc, char **argv)
 				return fs_usage_error("snapshot", "--kernel-format takes extfrag_index or unusable_index, not '%s'", optarg);
 			break;
 		case OPT_NO_KCHECK: kcheck = false; break;
+		case OPT_PAGES: pages = true; break;
 		case OPT_PROM_NO_MT: ro.prom_no_migratetype = true; break;
 		case OPT_PAGE_SIZE:
 			if (fs_parse_size(optarg, &page_size) || page_size < 512 || page_size > (1u << 24) ||
@@ -116,6 +120,8 @@ int cmd_snapshot_main(int argc, char **argv)
 		return fs_usage_error("snapshot", "unexpected argument '%s'", argv[optind]);
 	if (root && input)
 		return fs_usage_error("snapshot", "--root and --input exclude each other");
+	if (pages && input)
+		return fs_usage_error("snapshot", "--pages reads /proc/kpageflags (live or --root), not --input");
 	int cm = fs_color_mode(color, stdout);
 	if (cm < 0)
 		return fs_usage_error("snapshot", "--color takes auto, always or never, not '%s'", color);
@@ -134,6 +140,7 @@ int cmd_snapshot_main(int argc, char **argv)
 			.mask = kfmt >= 0 ? FS_SRC_BIT(FS_SRC_BUDDYINFO) : FS_SRC_ALL,
 			.use_procps = true,
 			.kernel_check = kcheck && !root,
+			.pages = pages && kfmt < 0,
 		};
 		if (!kcheck)
 			co.mask &= ~FS_SRC_DEBUGFS;

@@ -45,6 +45,35 @@ const char *fs_map_grouped(char *buf, size_t size, uint64_t v)
 	return buf;
 }
 
+void fs_map_wrap(FILE *out, const char *lead, unsigned indent, unsigned width, const char *text)
+{
+	size_t col = strlen(lead);
+	const char *p = text;
+	fputs(lead, out);
+	if (width < 40)
+		width = 40;
+	bool first = true;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t w = strcspn(p, " ");
+		if (!w)
+			break;
+		if (!first && col + 1 + w > width) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, w, out);
+		col += w;
+		p += w;
+		first = false;
+	}
+	fputc('\n', out);
+}
+
 static uint64_t whole_blocks(const struct fs_pm_zone *z)
 {
 	uint64_t n = 0;
@@ -218,10 +247,10 @@ int fs_render_map(FILE *out, const struct fs_report *r, const struct fs_map_opts
 				fprintf(out, "; %" PRIu64 " cut by the zone span", z->partial_blocks);
 			fputc('\n', out);
 			fs_map_limit_sentence(line, sizeof line, r, zr);
-			fprintf(out, "  %s\n", line);
+			fs_map_wrap(out, "  ", 4, width, line);
 			fs_map_unused_sentence(line, sizeof line, zr);
 			if (*line)
-				fprintf(out, "  %s\n", line);
+				fs_map_wrap(out, "  ", 4, width, line);
 			for (uint64_t cell0 = 0; cell0 * per < z->nblocks; cell0 += cols) {
 				uint64_t blk = z->first_block + cell0 * per;
 				fprintf(out, "  0x%09" PRIx64 " ", blk << pm->pageblock_order);

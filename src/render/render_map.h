@@ -34,6 +34,10 @@ void fs_map_limit_sentence(char *buf, size_t size, const struct fs_report *r,
 /* What the zone's flagless pages most likely are (kernel-facts-pages C.7). */
 void fs_map_unused_sentence(char *buf, size_t size, const struct fs_zone_report *zr);
 
+/* Print lead + text word-wrapped at width, continuation lines indented by
+ * indent blanks. */
+void fs_map_wrap(FILE *out, const char *lead, unsigned indent, unsigned width, const char *text);
+
 /* 1234567 -> "1,234,567". */
 const char *fs_map_grouped(char *buf, size_t size, uint64_t v);
 

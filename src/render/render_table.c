@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "fragindex.h"
+#include "pagemap.h"
 #include "render.h"
+#include "render_map.h"
 
 /* Text report for people: a plain-language summary first, then per zone a
  * table with one row per order (fits 80 columns for any order count). */
@@ -199,9 +201,30 @@ static void summary(struct tctx *t)
 		r->hpage_order, sz, r->hpage_order_assumed ? "; order assumed, pageblock order unknown" : "");
 	for (size_t i = 0; i < r->nnodes; i++) {
 		const struct fs_node_report *nr = &r->nodes[i];
-		fprintf(t->out, "  node %d: %" PRIu64 " free now, at most %" PRIu64
-			" after ideal compaction\n", nr->node, nr->huge_now, nr->huge_max);
+		uint64_t by_free = 0;
+		bool layout = false;
+		for (unsigned z = 0; z < nr->nzones; z++) {
+			layout |= nr->zones[z].huge_max_pages;
+			by_free += nr->zones[z].huge_max_free;
+		}
+		if (layout)
+			fprintf(t->out, "  node %d: %" PRIu64 " free now, at most %" PRIu64
+				" after compaction (bound from the page layout; free memory alone: %" PRIu64 ")\n",
+				nr->node, nr->huge_now, nr->huge_max, by_free);
+		else
+			fprintf(t->out, "  node %d: %" PRIu64 " free now, at most %" PRIu64
+				" after ideal compaction\n", nr->node, nr->huge_now, nr->huge_max);
 	}
+	for (size_t i = 0; i < r->nnodes; i++)
+		for (unsigned z = 0; z < r->nodes[i].nzones; z++) {
+			const struct fs_zone_report *zr = &r->nodes[i].zones[z];
+			char line[1024], lead[96];
+			if (!zr->pm)
+				continue;
+			fs_map_limit_sentence(line, sizeof line, r, zr);
+			snprintf(lead, sizeof lead, "  %s: ", zr->zone->name);
+			fs_map_wrap(t->out, lead, 4, t->width, line);
+		}
 	bool any_pro = false;
 	for (size_t i = 0; i < r->nnodes; i++)
 		any_pro |= r->nodes[i].has_proactive;
@@ -273,6 +296,26 @@ static void zone_table(struct tctx *t, const struct fs_zone_report *zr)
 	}
 	if (zr->kcheck_mismatch)
 		fprintf(t->out, "  * the kernel's debugfs index differs from this row's\n");
+	if (zr->pm) {
+		const struct fs_pm_zone *pz = zr->pm;
+		char line[1024], n1[32];
+		size_t o = 0;
+		o += (size_t)snprintf(line, sizeof line, "pageblock content (kpageflags):");
+		for (int c = 0; c < FS_BC_COUNT && o < sizeof line; c++)
+			o += (size_t)snprintf(line + o, sizeof line - o, "%s %s %s", c ? "," : "",
+					      fs_bclass_name(c), fs_map_grouped(n1, sizeof n1, pz->blocks[c]));
+		if (pz->partial_blocks && o < sizeof line)
+			snprintf(line + o, sizeof line - o, "; %" PRIu64 " cut by the zone span", pz->partial_blocks);
+		fs_map_wrap(t->out, "  ", 4, t->width, line);
+		o = (size_t)snprintf(line, sizeof line, "pages by class:");
+		for (int c = 0; c < FS_PC_COUNT && o < sizeof line; c++)
+			o += (size_t)snprintf(line + o, sizeof line - o, "%s %s %s", c ? "," : "",
+					      fs_pclass_name(c), fs_map_grouped(n1, sizeof n1, pz->pages[c]));
+		fs_map_wrap(t->out, "  ", 4, t->width, line);
+		fs_map_unused_sentence(line, sizeof line, zr);
+		if (*line)
+			fs_map_wrap(t->out, "  ", 4, t->width, line);
+	}
 	if (z->has_types || z->has_blocks) {
 		/* One column per migratetype (names cut to 8), one row per order,
 		 * then the pageblocks: fits 80 columns with 8 types. */
