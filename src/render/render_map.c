@@ -136,12 +136,15 @@ void fs_map_limit_sentence(char *buf, size_t size, const struct fs_report *r,
 		o += (size_t)n;
 	}
 	if (z->blocks[FS_BC_HUGETLB] || z->blocks[FS_BC_RESERVED])
-		snprintf(buf + o, size - o, "; %s hold hugetlb pages, %s only reserved pages or holes",
+		snprintf(buf + o, size - o, "; %s hold%s hugetlb pages, %s hold%s only reserved pages or holes",
 			 fs_map_grouped(b, sizeof b, z->blocks[FS_BC_HUGETLB]),
-			 fs_map_grouped(c, sizeof c, z->blocks[FS_BC_RESERVED]));
+			 z->blocks[FS_BC_HUGETLB] == 1 ? "s" : "",
+			 fs_map_grouped(c, sizeof c, z->blocks[FS_BC_RESERVED]),
+			 z->blocks[FS_BC_RESERVED] == 1 ? "s" : "");
 }
 
-void fs_map_unused_sentence(char *buf, size_t size, const struct fs_zone_report *zr)
+void fs_map_unused_sentence(char *buf, size_t size, const struct fs_report *r,
+			    const struct fs_zone_report *zr)
 {
 	const struct fs_pm_zone *z = zr->pm;
 	const struct fs_zone *zn = zr->zone;
@@ -172,7 +175,10 @@ void fs_map_unused_sentence(char *buf, size_t size, const struct fs_zone_report 
 	 * are memory the kernel has not initialised yet (deferred init). */
 	if ((zn->zi_have & need) == need && zn->present >= zn->managed) {
 		uint64_t gap = zn->present - zn->managed;
-		if (gap > zn->present / 32 && rest > zn->present / 64) {
+		/* Deferred init grows in whole sections (128 MiB on x86_64):
+		 * ask for at least that much, and a gap that covers most of it. */
+		uint64_t section = (128ull << 20) / r->snap->page_size;
+		if (gap > zn->present / 32 && rest >= section && gap >= rest / 2) {
 			snprintf(buf + o, size - o,
 				 "; the other %s most likely are memory the kernel has not initialised yet (present - managed = %s pages, far more than memblock reservations take)",
 				 fs_map_grouped(c, sizeof c, rest), fs_map_grouped(d, sizeof d, gap));
@@ -248,7 +254,7 @@ int fs_render_map(FILE *out, const struct fs_report *r, const struct fs_map_opts
 			fputc('\n', out);
 			fs_map_limit_sentence(line, sizeof line, r, zr);
 			fs_map_wrap(out, "  ", 4, width, line);
-			fs_map_unused_sentence(line, sizeof line, zr);
+			fs_map_unused_sentence(line, sizeof line, r, zr);
 			if (*line)
 				fs_map_wrap(out, "  ", 4, width, line);
 			for (uint64_t cell0 = 0; cell0 * per < z->nblocks; cell0 += cols) {

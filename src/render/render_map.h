@@ -32,7 +32,8 @@ char fs_bclass_char(enum fs_bclass c);
 void fs_map_limit_sentence(char *buf, size_t size, const struct fs_report *r,
 			   const struct fs_zone_report *zr);
 /* What the zone's flagless pages most likely are (kernel-facts-pages C.7). */
-void fs_map_unused_sentence(char *buf, size_t size, const struct fs_zone_report *zr);
+void fs_map_unused_sentence(char *buf, size_t size, const struct fs_report *r,
+			    const struct fs_zone_report *zr);
 
 /* Print lead + text word-wrapped at width, continuation lines indented by
  * indent blanks. */

@@ -312,7 +312,7 @@ static void zone_table(struct tctx *t, const struct fs_zone_report *zr)
 			o += (size_t)snprintf(line + o, sizeof line - o, "%s %s %s", c ? "," : "",
 					      fs_pclass_name(c), fs_map_grouped(n1, sizeof n1, pz->pages[c]));
 		fs_map_wrap(t->out, "  ", 4, t->width, line);
-		fs_map_unused_sentence(line, sizeof line, zr);
+		fs_map_unused_sentence(line, sizeof line, r, zr);
 		if (*line)
 			fs_map_wrap(t->out, "  ", 4, t->width, line);
 	}

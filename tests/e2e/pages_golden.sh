@@ -1,0 +1,106 @@
+#!/bin/sh
+# The page layout from a synthetic --root tree (tests/fixtures/pages/):
+# kpageflags/kpagecount written by tests/pages/kpage_mk from the tree's
+# `layout`, then `fragstat map` (table, JSON) and `snapshot --pages` (table,
+# JSON, Prometheus) compared with tests/golden/pages/. UPDATE_GOLDEN=1
+# rewrites the golden files (review the diff line by line). Also: the
+# sysctl compact_unevictable_allowed, missing, short and malformed files.
+. "${top_srcdir:-.}/tests/setup.sh"
+GOLD=$SRC/tests/golden/pages
+MK=$BUILD/tests/pages/kpage_mk
+norm() { sed 's/"fragstat_version": "[^"]*"/"fragstat_version": "VERSION"/'; }
+cd "$TMP"
+mktree() { # mktree NAME: a fresh copy of the synthetic tree with its page files
+	rm -rf "$1"
+	cp -r "$FIX/pages/synthetic-6.18" "$1"
+	"$MK" "$1/proc" < "$1/layout"
+}
+mktree syn
+golden() { # golden NAME CMD...: stdout matches $GOLD/NAME, exit 0, no stderr
+	_g=$1; shift
+	run "$@"
+	printf '%s\n' "$out" | norm > "$TMP/got"
+	is "$rc" 0 "$_g: exit 0"
+	is "$err" "" "$_g: nothing on stderr"
+	if [ "${UPDATE_GOLDEN-}" = 1 ]; then cp "$TMP/got" "$GOLD/$_g"; fi
+	same_file "$TMP/got" "$GOLD/$_g" "$_g matches golden"
+}
+golden map.txt $FRAGSTAT map --root syn --color never
+golden map.json $FRAGSTAT map --root syn -o json
+golden map-percell3.txt $FRAGSTAT map --root syn --per-cell 3 -z Normal
+golden snapshot.txt $FRAGSTAT snapshot --pages --root syn
+golden snapshot.json $FRAGSTAT snapshot --pages --root syn -o json
+golden snapshot.prom $FRAGSTAT snapshot --pages --root syn -o prometheus
+
+# snapshot --pages -o json validates against the shipped schema.
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	ok "snapshot --pages JSON validates against data/fragstat.schema.json" -- python3 -c '
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' \
+		"$SRC/data/fragstat.schema.json" "$GOLD/snapshot.json"
+else
+	echo "# python3-jsonschema not installed: schema check left out"
+fi
+
+# The block classes, read from the map, as `layout` says they must be.
+row() { $FRAGSTAT_BIN map --root "$1" -z "$2" | sed -n 's/^  0x[0-9a-f]* //p'; }
+is "$(row syn DMA)" "-.rr" "DMA: cut, free (free + unused), reserved, holes outside System RAM"
+is "$(row syn Normal)" "mmxUHmm.xUrx" "Normal: every block class where layout puts it"
+
+# Unevictable pages move only when vm.compact_unevictable_allowed is 1.
+printf '0\n' > syn/proc/sys/vm/compact_unevictable_allowed
+is "$(row syn Normal)" "mmxUHUm.xUrx" "compact_unevictable_allowed=0: the mlocked block is unmovable"
+rm syn/proc/sys/vm/compact_unevictable_allowed
+run $FRAGSTAT_BIN map --root syn -o json
+case $out in *'"compact_unevictable_allowed_assumed": true'*) r=0 ;; *) r=1 ;; esac
+ok "without the sysctl the kernel default (1) is assumed, and said so" -- test $r = 0
+is "$(row syn Normal)" "mmxUHmm.xUrx" "... and unevictable pages count as movable"
+
+# Without iomem (a tree captured without it) zero pages outside RAM are "unused".
+mktree noio
+rm noio/proc/iomem
+is "$(row noio DMA)" "-.r." "without iomem the zero pfns past RAM read as unused"
+
+# snapshot without --pages is unchanged by the page files being there.
+run $FRAGSTAT_BIN snapshot --root syn -o json
+case $out in *pageblock_content*|*kpageflags*) r=1 ;; *) r=0 ;; esac
+ok "snapshot without --pages says nothing about pages" -- test $r = 0
+
+# Optional for snapshot, required for map: a missing file.
+mktree miss
+rm miss/proc/kpagecount
+run $FRAGSTAT_BIN snapshot --pages --root miss -o json
+is "$rc" 0 "snapshot --pages without kpagecount: exit 0"
+case $out in *'"kpagecount": "missing"'*) r=0 ;; *) r=1 ;; esac
+ok "sources.kpagecount is \"missing\"" -- test $r = 0
+case $out in *pageblock_content*) r=1 ;; *) r=0 ;; esac
+ok "and no zone has pageblock_content" -- test $r = 0
+run $FRAGSTAT_BIN map --root miss
+is "$rc" 2 "map without kpagecount: exit 2"
+is "$err" "fragstat: miss/proc/kpagecount: missing" "map names the missing file"
+
+# Malformed: a partial entry, and files of different lengths.
+mktree bad
+printf 'xyz' >> bad/proc/kpageflags
+printf 'xyz' >> bad/proc/kpagecount
+run $FRAGSTAT_BIN map --root bad
+is "$rc" 2 "a partial 8-byte entry: exit 2"
+is "$err" "fragstat: bad/proc/kpageflags: file ends inside the 8-byte entry of pfn 124 (a kernel file holds whole u64 entries)" "the message names file, pfn and why"
+mktree short
+head -c 800 short/proc/kpagecount > short/proc/c && mv short/proc/c short/proc/kpagecount
+run $FRAGSTAT_BIN snapshot --pages --root short
+is "$rc" 2 "kpagecount shorter than kpageflags: exit 2"
+is "$err" "fragstat: short/proc/kpagecount: ends at pfn 100, but short/proc/kpageflags goes on to pfn 124 (both files cover the same pfns)" "the message names both files and pfns"
+mktree fifo
+rm fifo/proc/kpageflags && mkfifo fifo/proc/kpageflags
+run $FRAGSTAT_BIN map --root fifo
+is "$rc" 2 "a FIFO instead of kpageflags: exit 2, no hang"
+is "$err" "fragstat: fifo/proc/kpageflags: not a regular file" "and says why"
+mktree badio
+printf 'nonsense\n' >> badio/proc/iomem
+run $FRAGSTAT_BIN map --root badio
+is "$rc" 2 "malformed iomem: exit 2"
+is "$err" "fragstat: badio/proc/iomem:6:1: expected a hexadecimal start address" "with line and column"
+run $FRAGSTAT_BIN snapshot --pages -i /dev/null
+is "$rc" 1 "--pages with --input: usage error"
+done_testing
