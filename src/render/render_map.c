@@ -233,10 +233,11 @@ int fs_render_map(FILE *out, const struct fs_report *r, const struct fs_map_opts
 		snprintf(sz, sizeof sz, "%" PRIu64 " MiB", bbytes >> 20);
 	else
 		snprintf(sz, sizeof sz, "%" PRIu64 " KiB", bbytes >> 10);
-	fprintf(out, "Physical memory by pageblock (order %d, %s%s); one cell = %s pageblock%s%s\n",
-		pm->pageblock_order, sz, pm->pageblock_order_assumed ? ", order assumed" : "",
-		fs_map_grouped(a, sizeof a, per), per == 1 ? "" : "s",
-		per == 1 ? "" : ", drawn as the worst of them");
+	snprintf(line, sizeof line, "Physical memory by pageblock (order %d, %s%s); one cell = %s pageblock%s%s",
+		 pm->pageblock_order, sz, pm->pageblock_order_assumed ? ", order assumed" : "",
+		 fs_map_grouped(a, sizeof a, per), per == 1 ? "" : "s",
+		 per == 1 ? "" : ", drawn as the worst of them");
+	fs_map_wrap(out, "", 2, width, line);
 	for (size_t i = 0; i < r->nnodes; i++) {
 		const struct fs_node_report *nr = &r->nodes[i];
 		for (unsigned zi = 0; zi < nr->nzones; zi++) {
@@ -246,12 +247,14 @@ int fs_render_map(FILE *out, const struct fs_report *r, const struct fs_map_opts
 				continue;
 			fprintf(out, "\nNode %d, zone %s: pfn 0x%" PRIx64 "-0x%" PRIx64 ", %s pageblocks\n",
 				nr->node, z->name, z->start_pfn, z->end_pfn, fs_map_grouped(a, sizeof a, z->nblocks));
-			fputs(" ", out);
-			for (int c = 0; c < FS_BC_COUNT; c++)
-				fprintf(out, " %s %s", fs_bclass_name(c), fs_map_grouped(b, sizeof b, z->blocks[c]));
-			if (z->partial_blocks)
-				fprintf(out, "; %" PRIu64 " cut by the zone span", z->partial_blocks);
-			fputc('\n', out);
+			size_t lo = 0;
+			for (int c = 0; c < FS_BC_COUNT && lo < sizeof line; c++)
+				lo += (size_t)snprintf(line + lo, sizeof line - lo, "%s%s %s", c ? ", " : "",
+						       fs_bclass_name(c), fs_map_grouped(b, sizeof b, z->blocks[c]));
+			if (z->partial_blocks && lo < sizeof line)
+				snprintf(line + lo, sizeof line - lo, "; %" PRIu64 " cut by the zone span",
+					 z->partial_blocks);
+			fs_map_wrap(out, "  ", 4, width, line);
 			fs_map_limit_sentence(line, sizeof line, r, zr);
 			fs_map_wrap(out, "  ", 4, width, line);
 			fs_map_unused_sentence(line, sizeof line, r, zr);
