@@ -18,6 +18,7 @@ enum fuzz_target {
 	FZ_SYSCTL,
 	FZ_JSON,
 	FZ_TRACE,
+	FZ_KPAGE,      /* /proc/kpageflags + kpagecount + iomem (rd_kpage.c) */
 	FZ_COUNT
 };
 
