@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "collect.h"
 #include "load.h"
+#include "rd_kpage.h"
 
 #define CAPTURE_NOTE "fragstat-capture.txt"
 #define OSRELEASE "proc/sys/kernel/osrelease"
@@ -38,6 +39,11 @@ static void usage(FILE *f)
 		"  -r, --root SRC        copy from the tree SRC instead of this machine\n"
 		"  -f, --force           write into a DIR that is not empty (files fragstat\n"
 		"                        reads are replaced, or removed when now unreadable)\n"
+		"      --no-pages        leave out the page layout; by default, when\n"
+		"                        /proc/kpageflags and kpagecount are readable (root),\n"
+		"                        DIR/" RD_KPAGE_RLE " keeps them run-length encoded\n"
+		"                        (a few MiB for 24 GiB) with proc/iomem and\n"
+		"                        proc/sys/vm/compact_unevictable_allowed\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
@@ -248,17 +254,107 @@ static char *note_text(const struct capture *c, int64_t sec, int32_t nsec, const
 
 enum { OPT_NONE = 256 };
 
+/* The page layout (issue 13): DIR/proc/kpage.rle from the raw files or
+ * from a tree's kpage.rle, plus the two small files its reader uses.
+ * Returns 0, or an exit status after printing why. A source that cannot be
+ * read (not root) is left out with a note on stderr, like other files. */
+static int capture_pages(const char *src, const char *dir)
+{
+	static const char *const small[] = { "proc/iomem", "proc/sys/vm/compact_unevictable_allowed" };
+	char pf[4096], pc[4096], path[4096];
+	struct rd_kpage_src fs, cs;
+	struct fs_diag d = { 0 };
+	int which, r;
+	for (size_t i = 0; i < sizeof small / sizeof small[0]; i++) {
+		struct fs_buf b;
+		if (!fs_path_join(path, sizeof path, src, small[i]) || fs_file_read(path, &b) != 0)
+			continue;
+		char out[4096];
+		if (!fs_path_join(out, sizeof out, dir, small[i]))
+			r = -ENAMETOOLONG;
+		else {
+			char parent[4096];
+			snprintf(parent, sizeof parent, "%s", out);
+			char *slash = strrchr(parent, '/');
+			if (slash)
+				*slash = '\0';
+			r = mkdir_p(parent);
+			int fd = r ? -1 : open(out, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (!r && fd < 0)
+				r = -errno;
+			if (fd >= 0) {
+				r = write_all(fd, b.data, b.len);
+				if (close(fd) != 0 && !r)
+					r = -errno;
+			}
+		}
+		fs_buf_free(&b);
+		if (r) {
+			fs_err("%s: %s", out, strerror(-r));
+			return FS_EXIT_OUTPUT;
+		}
+	}
+	r = rd_kpage_open(src, &fs, &cs, pf, pc, sizeof pf, &which, &d);
+	if (r == -ENOMEM) {
+		fs_err("out of memory");
+		return FS_EXIT_INTERNAL;
+	}
+	if (r) {
+		if (r != -ENOENT)
+			fs_err("%s not captured: %s", d.file ? d.file : "page layout", d.msg);
+		return FS_EXIT_OK;
+	}
+	if (!fs_path_join(path, sizeof path, dir, RD_KPAGE_RLE)) {
+		rd_kpage_close(&fs);
+		rd_kpage_close(&cs);
+		fs_err("%s: path too long", dir);
+		return FS_EXIT_OUTPUT;
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		r = -errno;
+		if (fd >= 0)
+			close(fd);
+		rd_kpage_close(&fs);
+		rd_kpage_close(&cs);
+		fs_err("%s: %s", path, strerror(-r));
+		return FS_EXIT_OUTPUT;
+	}
+	uint64_t pfns = 0;
+	r = rd_kpage_rle_write(f, &fs, &cs, &pfns, &d);
+	rd_kpage_close(&fs);
+	rd_kpage_close(&cs);
+	if (fclose(f) != 0 && !r)
+		r = -EIO;
+	if (r == -EIO) {
+		fs_err("%s: %s", path, strerror(errno ? errno : EIO));
+		return FS_EXIT_OUTPUT;
+	}
+	if (r == -ENOMEM) {
+		fs_err("out of memory");
+		return FS_EXIT_INTERNAL;
+	}
+	if (r) {
+		unlink(path);
+		fs_err_diag(&d);
+		return FS_EXIT_INPUT;
+	}
+	return FS_EXIT_OK;
+}
+
 int cmd_capture_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "no-pages", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct capture c = { 0 };
-	bool force = false;
+	bool force = false, pages = true;
 	int opt;
 	optind = 1;
 	opterr = 0;
@@ -266,6 +362,7 @@ int cmd_capture_main(int argc, char **argv)
 		switch (opt) {
 		case 'r': c.src = optarg; break;
 		case 'f': force = true; break;
+		case 'P': pages = false; break;
 		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
 		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
 		case ':': return fs_usage_error("capture", "option '%s' needs a value", argv[optind - 1]);
@@ -339,6 +436,9 @@ int cmd_capture_main(int argc, char **argv)
 			goto out;
 		}
 	}
+
+	if (pages && (status = capture_pages(c.src, c.dir)) != FS_EXIT_OK)
+		goto out;
 
 	/* The page size: this machine's, or what a snapshot of the capture
 	 * infers (MemTotal over managed pages). Reading the capture back also

@@ -4,20 +4,145 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* kpage.rle: rewind to the first run (after the header). */
+static int rle_rewind(struct rd_kpage_src *s, struct fs_diag *d)
+{
+	FILE *f = s->rle;
+	char line[64];
+	rewind(f);
+	s->line = 1;
+	s->pos = s->left = 0;
+	s->eof = false;
+	if (!fgets(line, sizeof line, f) || strcmp(line, RD_KPAGE_RLE_MAGIC "\n") != 0)
+		return fs_diag_set(d, s->path, 1, 1, "expected \"" RD_KPAGE_RLE_MAGIC "\" (a fragstat kpage.rle file)");
+	return 0;
+}
+
+static int rle_num(const char **pp, uint64_t *v, bool hex)
+{
+	const char *p = *pp;
+	uint64_t x = 0;
+	unsigned base = hex ? 16 : 10;
+	if (!*p || *p == ' ' || *p == '\n')
+		return -EINVAL;
+	for (; *p && *p != ' ' && *p != '\n'; p++) {
+		unsigned dg;
+		if (*p >= '0' && *p <= '9')
+			dg = (unsigned)(*p - '0');
+		else if (hex && *p >= 'a' && *p <= 'f')
+			dg = (unsigned)(*p - 'a' + 10);
+		else
+			return -EINVAL;
+		if (x > (UINT64_MAX - dg) / base)
+			return -ERANGE;
+		x = x * base + dg;
+	}
+	*pp = p;
+	*v = x;
+	return 0;
+}
+
+/* The next run, or the end line. */
+static int rle_next(struct rd_kpage_src *s, struct fs_diag *d)
+{
+	char line[96];
+	FILE *f = s->rle;
+	s->line++;
+	if (!fgets(line, sizeof line, f)) {
+		if (ferror(f))
+			return fs_diag_set(d, s->path, s->line, 0, "read error");
+		return fs_diag_set(d, s->path, s->line, 1, "expected a run or \"end N\", found the end of the file");
+	}
+	size_t n = strlen(line);
+	if (n == 0 || line[n - 1] != '\n')
+		return fs_diag_set(d, s->path, s->line, 1, "line too long or not ended by a newline");
+	const char *p = line;
+	uint64_t len, fl, ct;
+	if (strncmp(p, "end ", 4) == 0) {
+		p += 4;
+		if (rle_num(&p, &len, false) || *p != '\n')
+			return fs_diag_set(d, s->path, s->line, 5, "expected the number of pfns after \"end\"");
+		if (len != s->pos + s->left)
+			return fs_diag_set(d, s->path, s->line, 5, "end %" PRIu64 " but the runs cover %" PRIu64 " pfns",
+					   len, s->pos + s->left);
+		if (fgetc(f) != EOF)
+			return fs_diag_set(d, s->path, s->line + 1, 1, "expected the end of the file after \"end N\"");
+		s->pos += s->left;
+		s->left = 0;
+		s->eof = true;
+		return 0;
+	}
+	if (rle_num(&p, &len, false) || len == 0 || *p != ' ')
+		return fs_diag_set(d, s->path, s->line, (unsigned)(p - line) + 1,
+				   "expected \"LEN FLAGS COUNT\" with LEN a decimal number >= 1");
+	p++;
+	const char *q = p;
+	if (rle_num(&p, &fl, true) || *p != ' ')
+		return fs_diag_set(d, s->path, s->line, (unsigned)(q - line) + 1,
+				   "expected FLAGS in lower-case hexadecimal (64 bits)");
+	p++;
+	q = p;
+	if (rle_num(&p, &ct, false) || *p != '\n')
+		return fs_diag_set(d, s->path, s->line, (unsigned)(q - line) + 1,
+				   "expected COUNT in decimal (64 bits), then the end of the line");
+	if (s->pos + s->left > UINT64_MAX - len || s->pos + s->left + len > (uint64_t)INT64_MAX / 8)
+		return fs_diag_set(d, s->path, s->line, 1, "runs cover more pfns than a kernel file can");
+	s->pos += s->left;
+	s->left = len;
+	s->flags = fl;
+	s->count = ct;
+	return 0;
+}
+
+static int rle_read(struct rd_kpage_src *s, uint64_t pfn, uint64_t *buf, size_t n, size_t *got,
+		    struct fs_diag *d)
+{
+	int r;
+	*got = 0;
+	if (pfn < s->pos && (r = rle_rewind(s, d)))
+		return r;
+	while (*got < n) {
+		if (s->left == 0) {
+			if (s->eof)
+				return 0;
+			if ((r = rle_next(s, d)))
+				return r;
+			continue;
+		}
+		uint64_t at = pfn + *got;
+		if (at < s->pos)
+			return -EINVAL;     /* cannot happen: rewound above */
+		if (at >= s->pos + s->left) {   /* skip the run */
+			s->pos += s->left;
+			s->left = 0;
+			continue;
+		}
+		uint64_t v = s->field ? s->count : s->flags;
+		uint64_t avail = s->pos + s->left - at;
+		while (avail-- && *got < n)
+			buf[(*got)++] = v;
+	}
+	return 0;
+}
+
 /* Read up to n u64 values of pfn `pfn` onwards into buf; *got = values read
  * (fewer at the end of the file). A file whose size is not a multiple of 8
  * is malformed: the kernel only hands out whole entries (fs/proc/page.c:
  * offset and count must be multiples of KPMSIZE). */
-static int src_read(const struct rd_kpage_src *s, uint64_t pfn, uint64_t *buf, size_t n,
+static int src_read(struct rd_kpage_src *s, uint64_t pfn, uint64_t *buf, size_t n,
 		    size_t *got, struct fs_diag *d)
 {
 	size_t want = n * sizeof(uint64_t), have = 0;
 	*got = 0;
+	if (s->rle)
+		return rle_read(s, pfn, buf, n, got, d);
 	if (pfn > (uint64_t)INT64_MAX / 8 - n)
 		return 0;    /* past any file: treated as the end */
 	uint64_t off = pfn * 8;
@@ -52,7 +177,7 @@ static int src_read(const struct rd_kpage_src *s, uint64_t pfn, uint64_t *buf, s
 }
 
 int rd_kpage_scan(struct fs_pagemap *pm, const struct fs_snapshot *s,
-		  const struct rd_kpage_src *flags, const struct rd_kpage_src *count,
+		  struct rd_kpage_src *flags, struct rd_kpage_src *count,
 		  struct fs_diag *d)
 {
 	uint64_t *fb = malloc(RD_KPAGE_CHUNK * sizeof *fb);
@@ -257,6 +382,134 @@ static int open_page_file(const char *path, int *fd)
 	return 0;
 }
 
+int rd_kpage_rle_write(void *out, struct rd_kpage_src *flags, struct rd_kpage_src *count,
+		       uint64_t *pfns, struct fs_diag *d)
+{
+	FILE *f = out;
+	uint64_t *fb = malloc(RD_KPAGE_CHUNK * sizeof *fb), *cb = malloc(RD_KPAGE_CHUNK * sizeof *cb);
+	uint64_t pfn = 0, run = 0, rf = 0, rc = 0;
+	int r = 0;
+	if (!fb || !cb) {
+		r = -ENOMEM;
+		goto out;
+	}
+	fputs(RD_KPAGE_RLE_MAGIC "\n", f);
+	for (;;) {
+		size_t gf, gc;
+		if ((r = src_read(flags, pfn, fb, RD_KPAGE_CHUNK, &gf, d)) ||
+		    (r = src_read(count, pfn, cb, RD_KPAGE_CHUNK, &gc, d)))
+			goto out;
+		if (gf != gc) {
+			r = fs_diag_set(d, gf < gc ? flags->path : count->path, 0, 0,
+					"ends at pfn %" PRIu64 ", but %s goes on (both files cover the same pfns)",
+					pfn + (gf < gc ? gf : gc), gf < gc ? count->path : flags->path);
+			goto out;
+		}
+		for (size_t i = 0; i < gf; i++) {
+			if (run && fb[i] == rf && cb[i] == rc) {
+				run++;
+				continue;
+			}
+			if (run)
+				fprintf(f, "%" PRIu64 " %" PRIx64 " %" PRIu64 "\n", run, rf, rc);
+			run = 1;
+			rf = fb[i];
+			rc = cb[i];
+		}
+		pfn += gf;
+		if (gf < RD_KPAGE_CHUNK)
+			break;
+	}
+	if (run)
+		fprintf(f, "%" PRIu64 " %" PRIx64 " %" PRIu64 "\n", run, rf, rc);
+	fprintf(f, "end %" PRIu64 "\n", pfn);
+	if (pfns)
+		*pfns = pfn;
+	if (ferror(f))
+		r = -EIO;
+out:
+	free(fb);
+	free(cb);
+	return r;
+}
+
+void rd_kpage_close(struct rd_kpage_src *s)
+{
+	if (s->rle)
+		fclose(s->rle);
+	else if (s->fd >= 0)
+		close(s->fd);
+	s->rle = NULL;
+	s->fd = -1;
+}
+
+int rd_kpage_open(const char *root, struct rd_kpage_src *flags, struct rd_kpage_src *count,
+		  char *pf, char *pc, size_t size, int *which, struct fs_diag *d)
+{
+	int ffd = -1, cfd = -1;
+	memset(flags, 0, sizeof *flags);
+	memset(count, 0, sizeof *count);
+	flags->fd = count->fd = -1;
+	count->field = 1;
+	*which = 0;
+	if (!fs_path_join(pf, size, root, "proc/kpageflags") ||
+	    !fs_path_join(pc, size, root, "proc/kpagecount")) {
+		fs_diag_set(d, root, 0, 0, "path too long");
+		return -ENAMETOOLONG;
+	}
+	flags->path = pf;
+	count->path = pc;
+	int r = open_page_file(pf, &ffd);
+	if (r == -ENOENT && root) {
+		/* A capture: the compact form instead of the raw pair. */
+		if (!fs_path_join(pf, size, root, RD_KPAGE_RLE) || !fs_path_join(pc, size, root, RD_KPAGE_RLE))
+			return -ENAMETOOLONG;
+		int r1 = open_page_file(pf, &ffd);
+		if (r1 == -ENOENT) {
+			fs_path_join(pf, size, root, "proc/kpageflags");
+			fs_path_join(pc, size, root, "proc/kpagecount");
+			fs_diag_set(d, pf, 0, 0, "%s", strerror(ENOENT));
+			return -ENOENT;
+		}
+		if (r1 == 0 && (r1 = open_page_file(pc, &cfd)) != 0)
+			close(ffd);
+		if (r1) {
+			fs_diag_set(d, pf, 0, 0, "%s", r1 == -EINVAL ? "not a regular file" : strerror(-r1));
+			return r1;
+		}
+		FILE *a = fdopen(ffd, "r"), *b = a ? fdopen(cfd, "r") : NULL;
+		if (!a || !b) {
+			if (a)
+				fclose(a);
+			else
+				close(ffd);
+			close(cfd);
+			return -ENOMEM;
+		}
+		flags->rle = a;
+		count->rle = b;
+		if ((r = rle_rewind(flags, d)) || (r = rle_rewind(count, d))) {
+			rd_kpage_close(flags);
+			rd_kpage_close(count);
+			return r;
+		}
+		return 0;
+	}
+	if (r) {
+		fs_diag_set(d, pf, 0, 0, "%s", r == -EINVAL ? "not a regular file" : strerror(-r));
+		return r;
+	}
+	if ((r = open_page_file(pc, &cfd))) {
+		close(ffd);
+		*which = 1;
+		fs_diag_set(d, pc, 0, 0, "%s", r == -EINVAL ? "not a regular file" : strerror(-r));
+		return r;
+	}
+	flags->fd = ffd;
+	count->fd = cfd;
+	return 0;
+}
+
 /* vm.compact_unevictable_allowed: "0" or "1" (mm/compaction.c, proc_dointvec_minmax 0..1). */
 static void read_unevictable(struct fs_pagemap *pm, const char *root)
 {
@@ -277,36 +530,26 @@ static void read_unevictable(struct fs_pagemap *pm, const char *root)
 int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 {
 	char pf[4096], pc[4096], pi[4096];
-	int ffd = -1, cfd = -1, r;
+	struct rd_kpage_src fsrc, csrc;
 	struct fs_pagemap *pm = NULL;
+	int which, r;
 
 	s->kpage_requested = true;
-	if (!fs_path_join(pf, sizeof pf, root, "proc/kpageflags") ||
-	    !fs_path_join(pc, sizeof pc, root, "proc/kpagecount") ||
-	    !fs_path_join(pi, sizeof pi, root, "proc/iomem")) {
+	if (!fs_path_join(pi, sizeof pi, root, "proc/iomem")) {
 		fs_diag_set(d, root, 0, 0, "path too long");
 		return -ENAMETOOLONG;
 	}
-	r = open_page_file(pf, &ffd);
-	s->kpage_src[0] = status_of(r);
-	if (r == -EINVAL)
-		return fs_diag_set(d, pf, 0, 0, "not a regular file");
-	int r2 = open_page_file(pc, &cfd);
-	s->kpage_src[1] = status_of(r2);
-	if (r2 == -EINVAL) {
-		if (ffd >= 0)
-			close(ffd);
-		return fs_diag_set(d, pc, 0, 0, "not a regular file");
-	}
-	if (r || r2) {
+	r = rd_kpage_open(root, &fsrc, &csrc, pf, pc, sizeof pf, &which, d);
+	if (r) {
+		s->kpage_src[which] = status_of(r);
+		s->kpage_src[!which] = which ? FS_ST_OK : FS_ST_UNREAD;
+		if (r == -EINVAL || r == -ENOMEM || r == -ENAMETOOLONG)
+			return r;
 		/* Optional: a non-root user reads neither (mode 0400); nothing
 		 * else changes. */
-		if (ffd >= 0)
-			close(ffd);
-		if (cfd >= 0)
-			close(cfd);
 		return 0;
 	}
+	s->kpage_src[0] = s->kpage_src[1] = FS_ST_OK;
 
 	int order = s->pageblock_order;
 	bool assumed = order < 0;
@@ -334,10 +577,9 @@ int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 		if (r)
 			goto out;
 	}
-	struct rd_kpage_src fsrc = { .path = pf, .fd = ffd }, csrc = { .path = pc, .fd = cfd };
 	r = rd_kpage_scan(pm, s, &fsrc, &csrc, d);
 	if (r) {
-		bool count_file = d->file && strcmp(d->file, pc) == 0;
+		bool count_file = d->file && strcmp(d->file, pc) == 0 && !csrc.rle;
 		s->kpage_src[count_file ? 1 : 0] = status_of(r);
 		goto out;
 	}
@@ -346,7 +588,7 @@ int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 	pm = NULL;
 out:
 	fs_pagemap_free(pm);
-	close(ffd);
-	close(cfd);
+	rd_kpage_close(&fsrc);
+	rd_kpage_close(&csrc);
 	return r;
 }

@@ -101,6 +101,39 @@ printf 'nonsense\n' >> badio/proc/iomem
 run $FRAGSTAT_BIN map --root badio
 is "$rc" 2 "malformed iomem: exit 2"
 is "$err" "fragstat: badio/proc/iomem:6:1: expected a hexadecimal start address" "with line and column"
+# capture keeps the page layout as proc/kpage.rle; it reads back identically.
+mktree syn
+run $FRAGSTAT_BIN capture --root syn cap
+is "$rc" 0 "capture --root syn: exit 0"
+ok "the capture holds proc/kpage.rle, not the raw files" -- sh -c 'test -s cap/proc/kpage.rle && ! test -e cap/proc/kpageflags'
+ok "and iomem and compact_unevictable_allowed" -- test -s cap/proc/iomem -a -s cap/proc/sys/vm/compact_unevictable_allowed
+$FRAGSTAT_BIN map --root syn -o json > raw.json
+$FRAGSTAT_BIN map --root cap -o json > rle.json
+same_file rle.json raw.json "map from kpage.rle equals map from the raw files"
+$FRAGSTAT_BIN snapshot --pages --root cap -o json | sed 's/"path": "cap"/"path": "syn"/' > rles.json
+$FRAGSTAT_BIN snapshot --pages --root syn -o json > raws.json
+same_file rles.json raws.json "snapshot --pages from kpage.rle equals the raw files' (but the path)"
+run $FRAGSTAT_BIN capture --root cap cap2
+same_file cap2/proc/kpage.rle cap/proc/kpage.rle "a capture of a capture writes the same kpage.rle"
+if [ "${UPDATE_GOLDEN-}" = 1 ]; then cp cap/proc/kpage.rle "$GOLD/kpage.rle"; fi
+same_file cap/proc/kpage.rle "$GOLD/kpage.rle" "kpage.rle matches golden"
+run $FRAGSTAT_BIN capture --no-pages --root syn nop
+is "$rc" 0 "capture --no-pages: exit 0"
+ok "capture --no-pages writes no page layout" -- sh -c '! test -e nop/proc/kpage.rle'
+cp -r cap badrle
+sed -i '3s/.*/11 4G0 0/' badrle/proc/kpage.rle
+run $FRAGSTAT_BIN map --root badrle
+is "$rc" 2 "malformed kpage.rle: exit 2"
+is "$err" "fragstat: badrle/proc/kpage.rle:3:4: expected FLAGS in lower-case hexadecimal (64 bits)" "names file, line, column"
+cp -r cap badend
+sed -i 's/^end 124$/end 125/' badend/proc/kpage.rle
+run $FRAGSTAT_BIN map --root badend
+is "$err" "fragstat: badend/proc/kpage.rle:32:5: end 125 but the runs cover 124 pfns" "an end that disagrees with the runs"
+cp -r cap trunc
+sed -i '$d' trunc/proc/kpage.rle
+run $FRAGSTAT_BIN map --root trunc
+is "$err" "fragstat: trunc/proc/kpage.rle:32:1: expected a run or \"end N\", found the end of the file" "a truncated kpage.rle"
+
 run $FRAGSTAT_BIN snapshot --pages -i /dev/null
 is "$rc" 1 "--pages with --input: usage error"
 done_testing
