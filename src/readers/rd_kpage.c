@@ -433,6 +433,16 @@ out:
 	return r;
 }
 
+int rd_kpage_rle_src(struct rd_kpage_src *s, void *file, int field, const char *path, struct fs_diag *d)
+{
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+	s->rle = file;
+	s->field = field;
+	s->path = path;
+	return rle_rewind(s, d);
+}
+
 void rd_kpage_close(struct rd_kpage_src *s)
 {
 	if (s->rle)
@@ -486,9 +496,9 @@ int rd_kpage_open(const char *root, struct rd_kpage_src *flags, struct rd_kpage_
 			close(cfd);
 			return -ENOMEM;
 		}
-		flags->rle = a;
-		count->rle = b;
-		if ((r = rle_rewind(flags, d)) || (r = rle_rewind(count, d))) {
+		r = rd_kpage_rle_src(flags, a, 0, pf, d);
+		int r2 = rd_kpage_rle_src(count, b, 1, pc, r ? &(struct fs_diag){ 0 } : d);
+		if (r || (r = r2)) {
 			rd_kpage_close(flags);
 			rd_kpage_close(count);
 			return r;

@@ -65,6 +65,11 @@ int rd_kpage_open(const char *root, struct rd_kpage_src *flags, struct rd_kpage_
 		  char *pf, char *pc, size_t size, int *which, struct fs_diag *d);
 void rd_kpage_close(struct rd_kpage_src *s);
 
+/* Make s a kpage.rle source over the stream file (a FILE *, owned by s from
+ * now on), giving field 0 (flags) or 1 (count); checks the header. 0 or
+ * -EINVAL with *d. */
+int rd_kpage_rle_src(struct rd_kpage_src *s, void *file, int field, const char *path, struct fs_diag *d);
+
 /* Read the page layout of every zone of s that has a zoneinfo span, from
  * `root` (NULL: live). Sets s->pagemap and s->kpage_src[0..1] (flags,
  * count). A missing or denied file is not an error: the status says so and

@@ -562,14 +562,42 @@ static void run_kpage(const char *data, size_t len)
 				   .mem = u + 11 + ilen, .len = fl };
 	struct rd_kpage_src cs = { .path = "kpagecount", .fd = -1,
 				   .mem = u + 11 + ilen + fl, .len = rest - fl };
+	if (r == 0 && (u[0] & 16)) {
+		/* Bit 4: the rest is a kpage.rle text instead of raw values. */
+		FILE *a = fmemopen((void *)(uintptr_t)(u + 11 + ilen), rest ? rest : 1, "r");
+		FILE *b = fmemopen((void *)(uintptr_t)(u + 11 + ilen), rest ? rest : 1, "r");
+		if (!a || !b || !rest) {
+			if (a)
+				fclose(a);
+			if (b)
+				fclose(b);
+			fs_pagemap_free(pm);
+			fs_snapshot_free(s);
+			return;
+		}
+		r = rd_kpage_rle_src(&fs, a, 0, "kpage.rle", &d);
+		int r2 = rd_kpage_rle_src(&cs, b, 1, "kpage.rle", &d);
+		CHECK(t, r == r2, "the two rle sources disagree on the header");
+		if (r) {
+			CHECK(t, r == -EINVAL && d.msg[0], "rle header error %d without a message", r);
+			rd_kpage_close(&fs);
+			rd_kpage_close(&cs);
+			fs_pagemap_free(pm);
+			fs_snapshot_free(s);
+			return;
+		}
+	}
 	if (r == 0) {
 		r = rd_kpage_scan(pm, s, &fs, &cs, &d);
 		CHECK(t, r == 0 || r == -EINVAL || r == -ENOMEM, "rd_kpage_scan returned %d", r);
 		if (r == -EINVAL)
 			CHECK(t, d.msg[0] && d.file && (strcmp(d.file, "kpageflags") == 0 ||
-							strcmp(d.file, "kpagecount") == 0),
+							strcmp(d.file, "kpagecount") == 0 ||
+							strcmp(d.file, "kpage.rle") == 0),
 			      "scan error without a message or file");
 	}
+	rd_kpage_close(&fs);
+	rd_kpage_close(&cs);
 	for (size_t i = 0; r == 0 && i < pm->nzones; i++) {
 		const struct fs_pm_zone *z = &pm->zones[i];
 		uint64_t pages = 0, blocks = z->partial_blocks, stuck = 0;
