@@ -29,6 +29,10 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -o, --format FMT      table (default) or json\n"
 		"      --compact         one-line JSON\n"
+		"      --pages           also compare the page layout of --root trees\n"
+		"                        (kpageflags/kpagecount or a capture's kpage.rle):\n"
+		"                        pageblock content, compaction ceiling, and which\n"
+		"                        blocks changed class\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
@@ -69,10 +73,10 @@ static bool capture_time(const char *dir, struct fs_snapshot *s)
 	return found;
 }
 
-static int load(const char *path, struct fs_snapshot **s, bool *has_time)
+static int load(const char *path, bool pages, struct fs_snapshot **s, bool *has_time)
 {
 	struct fs_diag d = { 0 };
-	int r = fs_load_state(path, s, &d);
+	int r = fs_load_state_pages(path, pages, s, &d);
 	if (r) {
 		if (r == -ENOMEM) {
 			fs_err("out of memory");
@@ -85,18 +89,19 @@ static int load(const char *path, struct fs_snapshot **s, bool *has_time)
 	return FS_EXIT_OK;
 }
 
-enum { OPT_COMPACT = 256 };
+enum { OPT_COMPACT = 256, OPT_PAGES };
 
 int cmd_diff_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'o' },
 		{ "compact", no_argument, NULL, OPT_COMPACT },
+		{ "pages", no_argument, NULL, OPT_PAGES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false, compact = false;
+	bool json = false, compact = false, pages = false;
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -111,6 +116,7 @@ int cmd_diff_main(int argc, char **argv)
 				return fs_usage_error("diff", "unknown format '%s' (table or json)", optarg);
 			break;
 		case OPT_COMPACT: compact = true; break;
+		case OPT_PAGES: pages = true; break;
 		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
 		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
 		case ':': return fs_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
@@ -127,9 +133,9 @@ int cmd_diff_main(int argc, char **argv)
 	struct fs_report *ra = NULL, *rb = NULL;
 	struct fs_diff *d = NULL;
 	struct fs_diff_sides sides = { 0 };
-	int status = load(pa, &sa, &sides.time_a);
+	int status = load(pa, pages, &sa, &sides.time_a);
 	if (status == FS_EXIT_OK)
-		status = load(pb, &sb, &sides.time_b);
+		status = load(pb, pages, &sb, &sides.time_b);
 	if (status != FS_EXIT_OK)
 		goto out;
 	struct fs_report_opts ro = { .focus_order = -1, .node_filter = -1 };

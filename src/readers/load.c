@@ -51,12 +51,17 @@ static int read_stdin(struct fs_buf *b)
 
 int fs_load_state(const char *path, struct fs_snapshot **out, struct fs_diag *d)
 {
+	return fs_load_state_pages(path, false, out, d);
+}
+
+int fs_load_state_pages(const char *path, bool pages, struct fs_snapshot **out, struct fs_diag *d)
+{
 	struct stat st;
 	*out = NULL;
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		struct fs_snapshot *s = fs_snapshot_new();
 		struct fs_collect_result res;
-		struct fs_collect_opts o = { .root = path, .mask = FS_SRC_ALL };
+		struct fs_collect_opts o = { .root = path, .mask = FS_SRC_ALL, .pages = pages };
 		if (!s)
 			return -ENOMEM;
 		int r = fs_collect(s, &o, &res, d);

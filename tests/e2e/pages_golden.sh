@@ -134,6 +134,16 @@ sed -i '$d' trunc/proc/kpage.rle
 run $FRAGSTAT_BIN map --root trunc
 is "$err" "fragstat: trunc/proc/kpage.rle:32:1: expected a run or \"end N\", found the end of the file" "a truncated kpage.rle"
 
+# diff --pages compares block classes: the unevictable block turns unmovable.
+mktree syn
+mktree syn0
+printf '0\n' > syn0/proc/sys/vm/compact_unevictable_allowed
+golden diff.txt $FRAGSTAT diff --pages syn syn0
+golden diff.json $FRAGSTAT diff --pages -o json syn syn0
+run $FRAGSTAT_BIN diff syn syn0
+case $out in *pageblock*) r=1 ;; *) r=0 ;; esac
+ok "diff without --pages says nothing about pageblocks" -- test $r = 0
+
 run $FRAGSTAT_BIN snapshot --pages -i /dev/null
 is "$rc" 1 "--pages with --input: usage error"
 done_testing
