@@ -8,8 +8,9 @@
  * every frame with fragstat's own rules from /proc/kpageflags and
  * /proc/kpagecount, writes the numbers of the pageblocks whose every frame
  * is ours to BLOCKFILE, one per line, and prints
- * "frames N movable M blocks B". It then waits for a line on stdin and
- * exits, which frees the memory. */
+ * "frames N movable M blocks B". It then waits for a line on stdin, unmaps
+ * the memory, prints "freed F": how many of those frames then read free or
+ * unused by the same rules, and exits. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -101,6 +102,18 @@ int main(int argc, char **argv)
 	if (!fgets(line, sizeof line, stdin))
 		line[0] = 0;
 	munmap(raw, len + align);
+	/* Right after the unmap, before other allocations take them: how many
+	 * of our former frames read free (BUDDY) or unused (on a pcp list). */
+	size_t freed = 0;
+	for (size_t i = 0; i < known; i++) {
+		uint64_t fl, ct;
+		if (pread(kf, &fl, 8, (off_t)(pfn[i] * 8)) != 8 || pread(kc, &ct, 8, (off_t)(pfn[i] * 8)) != 8)
+			continue;
+		int head = -1;
+		enum fs_pclass c = fs_pm_classify(map, fl, ct, true, &head);
+		freed += c == FS_PC_FREE || c == FS_PC_UNUSED;
+	}
+	printf("freed %zu\n", freed);
 	fs_pagemap_free(map);
 	free(pfn);
 	return 0;
