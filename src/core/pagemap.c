@@ -237,7 +237,11 @@ int fs_pm_zone_begin(struct fs_pagemap *pm, struct fs_pm_feed *f, int node, cons
 	z->end_pfn = start_pfn + spanned;
 	z->first_block = start_pfn >> pm->pageblock_order;
 	z->nblocks = ((z->end_pfn - 1) >> pm->pageblock_order) - z->first_block + 1;
-	if (z->nblocks > SIZE_MAX || !(z->block = calloc((size_t)z->nblocks, 1)))
+	/* One byte a block: 2^32 blocks is 8 PiB of 2 MiB blocks; a larger span
+	 * is not a machine's (zoneinfo from a --root tree can say anything). */
+	if (z->nblocks > (1ull << 32))
+		return -EFBIG;
+	if (!(z->block = calloc((size_t)z->nblocks, 1)))
 		return -ENOMEM;
 	pm->nzones++;
 	memset(f, 0, sizeof *f);
@@ -303,8 +307,24 @@ void fs_pm_feed(struct fs_pm_feed *f, const uint64_t *flags, const uint64_t *cou
 
 void fs_pm_feed_eof(struct fs_pm_feed *f)
 {
-	while (f->pfn < f->z->end_pfn) {
-		f->z->beyond_eof++;
+	struct fs_pm_zone *z = f->z;
+	const uint64_t bs = 1ull << f->pm->pageblock_order;
+	/* Finish the current block page by page, then whole blocks at once:
+	 * a span far past the end of the files costs O(blocks), not O(pages). */
+	while (f->pfn < z->end_pfn && (f->pfn & (bs - 1))) {
+		z->beyond_eof++;
+		feed_one(f, FS_PC_HOLE);
+	}
+	while (f->pfn < z->end_pfn && z->end_pfn - f->pfn >= bs) {
+		uint64_t b = f->pfn >> f->pm->pageblock_order;
+		z->block[b - z->first_block] = FS_BC_RESERVED;   /* only holes */
+		z->blocks[FS_BC_RESERVED]++;
+		z->pages[FS_PC_HOLE] += bs;
+		z->beyond_eof += bs;
+		f->pfn += bs;
+	}
+	while (f->pfn < z->end_pfn) {
+		z->beyond_eof++;
 		feed_one(f, FS_PC_HOLE);
 	}
 }

@@ -118,7 +118,8 @@ struct fs_pagemap *fs_pagemap_dup(const struct fs_pagemap *pm);
 int fs_pm_kernel_version(const char *release);
 
 /* Add a zone spanning [start, start+spanned) of node; the zone becomes the
- * target of the next feed. -ENOMEM, -EINVAL (span overflows or empty). */
+ * target of the next feed. -ENOMEM, -EINVAL (span overflows or empty),
+ * -EFBIG (more than 2^32 pageblocks). */
 int fs_pm_zone_begin(struct fs_pagemap *pm, struct fs_pm_feed *f, int node, const char *name,
 		     uint64_t start_pfn, uint64_t spanned);
 /* Feed n consecutive pfns' kpageflags and kpagecount values. */

@@ -196,11 +196,12 @@ int rd_kpage_scan(struct fs_pagemap *pm, const struct fs_snapshot *s,
 				continue;
 			struct fs_pm_feed f;
 			r = fs_pm_zone_begin(pm, &f, n->id, z->name, z->start_pfn, z->spanned);
-			if (r == -EINVAL) {
-				fs_diag_set(d, flags->path, 0, 0,
-					    "zone %s of node %d: start_pfn %llu + spanned %llu overflows",
-					    z->name, n->id, (unsigned long long)z->start_pfn,
-					    (unsigned long long)z->spanned);
+			if (r == -EINVAL || r == -EFBIG) {
+				r = fs_diag_set(d, flags->path, 0, 0,
+						"zone %s of node %d in zoneinfo: start_pfn %llu + spanned %llu %s",
+						z->name, n->id, (unsigned long long)z->start_pfn,
+						(unsigned long long)z->spanned,
+						r == -EINVAL ? "overflows" : "is larger than any machine (more than 2^32 pageblocks)");
 				goto out;
 			}
 			if (r)
