@@ -554,6 +554,13 @@ int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 	if (r) {
 		s->kpage_src[which] = status_of(r);
 		s->kpage_src[!which] = which ? FS_ST_OK : FS_ST_UNREAD;
+		if (!which && !fsrc.rle && r != -EINVAL) {
+			/* Say how kpagecount fares too (non-root: denied as well). */
+			int fd = -1, rc = open_page_file(pc, &fd);
+			s->kpage_src[1] = status_of(rc);
+			if (fd >= 0)
+				close(fd);
+		}
 		if (r == -EINVAL || r == -ENOMEM || r == -ENAMETOOLONG)
 			return r;
 		/* Optional: a non-root user reads neither (mode 0400); nothing
