@@ -42,6 +42,16 @@ else
 	echo "# python3-jsonschema not installed: schema check left out"
 fi
 
+# Colour only adds escapes: without them the map is the same text.
+run $FRAGSTAT_BIN map --root syn --color always
+case $out in *"$(printf '\033')["*) r=0 ;; *) r=1 ;; esac
+ok "--color always colours the cells" -- test $r = 0
+printf '%s\n' "$out" | sed 's/\x1b\[[0-9;]*m//g' > "$TMP/plain"
+same_file "$TMP/plain" "$GOLD/map.txt" "the map without its colour escapes is the plain map"
+NO_COLOR=1 run $FRAGSTAT_BIN map --root syn
+case $out in *"$(printf '\033')"*) r=1 ;; *) r=0 ;; esac
+ok "NO_COLOR: no escapes" -- test $r = 0
+
 # The block classes, read from the map, as `layout` says they must be.
 row() { $FRAGSTAT_BIN map --root "$1" -z "$2" | sed -n 's/^  0x[0-9a-f]* //p'; }
 is "$(row syn DMA)" "-.rr" "DMA: cut, free (free + unused), reserved, holes outside System RAM"
