@@ -245,8 +245,8 @@ int fs_render_map(FILE *out, const struct fs_report *r, const struct fs_map_opts
 			const struct fs_pm_zone *z = zr->pm;
 			if (!z)
 				continue;
-			fprintf(out, "\nNode %d, zone %s: pfn 0x%" PRIx64 "-0x%" PRIx64 ", %s pageblocks\n",
-				nr->node, z->name, z->start_pfn, z->end_pfn, fs_map_grouped(a, sizeof a, z->nblocks));
+			fprintf(out, "\nNode %d, zone %s: pfns 0x%" PRIx64 "-0x%" PRIx64 ", %s pageblocks\n",
+				nr->node, z->name, z->start_pfn, z->end_pfn - 1, fs_map_grouped(a, sizeof a, z->nblocks));
 			size_t lo = 0;
 			for (int c = 0; c < FS_BC_COUNT && lo < sizeof line; c++)
 				lo += (size_t)snprintf(line + lo, sizeof line - lo, "%s%s %s", c ? ", " : "",
