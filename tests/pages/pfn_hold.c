@@ -112,10 +112,10 @@ int main(int argc, char **argv)
 		size_t j = i + 1;
 		while (j < known && j - i < 512 && pfn[j] == pfn[j - 1] + 1)
 			j++;
-		size_t n = j - i, bytes = n * 8;
+		size_t run = j - i, bytes = run * 8;
 		if (pread(kf, fl, bytes, (off_t)(pfn[i] * 8)) == (ssize_t)bytes &&
 		    pread(kc, ct, bytes, (off_t)(pfn[i] * 8)) == (ssize_t)bytes)
-			for (size_t k = 0; k < n; k++) {
+			for (size_t k = 0; k < run; k++) {
 				int head = -1;
 				enum fs_pclass c = fs_pm_classify(map, fl[k], ct[k], true, &head);
 				freed += c == FS_PC_FREE || c == FS_PC_UNUSED;
