@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "simulate", cmd_simulate_main, "buddy allocator and compaction simulation" },
 	{ "diff", cmd_diff_main, "compare two snapshots (JSON files or --root trees)" },
 	{ "capture", cmd_capture_main, "copy the live files into a --root tree" },
+	{ "map", cmd_map_main, "physical memory by pageblock, from /proc/kpageflags (root)" },
 };
 
 void fs_err(const char *fmt, ...)

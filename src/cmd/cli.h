@@ -67,5 +67,6 @@ int cmd_watch_main(int argc, char **argv);
 int cmd_simulate_main(int argc, char **argv);
 int cmd_capture_main(int argc, char **argv);
 int cmd_diff_main(int argc, char **argv);
+int cmd_map_main(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@
 #include "load.h"
 #include "timefmt.h"
 #include "safe_write.h"
+#include "rd_kpage.h"
 
 #define CAPTURE_NOTE FS_CAPTURE_NOTE
 #define OSRELEASE "proc/sys/kernel/osrelease"
@@ -40,6 +41,11 @@ static void usage(FILE *f)
 		"  -r, --root SRC        copy from the tree SRC instead of this machine\n"
 		"  -f, --force           replace a DIR that is not empty, as a whole: it may\n"
 		"                        hold only proc/, sys/ and " CAPTURE_NOTE "\n"
+		"      --no-pages        leave out the page layout; by default, when\n"
+		"                        /proc/kpageflags and kpagecount are readable (root),\n"
+		"                        DIR/" RD_KPAGE_RLE " keeps them run-length encoded\n"
+		"                        (a few MiB for 24 GiB) with proc/iomem and\n"
+		"                        proc/sys/vm/compact_unevictable_allowed\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
@@ -169,17 +175,89 @@ static char *note_text(const struct capture *c, bool timed, int64_t sec, int32_t
 
 enum { OPT_NONE = 256 };
 
+/* The page layout (issue 13): DIR/proc/kpage.rle from the raw files or
+ * from a tree's kpage.rle, plus the two small files its reader uses.
+ * Returns 0, or an exit status after printing why. A source that cannot be
+ * read (not root) is left out with a note on stderr, like other files. */
+static int capture_pages(const char *src, struct sw_tree *tree)
+{
+	/* compact_unevictable_allowed is one of the sources captured above. */
+	static const char *const small[] = { "proc/iomem" };
+	char pf[4096], pc[4096];
+	struct rd_kpage_src fs, cs;
+	struct fs_diag d = { 0 };
+	struct sw_diag wd = { 0 };
+	int which, r;
+	for (size_t i = 0; i < sizeof small / sizeof small[0]; i++) {
+		struct fs_buf b;
+		/* Beneath the source like every file of it. */
+		if (fs_read_beneath(src, small[i], &b, NULL) != 0)
+			continue;
+		r = sw_tree_put(tree, small[i], b.data, b.len, &wd);
+		fs_buf_free(&b);
+		if (r) {
+			fs_err("%s", wd.msg);
+			return FS_EXIT_OUTPUT;
+		}
+	}
+	r = rd_kpage_open(src, &fs, &cs, pf, pc, sizeof pf, &which, &d);
+	if (r == -ENOMEM) {
+		fs_err("out of memory");
+		return FS_EXIT_INTERNAL;
+	}
+	if (r) {
+		if (r != -ENOENT)
+			fs_err("%s not captured: %s", d.file ? d.file : "page layout", d.msg);
+		return FS_EXIT_OK;
+	}
+	/* The run-length form is built in memory (a few MiB for 24 GiB) and
+	 * written into the private tree like every other file. */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f) {
+		rd_kpage_close(&fs);
+		rd_kpage_close(&cs);
+		fs_err("out of memory");
+		return FS_EXIT_INTERNAL;
+	}
+	uint64_t pfns = 0;
+	r = rd_kpage_rle_write(f, &fs, &cs, &pfns, &d);
+	rd_kpage_close(&fs);
+	rd_kpage_close(&cs);
+	if (fclose(f) != 0 && !r)
+		r = -ENOMEM;
+	if (r == -ENOMEM || r == -EIO) {
+		free(buf);
+		fs_err("out of memory");
+		return FS_EXIT_INTERNAL;
+	}
+	if (r) {
+		free(buf);
+		fs_err_diag(&d);
+		return FS_EXIT_INPUT;
+	}
+	r = sw_tree_put(tree, RD_KPAGE_RLE, buf, len, &wd);
+	free(buf);
+	if (r) {
+		fs_err("%s", wd.msg);
+		return FS_EXIT_OUTPUT;
+	}
+	return FS_EXIT_OK;
+}
+
 int cmd_capture_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "no-pages", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct capture c = { 0 };
-	bool force = false;
+	bool force = false, pages = true;
 	int opt;
 	optind = 1;
 	opterr = 0;
@@ -187,6 +265,7 @@ int cmd_capture_main(int argc, char **argv)
 		switch (opt) {
 		case 'r': c.src = optarg; break;
 		case 'f': force = true; break;
+		case 'P': pages = false; break;
 		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
 		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
 		case ':': return fs_usage_error("capture", "option '%s' needs a value", argv[optind - 1]);
@@ -266,6 +345,9 @@ int cmd_capture_main(int argc, char **argv)
 			goto out;
 		}
 	}
+
+	if (pages && (status = capture_pages(c.src, tree)) != FS_EXIT_OK)
+		goto out;
 
 	/* The page size: this machine's, or what a snapshot of the capture
 	 * infers (MemTotal over managed pages). Reading the capture back also

@@ -32,6 +32,10 @@ static void usage(FILE *f)
 		"      --compact         one-line JSON\n"
 		"      --strict          a malformed optional file of a tree is an error (exit 2);\n"
 		"                        by default it is left out with a warning\n"
+		"      --pages           also compare the page layout of --root trees\n"
+		"                        (kpageflags/kpagecount or a capture's kpage.rle):\n"
+		"                        pageblock content, compaction ceiling, and which\n"
+		"                        blocks changed class\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
@@ -40,7 +44,7 @@ static void usage(FILE *f)
 		"written, 4 internal error.\n");
 }
 
-static int load(const char *path, bool strict, struct fs_snapshot **s, bool *has_time)
+static int load(const char *path, bool strict, bool pages, struct fs_snapshot **s, bool *has_time)
 {
 	struct fs_diag d = { 0 };
 	struct fs_collect_result *res = malloc(sizeof *res);
@@ -48,7 +52,7 @@ static int load(const char *path, bool strict, struct fs_snapshot **s, bool *has
 		fs_err("out of memory");
 		return FS_EXIT_INTERNAL;
 	}
-	int r = fs_load_state_ex(path, strict, res, s, &d);
+	int r = fs_load_state_ex(path, strict, pages, res, s, &d);
 	if (!r)
 		fs_warn_malformed(res);
 	free(res);
@@ -66,7 +70,7 @@ static int load(const char *path, bool strict, struct fs_snapshot **s, bool *has
 	return FS_EXIT_OK;
 }
 
-enum { OPT_COMPACT = 256, OPT_STRICT };
+enum { OPT_COMPACT = 256, OPT_STRICT, OPT_PAGES };
 
 int cmd_diff_main(int argc, char **argv)
 {
@@ -74,11 +78,12 @@ int cmd_diff_main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'o' },
 		{ "compact", no_argument, NULL, OPT_COMPACT },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "pages", no_argument, NULL, OPT_PAGES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false, compact = false, strict = false;
+	bool json = false, compact = false, strict = false, pages = false;
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -94,6 +99,7 @@ int cmd_diff_main(int argc, char **argv)
 			break;
 		case OPT_COMPACT: compact = true; break;
 		case OPT_STRICT: strict = true; break;
+		case OPT_PAGES: pages = true; break;
 		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
 		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
 		case ':': return fs_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
@@ -112,9 +118,9 @@ int cmd_diff_main(int argc, char **argv)
 	struct fs_diff_sides sides = { 0 };
 	if (!*pa || !*pb)
 		return fs_usage_error("diff", "A and B must be files or directories, not an empty name");
-	int status = load(pa, strict, &sa, &sides.time_a);
+	int status = load(pa, strict, pages, &sa, &sides.time_a);
 	if (status == FS_EXIT_OK)
-		status = load(pb, strict, &sb, &sides.time_b);
+		status = load(pb, strict, pages, &sb, &sides.time_b);
 	if (status != FS_EXIT_OK)
 		goto out;
 	struct fs_report_opts ro = { .focus_order = -1, .node_filter = -1 };

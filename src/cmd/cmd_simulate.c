@@ -427,7 +427,7 @@ static int simulate_setup(struct simulate_run *r)
 			fs_err("out of memory");
 			return FS_EXIT_INTERNAL;
 		}
-		rc = *a->from ? fs_load_state_ex(a->from, false, res, &r->from, &d) : -ENOENT;
+		rc = *a->from ? fs_load_state_ex(a->from, false, false, res, &r->from, &d) : -ENOENT;
 		if (!rc)
 			fs_warn_malformed(res);
 		free(res);

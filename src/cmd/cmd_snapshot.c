@@ -55,6 +55,8 @@ static void usage(FILE *f)
 		"      --no-kernel-check do not read debugfs to compare with the kernel\n"
 		"      --strict          a malformed optional file is an error (exit 2);\n"
 		"                        by default it is left out with a warning\n"
+		"      --pages           also read /proc/kpageflags and /proc/kpagecount (root):\n"
+		"                        pageblock content, compaction ceiling, pages by class\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
@@ -62,7 +64,8 @@ static void usage(FILE *f)
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT, OPT_STRICT, OPT_PROM_DETAIL };
+enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT, OPT_STRICT, OPT_PROM_DETAIL,
+       OPT_PAGES };
 
 int cmd_snapshot_main(int argc, char **argv)
 {
@@ -80,6 +83,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		{ "prometheus-detail", no_argument, NULL, OPT_PROM_DETAIL },
 		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 		{ "detail", no_argument, NULL, 'v' },
+		{ "pages", no_argument, NULL, OPT_PAGES },
 		{ "node", required_argument, NULL, 'N' },
 		{ "zone", required_argument, NULL, 'z' },
 		{ "order", required_argument, NULL, 'k' },
@@ -91,7 +95,7 @@ int cmd_snapshot_main(int argc, char **argv)
 	struct fs_render_opts ro = { .format = FS_FMT_TABLE };
 	struct fs_report_opts rep = { .focus_order = -1, .node_filter = -1 };
 	int kfmt = -1;
-	bool kcheck = true, strict = false;
+	bool kcheck = true, strict = false, pages = false;
 	uint64_t page_size = 0;
 	int c;
 
@@ -117,6 +121,7 @@ int cmd_snapshot_main(int argc, char **argv)
 			break;
 		case OPT_NO_KCHECK: kcheck = false; break;
 		case OPT_STRICT: strict = true; break;
+		case OPT_PAGES: pages = true; break;
 		case OPT_PROM_NO_MT: ro.prom_no_migratetype = true; break;
 		case OPT_PROM_DETAIL: ro.prom_detail = true; break;
 		case OPT_PAGE_SIZE:
@@ -143,6 +148,8 @@ int cmd_snapshot_main(int argc, char **argv)
 		return fs_usage_error("snapshot", "unexpected argument '%s'", argv[optind]);
 	if (root && input)
 		return fs_usage_error("snapshot", "--root and --input exclude each other");
+	if (pages && input)
+		return fs_usage_error("snapshot", "--pages reads /proc/kpageflags (live or --root), not --input");
 	if (root && !*root)
 		return fs_usage_error("snapshot", "--root needs a directory, not an empty name");
 	if (input && !*input)
@@ -171,7 +178,7 @@ int cmd_snapshot_main(int argc, char **argv)
 	struct fs_collect_result res;
 	int r;
 	if (input) {
-		r = fs_load_state_ex(input, strict, &res, &s, &d);
+		r = fs_load_state_ex(input, strict, false, &res, &s, &d);
 	} else {
 		struct fs_collect_opts co = {
 			.root = root,
@@ -179,6 +186,7 @@ int cmd_snapshot_main(int argc, char **argv)
 			.use_procps = true,
 			.kernel_check = kcheck && !root,
 			.strict = strict,
+			.pages = pages && kfmt < 0,
 		};
 		if (!kcheck)
 			co.mask &= ~FS_SRC_DEBUGFS;

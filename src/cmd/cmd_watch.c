@@ -29,7 +29,9 @@
 #include "cli.h"
 #include "collect.h"
 #include "load_json.h"
+#include "pagemap.h"
 #include "rates.h"
+#include "rd_kpage.h"
 #include "render.h"
 #include "render_json.h"
 #include "report.h"
@@ -96,6 +98,12 @@ struct watch {
 	bool at_end;
 	json_t *rwatch;               /* the current line's "watch" object */
 	double *rtimes;               /* line timestamps (NAN until known) */
+
+	/* The page map view (issue 13): read only while that view is shown,
+	 * at most every map_period seconds (option --map-interval). */
+	struct fs_pagemap *map;
+	double map_period, map_last, map_cost;   /* map_last < 0: never read */
+	enum fs_src_status map_status;
 
 	char msg[320];
 	bool msg_error;
@@ -764,6 +772,11 @@ static void make_frame(const struct watch *w, const struct ui_state *st, struct 
 	f->at_end = w->at_end;
 	f->message = w->msg[0] ? w->msg : NULL;
 	f->message_is_error = w->msg_error;
+	f->pagemap = w->map;
+	f->map_status = w->map_last >= 0 ? fs_src_status_name(w->map_status) : NULL;
+	f->map_age = w->map_last >= 0 ? fmax(0, now_mono() - w->map_last) : -1;
+	f->map_period = w->map_period;
+	f->map_cost = w->map_cost;
 	f->pti.enabled = w->pti_enabled;
 	f->pti.read_ms = -1;
 	f->pti.age = -1;
@@ -806,6 +819,33 @@ static void report_diag(struct watch *w, int r, const struct fs_diag *d)
 		set_msg(w, true, "%s", fs_diag_format(d, buf, sizeof buf));
 	} else
 		set_msg(w, true, "%s", strerror(-r));
+}
+
+/* Read the page map for the map view (live or --root, not replay): a
+ * copy of the current snapshot gives the zone spans and pageblock order. */
+static void read_map(struct watch *w)
+{
+	struct fs_diag d = { 0 };
+	struct fs_snapshot *tmp = w->snap ? fs_snapshot_dup(w->snap) : NULL;
+	double t0 = now_mono();
+	if (!tmp) {
+		set_msg(w, true, "out of memory reading the page map");
+		return;
+	}
+	fs_pagemap_free(tmp->pagemap);
+	tmp->pagemap = NULL;
+	int r = rd_kpage_collect(tmp, w->root, &d);
+	w->map_last = now_mono();
+	w->map_cost = w->map_last - t0;
+	w->map_status = r ? FS_ST_MALFORMED : tmp->kpage_src[0] != FS_ST_OK ? tmp->kpage_src[0] : tmp->kpage_src[1];
+	if (r)
+		report_diag(w, r, &d);
+	if (tmp->pagemap) {
+		fs_pagemap_free(w->map);
+		w->map = tmp->pagemap;
+		tmp->pagemap = NULL;
+	}
+	fs_snapshot_free(tmp);
 }
 
 static int watch_loop(struct watch *w, struct ui_state *st, const char *source, int *status)
@@ -896,6 +936,16 @@ static int watch_loop(struct watch *w, struct ui_state *st, const char *source, 
 		}
 
 		struct ui_frame f;
+		if (st->view == UI_VIEW_MAP && !w->replay_path && w->snap &&
+		    (w->map_last < 0 || now_mono() - w->map_last >= w->map_period)) {
+			/* Say so first: the read takes seconds on a large machine. */
+			set_msg(w, false, "reading the page map (/proc/kpageflags, /proc/kpagecount)...");
+			make_frame(w, st, &f, source);
+			ui_draw(st, &f);
+			w->msg[0] = 0;
+			read_map(w);
+			dirty = true;
+		}
 		make_frame(w, st, &f, source);
 		if (watch_winch) {
 			watch_winch = 0;
@@ -914,6 +964,9 @@ static int watch_loop(struct watch *w, struct ui_state *st, const char *source, 
 		}
 		/* Refresh the pagetypeinfo age in the header at least once a second. */
 		if (w->pti_enabled && !w->replay_path && (timeout < 0 || timeout > 1000))
+			timeout = 1000, dirty = true;
+		/* The map view shows the map's age and rereads it when due. */
+		if (st->view == UI_VIEW_MAP && !w->replay_path && (timeout < 0 || timeout > 1000))
 			timeout = 1000, dirty = true;
 		struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = watch_pipe[0], .events = POLLIN } };
 		int pr = poll(p, 2, timeout);
@@ -990,6 +1043,8 @@ static void usage(FILE *f)
 		"                          100 x its last read time)\n"
 		"  -k, --order N           the order to focus on (default: the pageblock order)\n"
 		"      --page-size SIZE    page size of data that does not tell it (4K, 64K)\n"
+		"      --map-interval S    reread the page map (view 5, key m; root) at most\n"
+		"                          every S seconds while it is shown (default 60)\n"
 		"      --color WHEN        auto (default), always or never; NO_COLOR is honoured\n"
 		"      --ascii             draw graphs and lines with ASCII characters only\n"
 		"      --strict            a malformed optional file is an error (exit 2);\n"
@@ -998,19 +1053,21 @@ static void usage(FILE *f)
 		"  -V, --version           show the version and exit\n"
 		"\n"
 		"Keys: q quit, ? help, space pause, +/- interval, Tab view (orders,\n"
-		"migratetypes, compaction, watermarks), n/z node/zone, o/O (Down/Up) order;\n"
+		"migratetypes, compaction, watermarks, map), n/z node/zone, o/O focus order;\n"
 		"in replay t/T step and j jump. The help screen lists every key.\n"
 		"\n"
 		"Exit status: 0 ok, 1 usage error, 2 input unreadable or malformed,\n"
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII, OPT_STRICT, OPT_PAGE_SIZE };
+enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII, OPT_STRICT, OPT_PAGE_SIZE,
+       OPT_MAP_INTERVAL };
 
 static void watch_free(struct watch *w)
 {
 	fs_report_free(w->rep);
 	fs_snapshot_free(w->snap);
+	fs_pagemap_free(w->map);
 	ui_hist_free(w->hist);
 	json_decref(w->rwatch);
 	free(w->rdata);
@@ -1042,11 +1099,13 @@ int cmd_watch_main(int argc, char **argv)
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 		{ "order", required_argument, NULL, 'k' },
+		{ "map-interval", required_argument, NULL, OPT_MAP_INTERVAL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct watch w = {
+		.map_period = 60, .map_last = -1, .map_status = FS_ST_UNREAD,
 		.interval = 1, .pti_enabled = true, .focus_order = -1,
 		.last_mono = -1, .pti_last = -1, .base_cost = -1, .pti_status = FS_ST_UNREAD,
 	};
@@ -1070,6 +1129,15 @@ int cmd_watch_main(int argc, char **argv)
 			if ((w.iterations = fs_opt_long(optarg, LONG_MAX)) < 1)
 				return fs_usage_error("watch", "--iterations takes a count of at least 1, not '%s'", optarg);
 			break;
+		case OPT_MAP_INTERVAL: {
+			char *end;
+			errno = 0;
+			w.map_period = strtod(optarg, &end);
+			if (end == optarg || *end || errno || !isfinite(w.map_period) || w.map_period < 1 ||
+			    w.map_period > 86400)
+				return fs_usage_error("watch", "--map-interval takes seconds from 1 to 86400, not '%s'", optarg);
+			break;
+		}
 		case OPT_JSON: w.json = true; break;
 		case OPT_RECORD: w.record_path = optarg; break;
 		case OPT_REPLAY: w.replay_path = optarg; break;

@@ -100,6 +100,31 @@ static void compare(struct fs_diff_zone *dz, unsigned orders)
 	}
 }
 
+/* Pageblock content on both sides, and when the spans and pageblock
+ * orders match, which blocks moved from one class to another. */
+static void compare_pages(struct fs_diff_zone *dz, const struct fs_pagemap *pa,
+			  const struct fs_zone_report *za, const struct fs_pagemap *pb,
+			  const struct fs_zone_report *zb)
+{
+	const struct fs_pm_zone *a = za->pm, *b = zb->pm;
+	dz->has_pages = true;
+	memcpy(dz->blocks_a, a->blocks, sizeof dz->blocks_a);
+	memcpy(dz->blocks_b, b->blocks, sizeof dz->blocks_b);
+	dz->ceiling_a = fs_pm_ceiling(pa, a, za->free_pages);
+	dz->ceiling_b = fs_pm_ceiling(pb, b, zb->free_pages);
+	dz->same_span = pa->pageblock_order == pb->pageblock_order && a->first_block == b->first_block &&
+			a->nblocks == b->nblocks;
+	if (!dz->same_span)
+		return;
+	for (uint64_t i = 0; i < a->nblocks; i++) {
+		unsigned x = a->block[i], y = b->block[i];
+		if (x > FS_BC_PARTIAL || y > FS_BC_PARTIAL)
+			continue;
+		dz->moves[x][y]++;
+		dz->blocks_changed += x != y;
+	}
+}
+
 static int add_counter(struct fs_diff *d, size_t *cap, const char *name)
 {
 	for (size_t i = 0; i < d->ncounters; i++)
@@ -183,6 +208,8 @@ int fs_diff_new(const struct fs_report *a, bool has_time_a, const struct fs_repo
 				dz->presence = FS_DIFF_BOTH;
 				fill_side(&dz->b, zb, b->orders);
 				compare(dz, d->orders);
+				if (za->pm && zb->pm)
+					compare_pages(dz, a->snap->pagemap, za, b->snap->pagemap, zb);
 			} else {
 				dz->presence = FS_DIFF_ONLY_A;
 			}

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pagemap.h"
 #include "report.h"
 
 /* True for the vmstat event counters fragstat tracks (compaction, page
@@ -47,6 +48,14 @@ struct fs_diff_zone {
 	bool verdicts_compared;               /* both sides have verdicts */
 	bool verdict_changed[FS_MAX_ORDERS];
 	unsigned changes;                     /* orders where anything differs */
+
+	/* --pages: both sides have the zone's page layout (pagemap.h). */
+	bool has_pages;
+	uint64_t blocks_a[FS_BC_COUNT], blocks_b[FS_BC_COUNT];  /* pageblock content */
+	uint64_t ceiling_a, ceiling_b;        /* compaction ceiling (pageblocks) */
+	bool same_span;                       /* same blocks on both sides: compared one by one */
+	uint64_t blocks_changed;              /* blocks whose class differs */
+	uint64_t moves[FS_BC_COUNT + 1][FS_BC_COUNT + 1];      /* [class in A][class in B] */
 };
 
 struct fs_diff_counter {

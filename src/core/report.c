@@ -2,6 +2,8 @@
 
 #include "report.h"
 
+#include "pagemap.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,6 +287,14 @@ struct fs_report *fs_report_new(const struct fs_snapshot *s, const struct fs_rep
 				fs_fill_contig(z->free, r->orders, (unsigned)r->hpage_order, &info);
 				zr->huge_now = info.free_blocks_suitable;
 				zr->huge_max = info.free_pages >> r->hpage_order;
+				zr->huge_max_free = zr->huge_max;
+				zr->pm = fs_pm_zone_find(s->pagemap, n->id, z->name);
+				/* With the page layout the bound is the compaction ceiling:
+				 * min(free + movable pageblocks, free pages >> pageblock_order). */
+				if (zr->pm && s->pagemap->pageblock_order == r->hpage_order) {
+					zr->huge_max = fs_pm_ceiling(s->pagemap, zr->pm, info.free_pages);
+					zr->huge_max_pages = true;
+				}
 				nr->huge_now += zr->huge_now;
 				nr->huge_max += zr->huge_max;
 			}

@@ -65,7 +65,13 @@ struct fs_zone_report {
 
 	/* Huge page capacity at the compaction huge page order. */
 	uint64_t huge_now;            /* free blocks of order >= hpage order, in hpages */
-	uint64_t huge_max;            /* free pages / hpage pages: after ideal compaction */
+	uint64_t huge_max;            /* free pages / hpage pages: after ideal compaction,
+				       * or the compaction ceiling when huge_max_pages */
+
+	/* --pages (pagemap.h): the zone's page layout; NULL without it. */
+	const struct fs_pm_zone *pm;
+	uint64_t huge_max_free;       /* the free-page bound, kept when huge_max_pages */
+	bool huge_max_pages;          /* huge_max is the page-layout ceiling */
 
 	/* Kernel cross-check against debugfs for this zone. */
 	bool kcheck_extfrag, kcheck_unusable;       /* compared */

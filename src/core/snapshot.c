@@ -2,6 +2,8 @@
 
 #include "snapshot.h"
 
+#include "pagemap.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +238,7 @@ void fs_snapshot_free(struct fs_snapshot *s)
 	fs_kv_free(&s->meminfo);
 	free(s->path);
 	free(s->kernel);
+	fs_pagemap_free(s->pagemap);
 	free(s);
 }
 
@@ -260,6 +263,9 @@ struct fs_snapshot *fs_snapshot_dup(const struct fs_snapshot *s)
 	d->kernel = NULL;
 	d->nodes = NULL;
 	d->nnodes = d->nodes_cap = 0;
+	d->pagemap = NULL;
+	if (s->pagemap && !(d->pagemap = fs_pagemap_dup(s->pagemap)))
+		fail = true;
 	memset(&d->vmstat, 0, sizeof d->vmstat);
 	memset(&d->meminfo, 0, sizeof d->meminfo);
 	d->path = dupstr(s->path, &fail);

@@ -28,6 +28,7 @@
  * bumps it (data/fragstat.schema.json describes it). */
 #define FS_SCHEMA_VERSION 2
 #define FS_SCHEMA_VERSION_MIN 1   /* oldest version load_json reads */
+struct fs_pagemap;            /* pagemap.h: the page layout (--pages) */
 
 /* Every file fragstat can read. The order is the order of JSON "sources". */
 enum fs_src {
@@ -136,6 +137,8 @@ struct fs_zone {
 	unsigned nprotection;
 	int64_t protection[FS_MAX_ZONES];        /* lowmem_reserve[] */
 	struct fs_kvlist zone_stats;             /* nr_free_pages, nr_free_cma, ... */
+	bool has_pcp;                            /* zoneinfo pagesets "count:" seen */
+	uint64_t pcp_count;                      /* sum of the per-cpu "count:" lines */
 
 	/* debugfs extfrag/: the kernel's own integers (value * 1000). */
 	bool has_kextfrag, has_kunusable;
@@ -212,6 +215,11 @@ struct fs_snapshot {
 
 	struct fs_kvlist vmstat;
 	struct fs_kvlist meminfo;  /* values as printed (kB for most keys) */
+
+	/* --pages: /proc/kpageflags and /proc/kpagecount (rd_kpage.c). */
+	bool kpage_requested;
+	enum fs_src_status kpage_src[2];   /* kpageflags, kpagecount */
+	struct fs_pagemap *pagemap;        /* owned; NULL when not read */
 };
 
 /* Allocate an empty snapshot (kind live, page size 4096 assumed). NULL on ENOMEM. */

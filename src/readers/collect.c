@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rd_kpage.h"
 #include "readers.h"
 
 void fs_clock_now(int64_t *sec, int32_t *nsec)
@@ -483,6 +484,8 @@ static int collect_once(struct fs_snapshot *s, const struct fs_collect_opts *o, 
 	}
 	if (o->root && s->page_size_from == FS_PS_ASSUMED)
 		infer_page_size(s);
+	if (o->pages)
+		return rd_kpage_collect(s, o->root, d);
 	return 0;
 }
 

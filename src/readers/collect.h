@@ -25,6 +25,7 @@ struct fs_collect_opts {
 	bool kernel_check;       /* re-read buddyinfo around debugfs until stable */
 	bool strict;             /* a malformed optional file is an error */
 	bool require_buddyinfo;  /* no pagetypeinfo sums for a tree without buddyinfo */
+	bool pages;              /* also read kpageflags/kpagecount (rd_kpage.c) */
 };
 
 /* Per-source error detail kept for the one-line report of each problem. */

@@ -51,10 +51,15 @@ static int read_stdin(struct fs_buf *b)
 
 int fs_load_state(const char *path, struct fs_snapshot **out, struct fs_diag *d)
 {
-	return fs_load_state_ex(path, false, NULL, out, d);
+	return fs_load_state_ex(path, false, false, NULL, out, d);
 }
 
-int fs_load_state_ex(const char *path, bool strict, struct fs_collect_result *resp,
+int fs_load_state_pages(const char *path, bool pages, struct fs_snapshot **out, struct fs_diag *d)
+{
+	return fs_load_state_ex(path, false, pages, NULL, out, d);
+}
+
+int fs_load_state_ex(const char *path, bool strict, bool pages, struct fs_collect_result *resp,
 		     struct fs_snapshot **out, struct fs_diag *d)
 {
 	struct stat st;
@@ -68,7 +73,8 @@ int fs_load_state_ex(const char *path, bool strict, struct fs_collect_result *re
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		struct fs_snapshot *s = fs_snapshot_new();
 		struct fs_collect_result *res = resp ? resp : malloc(sizeof *res);
-		struct fs_collect_opts o = { .root = path, .mask = FS_SRC_ALL, .strict = strict };
+		struct fs_collect_opts o = { .root = path, .mask = FS_SRC_ALL, .strict = strict,
+					      .pages = pages };
 		if (!s || !res) {
 			fs_snapshot_free(s);
 			if (!resp)

@@ -323,8 +323,8 @@ static int rd_zoneinfo_pageset_line(struct rd_zoneinfo_st *st, const char *p)
 {
 	const char *eol = st->c.eol, *name;
 	size_t nlen;
-	int64_t iv;
-	uint64_t uv;
+	int64_t iv = 0;    /* set only for a negative value */
+	uint64_t uv = 0;   /* set for a non-negative one */
 
 	if (fs_match(p, eol, "cpu:")) {
 		const char *q = fs_skip_blank(p + 4, eol), *num = q;
@@ -340,7 +340,15 @@ static int rd_zoneinfo_pageset_line(struct rd_zoneinfo_st *st, const char *p)
 	}
 	if (p < eol && !rd_zoneinfo_namech(*p))
 		return rd_zoneinfo_err(st, p, "expected \"cpu: N\" or \"name: value\" in the pagesets");
-	return rd_zoneinfo_colon(st, p, true, &name, &nlen, &iv, &uv);
+	int r = rd_zoneinfo_colon(st, p, true, &name, &nlen, &iv, &uv);
+	/* "count:" is each cpu's per_cpu_pages count (mm/vmstat.c zoneinfo_show_print):
+	 * pages on pcp lists, which kpageflags shows without flags. */
+	if (!r && rd_zoneinfo_is(name, nlen, "count") && st->zone && iv >= 0 &&
+	    uv <= UINT64_MAX - st->zone->pcp_count) {
+		st->zone->pcp_count += uv;
+		st->zone->has_pcp = true;
+	}
+	return r;
 }
 
 /* A "  name: N" trailer line (p just after the two blanks). */

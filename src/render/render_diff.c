@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "render_diff.h"
+#include "render_map.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -36,6 +37,35 @@ static void side_line(FILE *out, const char *tag, const struct fs_snapshot *s, b
 		fs_kind_name(s->kind), s->kernel ? s->kernel : "unknown", ts);
 }
 
+/* --pages: pageblock content A -> B and the blocks that changed class. */
+static void zone_pages(FILE *out, const struct fs_diff_zone *z)
+{
+	if (!z->has_pages)
+		return;
+	char line[512];
+	size_t o = (size_t)snprintf(line, sizeof line, "pageblocks A -> B:");
+	for (int c = 0; c < FS_BC_COUNT && o < sizeof line; c++)
+		o += (size_t)snprintf(line + o, sizeof line - o, "%s %s %" PRIu64 "->%" PRIu64, c ? "," : "",
+				      fs_bclass_name(c), z->blocks_a[c], z->blocks_b[c]);
+	fs_map_wrap(out, "  ", 4, 80, line);
+	fprintf(out, "  compaction ceiling %" PRIu64 " -> %" PRIu64 " pageblocks\n", z->ceiling_a, z->ceiling_b);
+	if (!z->same_span) {
+		fprintf(out, "  the zone spans differ: blocks not compared one by one\n");
+		return;
+	}
+	o = (size_t)snprintf(line, sizeof line, "%" PRIu64 " pageblock%s changed class", z->blocks_changed,
+			     z->blocks_changed == 1 ? "" : "s");
+	const char *sep = ": ";
+	for (int x = 0; x <= FS_BC_PARTIAL; x++)
+		for (int y = 0; y <= FS_BC_PARTIAL && o < sizeof line; y++)
+			if (x != y && z->moves[x][y]) {
+				o += (size_t)snprintf(line + o, sizeof line - o, "%s%" PRIu64 " %s->%s", sep,
+						      z->moves[x][y], fs_bclass_name(x), fs_bclass_name(y));
+				sep = ", ";
+			}
+	fs_map_wrap(out, "  ", 4, 80, line);
+}
+
 static void zone_table(FILE *out, const struct fs_diff *d, const struct fs_diff_zone *z)
 {
 	fprintf(out, "\nNode %d, zone %s", z->node, z->zone);
@@ -48,7 +78,8 @@ static void zone_table(FILE *out, const struct fs_diff *d, const struct fs_diff_
 		return;
 	}
 	if (z->changes == 0) {
-		fprintf(out, ": no change\n");
+		fprintf(out, ": no change%s\n", z->has_pages ? " in the free lists" : "");
+		zone_pages(out, z);
 		return;
 	}
 	fprintf(out, ": %u order%s changed\n", z->changes, z->changes == 1 ? "" : "s");
@@ -72,6 +103,7 @@ static void zone_table(FILE *out, const struct fs_diff *d, const struct fs_diff_
 		fprintf(out, "%5u %9" PRIu64 " %9" PRIu64 " %+9" PRId64 " %8s %7s %8s %7s  %s\n", k,
 			z->a.free[k], z->b.free[k], z->free_delta[k], u, ud, f, fd, v);
 	}
+	zone_pages(out, z);
 }
 
 int fs_render_diff_table(FILE *out, const struct fs_diff *d, const struct fs_diff_sides *s)
@@ -221,6 +253,30 @@ static json_t *zone_json(const struct fs_diff *d, const struct fs_diff_zone *z)
 	}
 	json_object_set_new(o, "verdicts", v);
 	json_object_set_new(o, "changed_orders", both ? json_integer(z->changes) : json_null());
+	if (z->has_pages) {
+		json_t *ba = json_object(), *bb = json_object(), *bd = json_object();
+		for (int c = 0; c < FS_BC_COUNT; c++) {
+			json_object_set_new(ba, fs_bclass_name(c), fs_json_u64(z->blocks_a[c]));
+			json_object_set_new(bb, fs_bclass_name(c), fs_json_u64(z->blocks_b[c]));
+			json_object_set_new(bd, fs_bclass_name(c), json_integer((json_int_t)z->blocks_b[c] - (json_int_t)z->blocks_a[c]));
+		}
+		json_object_set_new(o, "pageblock_content", triple(ba, bb, bd));
+		json_object_set_new(o, "compaction_ceiling_blocks",
+				    triple(fs_json_u64(z->ceiling_a), fs_json_u64(z->ceiling_b),
+					   json_integer((json_int_t)z->ceiling_b - (json_int_t)z->ceiling_a)));
+		json_object_set_new(o, "blocks_changed", z->same_span ? fs_json_u64(z->blocks_changed) : json_null());
+		json_t *mv = json_array();
+		for (int x = 0; z->same_span && x <= FS_BC_PARTIAL; x++)
+			for (int y = 0; y <= FS_BC_PARTIAL; y++)
+				if (x != y && z->moves[x][y]) {
+					json_t *m = json_object();
+					json_object_set_new(m, "from", json_string(fs_bclass_name(x)));
+					json_object_set_new(m, "to", json_string(fs_bclass_name(y)));
+					json_object_set_new(m, "blocks", fs_json_u64(z->moves[x][y]));
+					json_array_append_new(mv, m);
+				}
+		json_object_set_new(o, "block_changes", mv);
+	}
 	return o;
 }
 

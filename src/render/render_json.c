@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pagemap.h"
 #include "render.h"
 #include "timefmt.h"
 
@@ -266,7 +267,22 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 	SET(hp, "order", json_integer(r->hpage_order));
 	SET(hp, "now", fs_json_u64(zr->huge_now));
 	SET(hp, "max_after_compaction", fs_json_u64(zr->huge_max));
+	if (zr->pm) {
+		SET(hp, "max_after_compaction_bound", json_string_nocheck(zr->huge_max_pages ? "page_layout" : "free_pages"));
+		SET(hp, "max_by_free_pages", fs_json_u64(zr->huge_max_free));
+	}
 	SET(o, "huge_pages", hp);
+	if (zr->pm) {
+		const struct fs_pm_zone *pz = zr->pm;
+		json_t *bc = json_object(), *pc = json_object();
+		for (int c = 0; c < FS_BC_COUNT; c++)
+			json_object_set_new_nocheck(bc, fs_bclass_name(c), fs_json_u64(pz->blocks[c]));
+		SET(o, "pageblock_content", bc);
+		SET(o, "compaction_ceiling_blocks", fs_json_u64(fs_pm_ceiling(s->pagemap, pz, zr->free_pages)));
+		for (int c = 0; c < FS_PC_COUNT; c++)
+			json_object_set_new_nocheck(pc, fs_pclass_name(c), fs_json_u64(pz->pages[c]));
+		SET(o, "pages_by_class", pc);
+	}
 	if (z->has_kextfrag || z->has_kunusable) {
 		json_t *k = json_object();
 		if (z->has_kextfrag)
@@ -389,6 +405,10 @@ static json_t *json_report(const struct fs_report *r)
 	json_t *sources = json_object();
 	for (int i = 0; i < FS_SRC_COUNT; i++)
 		json_object_set_new_nocheck(sources, fs_src_name(i), json_string_nocheck(fs_src_status_name(s->src[i])));
+	if (s->kpage_requested) {
+		json_object_set_new_nocheck(sources, "kpageflags", json_string_nocheck(fs_src_status_name(s->kpage_src[0])));
+		json_object_set_new_nocheck(sources, "kpagecount", json_string_nocheck(fs_src_status_name(s->kpage_src[1])));
+	}
 	SET(root, "sources", sources);
 
 	json_t *set = json_object();

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "pagemap.h"
 #include "render.h"
 
 struct prom {
@@ -350,7 +351,29 @@ static void per_order(struct prom *p)
 	FOR_ZONES(p, zr)
 		if (zr->indices_ok && !zr->lower_bound) {
 			lbl_zone(&l, zr);
-			s_u64(p, &hm, &l, zr->huge_max);
+			s_u64(p, &hm, &l, zr->huge_max_free);
+		}
+}
+
+/* --pages: pageblocks by content and the compaction ceiling (pagemap.h). */
+static void per_zone_pages(struct prom *p)
+{
+	struct labels l;
+	struct fam pb = { "fragstat_pageblocks_by_content", "gauge",
+		"Pageblocks wholly inside the zone by what their pages are (/proc/kpageflags): free, movable, mixed, unmovable, hugetlb, reserved.", false };
+	FOR_ZONES(p, zr)
+		if (zr->pm)
+			for (int c = 0; c < FS_BC_COUNT; c++) {
+				lbl_zone(&l, zr);
+				lbl_add(&l, "content", fs_bclass_name(c));
+				s_u64(p, &pb, &l, zr->pm->blocks[c]);
+			}
+	struct fam cc = { "fragstat_compaction_ceiling_blocks", "gauge",
+		"Pageblocks compaction could free at most: min(free + movable pageblocks, free pages >> pageblock order).", false };
+	FOR_ZONES(p, zr)
+		if (zr->pm) {
+			lbl_zone(&l, zr);
+			s_u64(p, &cc, &l, fs_pm_ceiling(p->r->snap->pagemap, zr->pm, zr->free_pages));
 		}
 }
 
@@ -610,6 +633,7 @@ int fs_render_prometheus(FILE *out, const struct fs_report *r, const struct fs_r
 	if (detail && !p.no_mt)
 		per_type(&p);
 	per_zone(&p);
+	per_zone_pages(&p);
 	per_node(&p);
 	vmstat(&p);
 	kernel_check(&p);

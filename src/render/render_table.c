@@ -7,7 +7,9 @@
 
 #include "decide.h"
 #include "fragindex.h"
+#include "pagemap.h"
 #include "render.h"
+#include "render_map.h"
 
 /* Text report for people (fits 80 columns for any order count). By default
  * one screen for a 3-zone host: the bottom line per node from the decision
@@ -288,14 +290,22 @@ static void capacity_text(char *buf, size_t size, const struct fs_report *r,
 	bool lower;
 	char a[32], b[32];
 	node_capacity(r, nr, &now, &max, &lower);
+	/* With the page layout, the huge page order's bound is the ceiling
+	 * (report.c: free + movable pageblocks), not free memory alone. */
+	bool layout = false;
+	for (unsigned z = 0; z < nr->nzones; z++)
+		layout |= nr->zones[z].huge_max_pages != 0;
+	if (layout && r->focus_order == r->hpage_order && !lower)
+		max = nr->huge_max;
 	if (r->focus_order == 0)   /* every free page is an order-0 block */
 		snprintf(buf, size, "%s%s free now", lower ? "at least " : "", grp(a, sizeof a, now));
 	else if (lower)
 		snprintf(buf, size, "at least %s free now; ideal compaction could make at least %s "
 			 "(a count is capped at 100000)", grp(a, sizeof a, now), grp(b, sizeof b, max));
 	else
-		snprintf(buf, size, "%s free now, at most %s after compaction", grp(a, sizeof a, now),
-			 grp(b, sizeof b, max));
+		snprintf(buf, size, "%s free now, at most %s after compaction%s", grp(a, sizeof a, now),
+			 grp(b, sizeof b, max),
+			 layout && r->focus_order == r->hpage_order ? " (page layout bound)" : "");
 }
 
 /* The bottom line from the engine: per node, the focus kind's decision. */
@@ -714,6 +724,22 @@ static void decisions_detail(struct tctx *t, const struct decisions *ds)
 		}
 }
 
+/* With the page layout (--pages): what limits huge pages, per zone. */
+static void map_limits(struct tctx *t)
+{
+	const struct fs_report *r = t->r;
+	for (size_t i = 0; i < r->nnodes; i++)
+		for (unsigned z = 0; z < r->nodes[i].nzones; z++) {
+			const struct fs_zone_report *zr = &r->nodes[i].zones[z];
+			char line[1024], lead[96];
+			if (!zr->pm)
+				continue;
+			fs_map_limit_sentence(line, sizeof line, r, zr);
+			snprintf(lead, sizeof lead, "  %s: ", zr->zone->name);
+			fs_map_wrap(t->out, lead, 4, t->width, line);
+		}
+}
+
 static void summary(struct tctx *t, const struct decisions *ds)
 {
 	if (ds->any_decided) {
@@ -722,6 +748,7 @@ static void summary(struct tctx *t, const struct decisions *ds)
 		index_diagnosis(t);
 	}
 	attention(t, ds);
+	map_limits(t);
 	evidence(t);
 	zones_overview(t, ds);
 	order_matrix(t);
@@ -782,6 +809,26 @@ static void zone_table(struct tctx *t, const struct fs_zone_report *zr)
 	}
 	if (zr->kcheck_mismatch)
 		fprintf(t->out, "  * the kernel's debugfs index differs from this row's\n");
+	if (zr->pm) {
+		const struct fs_pm_zone *pz = zr->pm;
+		char line[1024], n1[32];
+		size_t o = 0;
+		o += (size_t)snprintf(line, sizeof line, "pageblock content (kpageflags):");
+		for (int c = 0; c < FS_BC_COUNT && o < sizeof line; c++)
+			o += (size_t)snprintf(line + o, sizeof line - o, "%s %s %s", c ? "," : "",
+					      fs_bclass_name(c), fs_map_grouped(n1, sizeof n1, pz->blocks[c]));
+		if (pz->partial_blocks && o < sizeof line)
+			snprintf(line + o, sizeof line - o, "; %" PRIu64 " cut by the zone span", pz->partial_blocks);
+		fs_map_wrap(t->out, "  ", 4, t->width, line);
+		o = (size_t)snprintf(line, sizeof line, "pages by class:");
+		for (int c = 0; c < FS_PC_COUNT && o < sizeof line; c++)
+			o += (size_t)snprintf(line + o, sizeof line - o, "%s %s %s", c ? "," : "",
+					      fs_pclass_name(c), fs_map_grouped(n1, sizeof n1, pz->pages[c]));
+		fs_map_wrap(t->out, "  ", 4, t->width, line);
+		fs_map_unused_sentence(line, sizeof line, r, zr);
+		if (*line)
+			fs_map_wrap(t->out, "  ", 4, t->width, line);
+	}
 	if (z->has_types || z->has_blocks) {
 		/* One column per migratetype (names cut to 8), one row per order,
 		 * then the pageblocks: fits 80 columns with 8 types. */

@@ -728,6 +728,7 @@ static unsigned act_view1(struct ui_state *st, const struct ui_frame *f) { (void
 static unsigned act_view2(struct ui_state *st, const struct ui_frame *f) { (void)f; return set_view(st, UI_VIEW_MIGRATETYPES); }
 static unsigned act_view3(struct ui_state *st, const struct ui_frame *f) { (void)f; return set_view(st, UI_VIEW_COMPACTION); }
 static unsigned act_view4(struct ui_state *st, const struct ui_frame *f) { (void)f; return set_view(st, UI_VIEW_WATERMARKS); }
+static unsigned act_view5(struct ui_state *st, const struct ui_frame *f) { (void)f; return set_view(st, UI_VIEW_MAP); }
 
 static unsigned move_node(struct ui_state *st, const struct ui_frame *f, int dir)
 {
@@ -863,12 +864,13 @@ static const struct ui_keydef {
 	{ { ' ', 'p', 0 }, "space p", "pause / resume", act_pause },
 	{ { '+', '=', 0 }, "+", "longer interval (slower refresh or playback)", act_slower },
 	{ { '-', '_', 0 }, "-", "shorter interval", act_faster },
-	{ { '\t', 0 }, "Tab", "next view: orders, migratetypes, compaction, watermarks", act_view_next },
+	{ { '\t', 0 }, "Tab", "next view: orders, migratetypes, compaction, watermarks, map", act_view_next },
 	{ { KEY_BTAB, 0 }, "S-Tab", "previous view", act_view_prev },
 	{ { '1', 0 }, "1", "orders view", act_view1 },
 	{ { '2', 0 }, "2", "migratetypes view", act_view2 },
 	{ { '3', 0 }, "3", "compaction view", act_view3 },
 	{ { '4', 0 }, "4", "watermarks view", act_view4 },
+	{ { '5', 'm', 0 }, "5 m", "page map view (root; kpageflags, read on its own slower interval)", act_view5 },
 	{ { 'n', 0 }, "n", "next node", act_node_next },
 	{ { 'N', 0 }, "N", "previous node", act_node_prev },
 	{ { 'z', KEY_RIGHT, 0 }, "z Right", "next zone of the node", act_zone_next },
@@ -946,7 +948,7 @@ unsigned ui_key(struct ui_state *st, const struct ui_frame *f, int key)
 
 /* ---- drawing ------------------------------------------------------------ */
 
-static const char *const view_names[UI_VIEW_COUNT] = { "Orders", "Migratetypes", "Compaction", "Watermarks" };
+static const char *const view_names[UI_VIEW_COUNT] = { "Orders", "Migratetypes", "Compaction", "Watermarks", "Map" };
 
 static void draw_header(const struct ui_state *st, const struct ui_frame *f)
 {
@@ -1169,6 +1171,7 @@ void ui_draw(struct ui_state *st, const struct ui_frame *f)
 		case UI_VIEW_MIGRATETYPES: ui_view_migratetypes(st, f, 3, LINES - 1); break;
 		case UI_VIEW_COMPACTION: ui_view_compaction(st, f, 3, LINES - 1); break;
 		case UI_VIEW_WATERMARKS: ui_view_watermarks(st, f, 3, LINES - 1); break;
+		case UI_VIEW_MAP: ui_view_map(st, f, 3, LINES - 1); break;
 		case UI_VIEW_COUNT: break;
 		}
 	}

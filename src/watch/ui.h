@@ -14,9 +14,11 @@
 #include <stdint.h>
 
 #include "rates.h"
+#include "pagemap.h"
 #include "report.h"
 
-enum ui_view { UI_VIEW_ORDERS, UI_VIEW_MIGRATETYPES, UI_VIEW_COMPACTION, UI_VIEW_WATERMARKS, UI_VIEW_COUNT };
+enum ui_view { UI_VIEW_ORDERS, UI_VIEW_MIGRATETYPES, UI_VIEW_COMPACTION, UI_VIEW_WATERMARKS, UI_VIEW_MAP,
+	       UI_VIEW_COUNT };
 
 /* What a key asks of the loop. Only the loop rescans (collects again). */
 enum ui_flag {
@@ -84,6 +86,13 @@ struct ui_frame {
 	double interval;
 	bool paused;
 	bool at_end;                            /* replay reached the last line */
+	/* The page map view (kpageflags; read by the loop on its own slower
+	 * interval while the view is shown). */
+	const struct fs_pagemap *pagemap;       /* NULL: not read (yet) */
+	const char *map_status;                 /* fs_src_status_name() of the last read, or NULL */
+	double map_age;                         /* seconds since that read; < 0 never */
+	double map_period;                      /* seconds between reads */
+	double map_cost;                        /* what the last read took, seconds */
 	const char *message;                    /* status line text or NULL */
 	bool message_is_error;
 };

@@ -59,5 +59,6 @@ void ui_view_orders(const struct ui_state *st, const struct ui_frame *f, int y0,
 void ui_view_migratetypes(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);
 void ui_view_compaction(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);
 void ui_view_watermarks(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);
+void ui_view_map(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);   /* ui_map.c */
 
 #endif

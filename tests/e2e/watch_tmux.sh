@@ -108,6 +108,9 @@ $T send-keys -t w Tab
 ok "Tab: watermarks view" -- wait_screen '\[4 Watermarks\]'
 ok "watermarks: every zone with min/low/high" -- wait_screen '^> +0 Normal .* 14773 +20179 +25585 '
 $T send-keys -t w Tab
+ok "Tab: map view (the tree has no page layout)" -- wait_screen '\[5 Map\]'
+ok "map: says why there is no map" -- wait_screen '^Page map: missing'
+$T send-keys -t w Tab
 ok "Tab cycles back to orders" -- wait_screen '^\[1 Orders\]'
 $T send-keys -t w z
 ok "z selects the next zone (wraps to DMA)" -- wait_screen '^zones: +\[DMA\] +DMA32 +Normal'

@@ -39,6 +39,10 @@
 #include "sim_buddy.h"
 #include "sim_workload.h"
 
+#include "pagemap.h"
+#include "rd_kpage.h"
+#include "render_map.h"
+
 static const char *const target_names[FZ_COUNT] = {
 	[FZ_BUDDYINFO] = "buddyinfo",
 	[FZ_PAGETYPEINFO] = "pagetypeinfo",
@@ -50,6 +54,7 @@ static const char *const target_names[FZ_COUNT] = {
 	[FZ_JSON] = "json",
 	[FZ_TRACE] = "trace",
 	[FZ_NOTE] = "note",
+	[FZ_KPAGE] = "kpage",
 };
 _Static_assert(sizeof target_names / sizeof target_names[0] == FZ_COUNT, "one name per target");
 
@@ -612,6 +617,153 @@ static void run_trace(const char *data, size_t len)
 	sim_machine_free(m);
 }
 
+/* FZ_KPAGE input: byte 0 chooses the kernel era (bits 0-1: 6.1, 6.12,
+ * 6.18, unknown), compact_unevictable_allowed (bit 2) and the pageblock
+ * order (bit 3: 3, else 2); bytes 1-8 two zones' start pfn and span (u16
+ * each, little-endian; span 0 leaves the zone out); bytes 9-10 the length
+ * of an iomem text that follows; the rest is split in two halves,
+ * kpageflags then kpagecount (lengths need not be multiples of 8). */
+static void run_kpage(const char *data, size_t len)
+{
+	const enum fuzz_target t = FZ_KPAGE;
+	const unsigned char *u = (const unsigned char *)data;
+	if (len < 11)
+		return;
+	static const int kv[4] = { 601, 612, 618, 0 };
+	size_t ilen = (size_t)u[9] | (size_t)u[10] << 8;
+	if (ilen > len - 11)
+		ilen = len - 11;
+	const char *io = data + 11;
+	size_t rest = len - 11 - ilen, fl = rest - rest / 2;
+	struct fs_snapshot *s = fs_snapshot_new();
+	struct fs_diag d = { 0 };
+	if (!s)
+		return;
+	int r = rd_buddyinfo_parse(s, "base", base_buddyinfo, sizeof base_buddyinfo - 1, &d);
+	CHECK(t, r == 0 || r == -ENOMEM, "the base buddyinfo does not parse: %s", d.msg);
+	static const char *const names[2] = { "DMA", "Normal" };
+	for (int i = 0; r == 0 && i < 2; i++) {
+		struct fs_zone *z = fs_node_zone(fs_snapshot_node(s, 0), names[i]);
+		z->start_pfn = (uint64_t)u[1 + 4 * i] | (uint64_t)u[2 + 4 * i] << 8;
+		z->spanned = (uint64_t)u[3 + 4 * i] | (uint64_t)u[4 + 4 * i] << 8;
+		z->zi_have |= FS_ZI_START_PFN | FS_ZI_SPANNED;
+	}
+	struct fs_pagemap *pm = r ? NULL : fs_pagemap_new(u[0] & 8 ? 3 : 2, false);
+	if (!pm) {
+		fs_snapshot_free(s);
+		return;
+	}
+	pm->kver = kv[u[0] & 3];
+	pm->unevictable_movable = (u[0] & 4) != 0;
+	r = rd_iomem_parse("iomem", io, ilen, 4096, &pm->ram, &pm->nram, &d);
+	check_result(t, r, &d, "iomem");
+	for (size_t i = 1; r == 0 && i < pm->nram; i++)
+		CHECK(t, pm->ram[i - 1].start <= pm->ram[i].start, "iomem ranges not sorted");
+	struct rd_kpage_src fs = { .path = "kpageflags", .fd = -1,
+				   .mem = u + 11 + ilen, .len = fl };
+	struct rd_kpage_src cs = { .path = "kpagecount", .fd = -1,
+				   .mem = u + 11 + ilen + fl, .len = rest - fl };
+	if (r == 0 && (u[0] & 16)) {
+		/* Bit 4: the rest is a kpage.rle text instead of raw values. */
+		FILE *a = fmemopen((void *)(uintptr_t)(u + 11 + ilen), rest ? rest : 1, "r");
+		FILE *b = fmemopen((void *)(uintptr_t)(u + 11 + ilen), rest ? rest : 1, "r");
+		if (!a || !b || !rest) {
+			if (a)
+				fclose(a);
+			if (b)
+				fclose(b);
+			fs_pagemap_free(pm);
+			fs_snapshot_free(s);
+			return;
+		}
+		r = rd_kpage_rle_src(&fs, a, 0, "kpage.rle", &d);
+		int r2 = rd_kpage_rle_src(&cs, b, 1, "kpage.rle", &d);
+		CHECK(t, r == r2, "the two rle sources disagree on the header");
+		if (r) {
+			CHECK(t, r == -EINVAL && d.msg[0], "rle header error %d without a message", r);
+			rd_kpage_close(&fs);
+			rd_kpage_close(&cs);
+			fs_pagemap_free(pm);
+			fs_snapshot_free(s);
+			return;
+		}
+	}
+	if (r == 0) {
+		r = rd_kpage_scan(pm, s, &fs, &cs, &d);
+		CHECK(t, r == 0 || r == -EINVAL || r == -ENOMEM, "rd_kpage_scan returned %d", r);
+		if (r == -EINVAL)
+			CHECK(t, d.msg[0] && d.file && (strcmp(d.file, "kpageflags") == 0 ||
+							strcmp(d.file, "kpagecount") == 0 ||
+							strcmp(d.file, "kpage.rle") == 0),
+			      "scan error without a message or file");
+	}
+	rd_kpage_close(&fs);
+	rd_kpage_close(&cs);
+	for (size_t i = 0; r == 0 && i < pm->nzones; i++) {
+		const struct fs_pm_zone *z = &pm->zones[i];
+		uint64_t pages = 0, blocks = z->partial_blocks, stuck = 0;
+		for (int c = 0; c < FS_PC_COUNT; c++) {
+			pages += z->pages[c];
+			stuck += z->blocker_pages[c];
+		}
+		for (int c = 0; c < FS_BC_COUNT; c++)
+			blocks += z->blocks[c];
+		CHECK(t, pages == z->end_pfn - z->start_pfn, "zone %s: %llu pages by class for a span of %llu",
+		      z->name, (unsigned long long)pages, (unsigned long long)(z->end_pfn - z->start_pfn));
+		CHECK(t, blocks == z->nblocks, "zone %s: %llu blocks classified of %llu", z->name,
+		      (unsigned long long)blocks, (unsigned long long)z->nblocks);
+		CHECK(t, z->partial_blocks <= 2, "zone %s: %llu partial blocks", z->name,
+		      (unsigned long long)z->partial_blocks);
+		CHECK(t, stuck == (z->blocks[FS_BC_MIXED] + z->blocks[FS_BC_UNMOVABLE]) << pm->pageblock_order,
+		      "zone %s: blocker pages do not fill the mixed and unmovable blocks", z->name);
+		for (uint64_t b = 0; b < z->nblocks; b++)
+			CHECK(t, z->block[b] <= FS_BC_PARTIAL, "zone %s: block class %u", z->name, z->block[b]);
+		uint64_t ceil = fs_pm_ceiling(pm, z, 1000000);
+		CHECK(t, ceil <= z->blocks[FS_BC_FREE] + z->blocks[FS_BC_MOVABLE], "ceiling above free + movable blocks");
+	}
+	if (r == 0 && sampled(data, len)) {
+		s->pagemap = pm;
+		pm = NULL;
+		struct fs_report *rep = fs_report_new(s, NULL);
+		for (int which = 0; rep && which < 3; which++) {
+			char *buf = NULL;
+			size_t n = 0;
+			FILE *f = open_memstream(&buf, &n);
+			if (!f)
+				break;
+			struct fs_map_opts mo = { .color = which == 1, .width = which == 1 ? 200 : 80 };
+			int rc = which == 2 ? fs_render_map_json(f, rep) : fs_render_map(f, rep, &mo);
+			if (fclose(f) == 0)
+				CHECK(t, rc == 0 || rc == -ENOMEM, "map renderer %d returned %d", which, rc);
+			if (rc == 0 && buf)
+				CHECK(t, strlen(buf) == n, "map renderer %d wrote a NUL byte", which);
+			if (which == 2 && rc == 0 && buf) {
+				json_error_t je;
+				json_t *j = json_loadb(buf, n, 0, &je);
+				CHECK(t, j != NULL, "map JSON does not parse: %s", je.text);
+				json_decref(j);
+			}
+			free(buf);
+		}
+		static const enum fs_format fmts[3] = { FS_FMT_TABLE, FS_FMT_JSON, FS_FMT_PROMETHEUS };
+		for (int i = 0; rep && i < 3; i++) {
+			struct fs_render_opts o = { .format = fmts[i], .width = 80 };
+			char *buf = NULL;
+			size_t n = 0;
+			FILE *f = open_memstream(&buf, &n);
+			if (!f)
+				break;
+			int rc = fs_render(f, rep, &o);
+			fclose(f);
+			CHECK(t, rc == 0 || rc == -ENOMEM || rc == -ERANGE, "renderer %d with a map returned %d", i, rc);
+			free(buf);
+		}
+		fs_report_free(rep);
+	}
+	fs_pagemap_free(pm);
+	fs_snapshot_free(s);
+}
+
 /* Long fuzzing runs may set FRAGSTAT_FUZZ_SAMPLE=N: the report and the
  * renderers (the slow part) then run for one input in N, chosen by a hash
  * of the input so that a crash reproduces; parsing and its checks run for
@@ -654,6 +806,11 @@ int fuzz_run(enum fuzz_target t, const uint8_t *data, size_t size)
 	}
 	if (t == FZ_NOTE) {
 		run_note(buf, size);
+		free(buf);
+		return 0;
+	}
+	if (t == FZ_KPAGE) {
+		run_kpage(buf, size);
 		free(buf);
 		return 0;
 	}
