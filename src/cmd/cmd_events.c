@@ -437,11 +437,12 @@ static int live(struct out *o, uint64_t duration_ns, unsigned buffer_kb, const c
 	o->info.missing_kinds = EV_MASK_REPORT & ~ev_decoder_have(ev_trace_decoder(t));
 
 	uint64_t lost0 = 0, lost_prev = 0, lost_now = 0;
+	uint64_t t0 = ev_trace_now();
 	if ((rc = ev_trace_lost(t, &lost0, &d)) || (rc = ev_trace_start(t, &d))) {
 		status = trace_error(&d, rc);
 		goto out;
 	}
-	uint64_t t0 = ev_trace_now(), end = duration_ns ? t0 + duration_ns : UINT64_MAX;
+	uint64_t end = duration_ns ? t0 + duration_ns : UINT64_MAX;
 	a = ev_agg_new(&cfg, t0);
 	if (!a) {
 		status = FS_EXIT_INTERNAL;
@@ -461,11 +462,11 @@ static int live(struct out *o, uint64_t duration_ns, unsigned buffer_kb, const c
 		uint64_t now = ev_trace_now();
 		bool last = stop_signal || now >= end;
 		if (last) {
+			/* Every record is older than the time read after tracing_on 0. */
 			ev_trace_stop(t);
-			next = now < next ? now : next;
-		} else {
-			next = now;
+			now = ev_trace_now();
 		}
+		next = now;
 		rc = ev_trace_drain(t, rec_sink, &rb, &st, &d);
 		if (rc == -ENOMEM)
 			goto oom;

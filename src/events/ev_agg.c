@@ -372,8 +372,14 @@ int ev_agg_feed(struct ev_agg *a, const struct ev_rec *r)
 			.alloc_order = (int)r->f[1], .fallback_order = (int)r->f[2],
 			.alloc_mt = (int)r->f[3], .fallback_mt = (int)r->f[4], .claim = r->f[5] != 0,
 		};
-		k.mixing = (k.alloc_mt == 0 || k.alloc_mt == 2) && k.fallback_mt == 1;
 		k.fragmenting = a->cfg.pageblock_order >= 0 && k.fallback_order < a->cfg.pageblock_order;
+		/* Pageblock mixing: an unmovable or reclaimable allocation
+		 * placed in a movable pageblock that keeps other pages: a steal
+		 * leaves the block Movable, a claim below the pageblock order
+		 * retypes a block that still holds movable pages. A claim of
+		 * whole free blocks (fallback_order >= pageblock_order) mixes
+		 * nothing. */
+		k.mixing = (k.alloc_mt == 0 || k.alloc_mt == 2) && k.fallback_mt == 1 && k.fragmenting;
 		rc = add_extfrag(&a->cur, &k);
 		if (!rc)
 			rc = add_extfrag(&a->tot, &k);
@@ -474,8 +480,69 @@ void ev_agg_add_lost(struct ev_agg *a, uint64_t known, uint64_t unknown_subbufs)
 	a->tot.lost_unknown += unknown_subbufs;
 }
 
+static int cmp_extfrag(const void *x, const void *y)
+{
+	const struct ev_extfrag_row *a = x, *b = y;
+	if (a->alloc_order != b->alloc_order)
+		return a->alloc_order < b->alloc_order ? -1 : 1;
+	if (a->fallback_order != b->fallback_order)
+		return a->fallback_order < b->fallback_order ? -1 : 1;
+	if (a->alloc_mt != b->alloc_mt)
+		return a->alloc_mt < b->alloc_mt ? -1 : 1;
+	if (a->fallback_mt != b->fallback_mt)
+		return a->fallback_mt < b->fallback_mt ? -1 : 1;
+	return (int)a->claim - (int)b->claim;
+}
+
+static int cmp_compact(const void *x, const void *y)
+{
+	const struct ev_compact_row *a = x, *b = y;
+	int c;
+	if (a->nid != b->nid)
+		return a->nid < b->nid ? -1 : 1;
+	if ((c = strcmp(a->zone, b->zone)))
+		return c;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	if (a->trigger != b->trigger)
+		return a->trigger < b->trigger ? -1 : 1;
+	return a->status < b->status ? -1 : a->status > b->status;
+}
+
+static int cmp_defer(const void *x, const void *y)
+{
+	const struct ev_defer_row *a = x, *b = y;
+	int c;
+	if (a->nid != b->nid)
+		return a->nid < b->nid ? -1 : 1;
+	if ((c = strcmp(a->zone, b->zone)))
+		return c;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static int cmp_migrate(const void *x, const void *y)
+{
+	const struct ev_migrate_row *a = x, *b = y;
+	return a->reason < b->reason ? -1 : a->reason > b->reason;
+}
+
+/* Rows in a fixed order, so that output does not depend on arrival. */
+static void stats_sort(struct ev_stats *s)
+{
+	if (s->nextfrag)
+		qsort(s->extfrag, s->nextfrag, sizeof *s->extfrag, cmp_extfrag);
+	if (s->ncompact)
+		qsort(s->compact, s->ncompact, sizeof *s->compact, cmp_compact);
+	if (s->ndefer)
+		qsort(s->defer, s->ndefer, sizeof *s->defer, cmp_defer);
+	if (s->nmigrate)
+		qsort(s->migrate, s->nmigrate, sizeof *s->migrate, cmp_migrate);
+}
+
 void ev_agg_close(struct ev_agg *a, uint64_t t_end)
 {
+	stats_sort(&a->cur);
+	stats_sort(&a->tot);
 	stats_free(&a->last);
 	a->last = a->cur;
 	a->last.t_end = t_end;

@@ -232,6 +232,10 @@ int ev_trace_open(const struct ev_trace_opts *o, struct ev_trace **out, struct e
 		return -ENOMEM;
 	char val[32];
 	snprintf(val, sizeof val, "%u", o->buffer_kb);
+	/* A new instance records at once: keep it off until ev_trace_start(),
+	 * so that every record is younger than the caller's start time. */
+	if ((rc = write_inst(t, "tracing_on", "0", d)))
+		return rc;
 	/* Drop new events when full instead of overwriting old ones: losses
 	 * are then counted in per_cpu/cpuN/stats "dropped events". */
 	if ((rc = write_inst(t, "options/overwrite", "0", d)) ||

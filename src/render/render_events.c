@@ -156,10 +156,12 @@ void ev_table_stats(FILE *out, const struct ev_agg_config *cfg, const struct ev_
 		" claims (block retyped), %" PRIu64 " steals\n",
 		s->extfrag_events, rate(s->extfrag_events, s), s->extfrag_claims, s->extfrag_steals);
 	if (s->extfrag_events) {
-		fprintf(out, "  mixing (unmovable/reclaimable from a movable list): %" PRIu64 "\n", s->extfrag_mixing);
 		if (cfg->pageblock_order >= 0)
-			fprintf(out, "  fragmenting (fallback order < pageblock order %d): %" PRIu64 "\n",
-				cfg->pageblock_order, s->extfrag_fragmenting);
+			fprintf(out, "  fragmenting (fallback order < pageblock order %d): %" PRIu64 "\n"
+				"  mixing (unmovable/reclaimable into a movable pageblock): %" PRIu64 "\n",
+				cfg->pageblock_order, s->extfrag_fragmenting, s->extfrag_mixing);
+		else
+			fprintf(out, "  pageblock order unknown: fragmenting and mixing fallbacks not told apart\n");
 		fprintf(out, "    %-5s %-8s %-11s %-11s %-5s %10s %9s\n", "order", "fallback", "alloc type",
 			"from list", "kind", "events", "per sec");
 		for (size_t i = 0; i < s->nextfrag; i++) {
