@@ -140,6 +140,48 @@ static bool numeric_field(const struct tep_format_field *f)
 	return f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8;
 }
 
+/* libtraceevent 1.7.1 crashes on a print fmt that names a field the
+ * format does not declare (seen with REC->status inside __print_symbolic):
+ * check every REC->NAME against the "field:TYPE NAME;" lines first. */
+static int check_rec_fields(const char *path, const char *text, struct fs_diag *d)
+{
+	const char *pf = strstr(text, "\nprint fmt:");
+	if (!pf)
+		return fs_diag_set(d, path, 0, 0, "expected a \"print fmt:\" line");
+	for (const char *p = pf; (p = strstr(p, "REC->")); ) {
+		char name[64];
+		size_t n = 0;
+		p += 5;
+		while (n < sizeof name - 1 && (p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') ||
+					     (p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= '0' && p[n] <= '9')))
+			n++;
+		memcpy(name, p, n);
+		name[n] = 0;
+		bool found = false;
+		for (const char *f = text; f < pf && (f = strstr(f, "field:")) && f < pf; f += 6) {
+			const char *semi = strchr(f, ';');
+			if (!semi || semi > pf)
+				break;
+			const char *e = semi;
+			if (e > f && e[-1] == ']')   /* "char comm[16]" */
+				while (e > f && *e != '[')
+					e--;
+			const char *b = e;
+			while (b > f && b[-1] != ' ' && b[-1] != '\t' && b[-1] != ':')
+				b--;
+			if ((size_t)(e - b) == n && n && memcmp(b, name, n) == 0) {
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return fs_diag_set(d, path, 0, 0, "expected the print fmt to use declared fields, found REC->%s",
+					   name);
+		p += n;
+	}
+	return 0;
+}
+
 int ev_decoder_open(const char *events_dir, unsigned want, struct ev_decoder **out,
 		    struct fs_diag *d)
 {
@@ -192,6 +234,13 @@ int ev_decoder_open(const char *events_dir, unsigned want, struct ev_decoder **o
 			fs_diag_set(d, path, 0, 0, "%s", strerror(-rc));
 			ev_decoder_free(dec);
 			return rc;
+		}
+		if (strlen(b.data) != b.len || check_rec_fields(path, b.data, d)) {
+			if (strlen(b.data) != b.len)
+				fs_diag_set(d, path, 0, 0, "expected text without NUL bytes");
+			fs_buf_free(&b);
+			ev_decoder_free(dec);
+			return -EINVAL;
 		}
 		enum tep_errno te = tep_parse_event(dec->tep, b.data, b.len, ev_kind_system(k));
 		fs_buf_free(&b);
