@@ -36,8 +36,10 @@ enum ev_kind {
 /* What `fragstat events` enables (each one only where this kernel has it). */
 #define EV_MASK_REPORT (EV_BIT(EV_NKINDS) - 1 - EV_BIT(EV_PAGE_ALLOC) - EV_BIT(EV_PAGE_FREE) - \
 			EV_BIT(EV_PAGE_FREE_BATCHED))
-/* What --record-trace enables. */
-#define EV_MASK_RECORD (EV_BIT(EV_PAGE_ALLOC) | EV_BIT(EV_PAGE_FREE) | EV_BIT(EV_PAGE_FREE_BATCHED))
+/* What --record-trace enables. Not mm_page_free_batched: every batched
+ * free also passes free_pages_prepare(), which traces mm_page_free
+ * (v6.12/v6.18 mm/page_alloc.c free_unref_folios), so it would count twice. */
+#define EV_MASK_RECORD (EV_BIT(EV_PAGE_ALLOC) | EV_BIT(EV_PAGE_FREE))
 /* Without these the report has nothing to say. */
 #define EV_MASK_REQUIRED (EV_BIT(EV_EXTFRAG) | EV_BIT(EV_COMPACT_BEGIN) | EV_BIT(EV_COMPACT_END))
 

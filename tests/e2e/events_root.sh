@@ -133,6 +133,24 @@ is "$r" 0 "next run says it removed a stale instance"
 state >"$TMP/state.after"
 same_file "$TMP/state.after" "$TMP/state.before" "top-level state still unchanged"
 
+# --record-trace: a trace the simulator replays on the captured start.
+run $FRAGSTAT events --record-trace "$TMP/rt" --duration 1.5
+is "$rc" 0 "--record-trace exits 0"
+ok "trace, start and end captures written" -- test -s "$TMP/rt" -a -s "$TMP/rt.start/proc/buddyinfo" -a -s "$TMP/rt.end/proc/buddyinfo"
+case $out in *"End state, free blocks per order: real"*simulated*) r=0 ;; *) r=1 ;; esac
+is "$r" 0 "the real and simulated end states are compared"
+case $out in *"left out: "*" frees ("*"lost: "*"per-CPU lists"*) r=0 ;; *) r=1 ;; esac
+is "$r" 0 "what the recording left out, lost and the per-CPU lists are stated"
+allocs=$(grep -c '^alloc ' "$TMP/rt")
+ok "the trace holds allocations ($allocs)" -- test "$allocs" -gt 0
+run $FRAGSTAT simulate --from "$TMP/rt.start" --trace "$TMP/rt" -o json
+is "$rc" 0 "simulate --from START --trace FILE replays it"
+is "$(printf '%s' "$out" | jq '.counters.alloc_success + .counters.alloc_fail')" "$allocs" \
+	"the simulator ran every recorded allocation"
+ok "no instance left after --record-trace" -- sh -c "! ls '$T/instances' | grep -q '^fragstat-'"
+run $FRAGSTAT events --record-trace "$TMP/rt" --duration 0.1
+is "$rc" 1 "--record-trace does not overwrite"
+
 # Without any tracefs mount, fragstat mounts one in a private namespace
 # and leaves the caller's mount table as it was.
 if command -v unshare >/dev/null 2>&1; then
