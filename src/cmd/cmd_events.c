@@ -33,6 +33,7 @@ int cmd_events_main(int argc, char **argv)
 #include "ev.h"
 #include "ev_agg.h"
 #include "ev_decode.h"
+#include "ev_live.h"
 #include "ev_raw.h"
 #include "cmd_events.h"
 #include "ev_trace.h"
@@ -149,61 +150,6 @@ static int feed_until(struct ev_agg *a, struct recbuf *b, uint64_t until, bool a
 	return 0;
 }
 
-static void copy_names(struct ev_names *n, const struct ev_decoder *dec, enum ev_kind k, const char *field)
-{
-	n->n = 0;
-	for (int64_t v = -1; v < 64 && n->n < EV_MAX_NAMES; v++) {
-		const char *s = ev_decoder_symbol(dec, k, field, v);
-		if (s) {
-			n->value[n->n] = v;
-			snprintf(n->name[n->n++], EV_NAME_MAX, "%s", s);
-		}
-	}
-}
-
-static void cfg_from_decoder(struct ev_agg_config *cfg, const struct ev_decoder *dec)
-{
-	copy_names(&cfg->status, dec, EV_COMPACT_END, "status");
-	copy_names(&cfg->zone_idx, dec, EV_SUITABLE, "idx");
-	if (!cfg->zone_idx.n)
-		copy_names(&cfg->zone_idx, dec, EV_DEFERRED, "idx");
-	copy_names(&cfg->migrate_reason, dec, EV_MIGRATE_PAGES, "reason");
-	cfg->status_continue = -1;
-	for (unsigned i = 0; i < cfg->status.n; i++)
-		if (strcmp(cfg->status.name[i], "continue") == 0)
-			cfg->status_continue = (int)cfg->status.value[i];
-}
-
-/* Zones, pageblock order and migratetype names of this machine. */
-static void cfg_from_live(struct ev_agg_config *cfg)
-{
-	struct fs_snapshot *s = fs_snapshot_new();
-	struct fs_collect_opts o = { .mask = FS_SRC_BIT(FS_SRC_PAGETYPEINFO) | FS_SRC_BIT(FS_SRC_ZONEINFO) };
-	struct fs_collect_result res;
-	struct fs_diag d = { 0 };
-	cfg->pageblock_order = -1;
-	if (!s)
-		return;
-	if (fs_collect(s, &o, &res, &d) == 0) {
-		cfg->pageblock_order = s->pageblock_order;
-		for (unsigned i = 0; i < s->nmt && i < 8; i++)
-			snprintf(cfg->mt_names[i], EV_NAME_MAX, "%s", s->mt_names[i]);
-		cfg->nmt = s->nmt < 8 ? s->nmt : 8;
-		for (size_t n = 0; n < s->nnodes; n++)
-			for (unsigned z = 0; z < s->nodes[n].nzones && cfg->nzones < EV_MAX_ZONES; z++) {
-				const struct fs_zone *zz = &s->nodes[n].zones[z];
-				if (!(zz->zi_have & FS_ZI_START_PFN) || !zz->spanned)
-					continue;
-				struct ev_zone_ref *r = &cfg->zones[cfg->nzones++];
-				r->nid = s->nodes[n].id;
-				snprintf(r->name, sizeof r->name, "%s", zz->name);
-				r->start_pfn = zz->start_pfn;
-				r->spanned = zz->spanned;
-			}
-	}
-	fs_snapshot_free(s);
-}
-
 struct out {
 	enum fmt fmt;
 	bool json_lines;
@@ -308,7 +254,7 @@ static int from_raw(const char *dir, struct out *o)
 		}
 		goto out;
 	}
-	cfg_from_decoder(&m.cfg, dec);
+	ev_cfg_from_decoder(&m.cfg, dec);
 	o->info.missing_kinds = EV_MASK_REPORT & ~ev_decoder_have(dec);
 	o->interval_ns = m.interval_ns;
 	a = ev_agg_new(&m.cfg, m.start_ns);
@@ -429,10 +375,8 @@ static int live(struct out *o, uint64_t duration_ns, unsigned buffer_kb, const c
 		       ti.stale_removed);
 	struct ev_agg_config cfg;
 	memset(&cfg, 0, sizeof cfg);
-	cfg_from_live(&cfg);
-	cfg_from_decoder(&cfg, ev_trace_decoder(t));
-	int nk = ev_find_kcompactd(cfg.kcd_pids, 64);
-	cfg.nkcd = nk > 0 ? (unsigned)nk : 0;
+	ev_cfg_from_live(&cfg);
+	ev_cfg_from_decoder(&cfg, ev_trace_decoder(t));
 	o->info.instance = ti.instance;
 	o->info.missing_kinds = EV_MASK_REPORT & ~ev_decoder_have(ev_trace_decoder(t));
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_events.h"
 #include "collect.h"
 #include "rates.h"
 #include "render.h"
@@ -89,6 +90,8 @@ struct watch {
 
 	char msg[320];
 	bool msg_error;
+
+	struct watch_ev *ev;          /* events panel source, once asked for */
 
 	/* The JSON line (--json, --record), reused between refreshes. */
 	char *jbuf;
@@ -694,6 +697,7 @@ static void make_frame(const struct watch *w, const struct ui_state *st, struct 
 	f->at_end = w->at_end;
 	f->message = w->msg[0] ? w->msg : NULL;
 	f->message_is_error = w->msg_error;
+	watch_ev_fill(w->ev, f);
 	f->pti.enabled = w->pti_enabled;
 	f->pti.read_ms = -1;
 	f->pti.age = -1;
@@ -724,7 +728,10 @@ static int advance(struct watch *w, struct fs_diag *d)
 			return 0;
 		return replay_load(w, w->rpos + 1, d);
 	}
-	return live_sample(w, d);
+	int r = live_sample(w, d);
+	if (!r)
+		watch_ev_tick(w->ev);
+	return r;
 }
 
 static void report_diag(struct watch *w, int r, const struct fs_diag *d)
@@ -859,6 +866,10 @@ static int watch_loop(struct watch *w, struct ui_state *st, const char *source, 
 		}
 		if (flags & UI_QUIT)
 			return 0;
+		if (st->events && !w->ev) {
+			watch_ev_want(&w->ev, true, !w->replay_path && !w->root);
+			dirty = true;
+		}
 		if (flags & UI_RESIZE)
 			ui_resize();
 		if (flags & (UI_REDRAW | UI_RESIZE))
@@ -936,6 +947,7 @@ enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII 
 
 static void watch_free(struct watch *w)
 {
+	watch_ev_free(w->ev);
 	fs_report_free(w->rep);
 	fs_snapshot_free(w->snap);
 	ui_hist_free(w->hist);

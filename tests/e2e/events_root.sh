@@ -151,6 +151,31 @@ ok "no instance left after --record-trace" -- sh -c "! ls '$T/instances' | grep 
 run $FRAGSTAT events --record-trace "$TMP/rt" --duration 0.1
 is "$rc" 1 "--record-trace does not overwrite"
 
+# watch: the events panel ('e') shows the last interval; quitting removes
+# the instance.
+if command -v tmux >/dev/null 2>&1; then
+	S=fsev$$
+	tmux new-session -d -s $S -x 100 -y 40 "$FRAGSTAT_BIN watch --interval 0.5; sleep 5" 2>/dev/null
+	sleep 1
+	wpid=$(pgrep -f -n "^$FRAGSTAT_BIN watch --interval 0.5")
+	tmux send-keys -t $S e
+	sleep 0.5
+	echo 1 >/proc/sys/vm/compact_memory
+	# The panel shows the last interval only: look at it for 2 s.
+	: >"$TMP/pane"
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		tmux capture-pane -t $S -p >>"$TMP/pane"
+		sleep 0.1
+	done
+	ok "watch: events panel shown" -- grep -q 'Events, last 0.5 s' "$TMP/pane"
+	ok "watch: compaction runs in the panel" -- grep -Eq 'compaction runs [1-9]' "$TMP/pane"
+	ok "watch: instance fragstat-$wpid while the panel runs" -- test -d "$T/instances/fragstat-$wpid"
+	tmux send-keys -t $S q
+	sleep 0.5
+	ok "watch: instance removed on quit" -- test ! -e "$T/instances/fragstat-$wpid"
+	tmux kill-session -t $S 2>/dev/null
+fi
+
 # Without any tracefs mount, fragstat mounts one in a private namespace
 # and leaves the caller's mount table as it was.
 if command -v unshare >/dev/null 2>&1; then
