@@ -195,6 +195,8 @@ static int emit_totals(struct out *o, const struct ev_agg *a)
 	o->info.open_runs = ev_agg_open_runs(a);
 	if (o->json_lines || o->fmt == FMT_JSON) {
 		json_t *doc = json_object();
+		json_object_set_new(doc, "events_schema_version", json_integer(1));
+		json_object_set_new(doc, "fragstat_version", json_string(PACKAGE_VERSION));
 		json_object_set_new(doc, "recording", ev_json_info(&o->info, o->interval_ns));
 		if (!o->json_lines)
 			json_object_set_new(doc, "intervals", json_incref(o->intervals));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -364,6 +365,8 @@ int ev_record_trace(const char *file, uint64_t duration_ns, unsigned buffer_kb,
 		status = FS_EXIT_INPUT;
 		goto out;
 	}
+	struct rusage ru0, ru1;
+	getrusage(RUSAGE_SELF, &ru0);
 	uint64_t t0 = ev_trace_now(), end = t0 + duration_ns;
 	for (;;) {
 		uint64_t now = ev_trace_now();
@@ -398,6 +401,9 @@ int ev_record_trace(const char *file, uint64_t duration_ns, unsigned buffer_kb,
 			break;
 	}
 	uint64_t t1 = ev_trace_now();
+	getrusage(RUSAGE_SELF, &ru1);
+	double cpu = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
+		     (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
 	ev_trace_lost(t, &lost1, &d);
 	rc = capture(end_dir);
 	uint64_t t2 = ev_trace_now();
@@ -438,6 +444,8 @@ int ev_record_trace(const char *file, uint64_t duration_ns, unsigned buffer_kb,
 	printf("  page map:       not captured (this fragstat has no page-map reader; --from\n"
 	       "                  synthesizes the layout from the free lists)\n");
 	printf("  written: %" PRIu64 " allocations, %" PRIu64 " frees\n", s.allocs, s.frees);
+	printf("  read: %" PRIu64 " events (%.0f/s); fragstat's CPU while recording: %.2f s (%.0f%% of one CPU)\n",
+	       st.records, (double)st.records * 1e9 / (double)(t1 - t0), cpu, 100.0 * cpu * 1e9 / (double)(t1 - t0));
 	printf("  left out: %" PRIu64 " frees (%" PRIu64 " pages) of pages allocated before the\n"
 	       "            recording or tail pages of split allocations (the starting state\n"
 	       "            holds them as allocated); %" PRIu64 " failed allocations; %" PRIu64 "\n"

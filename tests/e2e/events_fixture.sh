@@ -63,6 +63,38 @@ for d in "$FIX"/events/*/; do
 		"$(jq '[.totals.compaction[].migrated] | add // 0' "$J")" "$name: pages migrated = kernel text"
 done
 
+# The documents validate against data/fragstat-events.schema.json, which
+# rejects a broken one; the man page mentions every key.
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	base=$FIX/events/x86_64-6.18-fragmenter-compact
+	$FRAGSTAT events --from-raw "$base" -o json >"$TMP/doc.json"
+	$FRAGSTAT events --from-raw "$base" --json-lines >"$TMP/lines.json"
+	jq -c '.totals.compaction[0].trigger = "sometimes"' "$TMP/doc.json" >"$TMP/bad.json"
+	cat >"$TMP/v.py" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+cls = jsonschema.validators.validator_for(schema)
+cls.check_schema(schema)
+v = cls(schema)
+for path in sys.argv[2:]:
+    for line in open(path).read().splitlines() if path.endswith("lines.json") else [open(path).read()]:
+        err = next(iter(v.iter_errors(json.loads(line))), None)
+        print("ok" if err is None else "bad: " + err.message[:100])
+PY
+	run python3 "$TMP/v.py" "$SRC/data/fragstat-events.schema.json" "$TMP/doc.json" "$TMP/lines.json"
+	is "$(printf '%s\n' "$out" | sort -u)" "ok" "document and JSON lines validate against the events schema"
+	run python3 "$TMP/v.py" "$SRC/data/fragstat-events.schema.json" "$TMP/bad.json"
+	case $out in bad:*) r=0 ;; *) r=1 ;; esac
+	is "$r" 0 "the schema rejects an unknown trigger"
+fi
+jq -r '[paths | map(select(type == "string")) | last] | unique[]' "$TMP/doc.json" 2>/dev/null >"$TMP/keys" ||
+	$FRAGSTAT events --from-raw "$FIX/events/x86_64-6.18-fragmenter-compact" -o json |
+	jq -r '[paths | map(select(type == "string")) | last] | unique[]' >"$TMP/keys"
+while read -r k; do
+	case $k in complete|contended|mm_*) continue ;; esac   # values of this recording, not keys
+	ok "man page mentions events JSON key $k" -- grep -q "$k" "$SRC/man/fragstat.1.in"
+done <"$TMP/keys"
+
 # Broken recordings: exit 2, the file (and line) named.
 base=$FIX/events/x86_64-6.18-fragmenter-compact
 broken() {

@@ -7,7 +7,7 @@ if command -v groff >/dev/null 2>&1; then
 	run groff -man -ww -z "$MAN"
 	is "$err" "" "groff -man -ww finds no problem"
 fi
-for cmd in snapshot watch simulate diff capture; do
+for cmd in snapshot watch simulate diff capture events; do
 	$FRAGSTAT $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u > "$TMP/opts"
 	while read -r opt; do
 		pat=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
