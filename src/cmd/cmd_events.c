@@ -556,10 +556,11 @@ int cmd_events_main(int argc, char **argv)
 
 	fs_json_oom_clear();
 	int status;
-	if (record)
+	if (record) {
+		install_signals();
 		status = ev_record_trace(record, duration ? duration : 10000000000ull, (unsigned)buffer_kb,
 					 &stop_signal);
-	else if (from_dir)
+	} else if (from_dir)
 		status = from_raw(from_dir, &o);
 	else
 		status = live(&o, duration, (unsigned)buffer_kb, save_dir);

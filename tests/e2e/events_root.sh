@@ -150,6 +150,16 @@ is "$(printf '%s' "$out" | jq '.counters.alloc_success + .counters.alloc_fail')"
 ok "no instance left after --record-trace" -- sh -c "! ls '$T/instances' | grep -q '^fragstat-'"
 run $FRAGSTAT events --record-trace "$TMP/rt" --duration 0.1
 is "$rc" 1 "--record-trace does not overwrite"
+$FRAGSTAT_BIN events --record-trace "$TMP/rt2" --duration 30 >"$TMP/rt2.out" 2>&1 &
+pid=$!
+n=0
+while [ ! -d "$T/instances/fragstat-$pid" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 0.5
+kill -INT $pid
+wait $pid
+is "$?" 0 "--record-trace stopped by SIGINT: exit 0"
+ok "--record-trace after SIGINT: instance removed" -- test ! -e "$T/instances/fragstat-$pid"
+ok "--record-trace after SIGINT: trace and comparison written" -- grep -q "End state, free blocks" "$TMP/rt2.out"
 
 # watch: the events panel ('e') shows the last interval; quitting removes
 # the instance.
