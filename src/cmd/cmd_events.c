@@ -410,9 +410,10 @@ static int live(struct out *o, uint64_t duration_ns, unsigned buffer_kb, const c
 		if (last) {
 			/* Every record is older than the time read after tracing_on 0. */
 			ev_trace_stop(t);
-			now = ev_trace_now();
+			next = ev_trace_now();
 		}
-		next = now;
+		/* Otherwise the interval ends at its nominal time: records after
+		 * it wait in rb for the next one. */
 		rc = ev_trace_drain(t, rec_sink, &rb, &st, &d);
 		if (rc == -ENOMEM)
 			goto oom;
