@@ -280,7 +280,7 @@ static int from_raw(const char *dir, struct out *o)
 			li++;
 		}
 		if (last)
-			ev_agg_add_lost(a, st.missed_known, st.missed_unknown);
+			ev_agg_add_lost(a, 0, st.missed_unknown);   /* counts: the meta lines, as live */
 		ev_agg_close(a, next);
 		if ((rc = emit_interval(o, a)))
 			goto oom;

@@ -72,6 +72,7 @@ struct ev_live {
 	struct ev_rec *r;
 	size_t n, cap;
 	uint64_t lost_prev;
+	uint64_t dropped;             /* records this reader could not keep */
 	struct ev_decode_stats st;
 };
 
@@ -79,8 +80,10 @@ static int sink(const struct ev_rec *r, void *ctx)
 {
 	struct ev_live *l = ctx;
 	if (l->n == l->cap) {
-		if (l->cap >= (1u << 20))
-			return 0;   /* counted by nobody: bounded; the panel is a view */
+		if (l->cap >= (1u << 20)) {
+			l->dropped++;   /* bounded: shown with the lost events */
+			return 0;
+		}
 		size_t nc = l->cap ? l->cap * 2 : 4096;
 		void *q = realloc(l->r, nc * sizeof *l->r);
 		if (!q)
@@ -157,6 +160,8 @@ int ev_live_tick(struct ev_live *l, char *why, size_t whysize)
 		ev_agg_add_lost(l->a, lost - l->lost_prev, 0);
 		l->lost_prev = lost;
 	}
+	ev_agg_add_lost(l->a, l->dropped, 0);
+	l->dropped = 0;
 	ev_agg_close(l->a, now);
 	return 0;
 }
