@@ -138,6 +138,8 @@ static int rec_cmp(const void *a, const void *b)
 /* Feed the records before `until` (sorted), keep the rest for later. */
 static int feed_until(struct ev_agg *a, struct recbuf *b, uint64_t until, bool all)
 {
+	if (!b->n)
+		return 0;   /* b->r may be NULL: qsort/memmove must not see it */
 	qsort(b->r, b->n, sizeof *b->r, rec_cmp);
 	size_t i = 0;
 	for (; i < b->n && (all || b->r[i].ts < until); i++) {

@@ -154,6 +154,8 @@ static const char *mt_word(int64_t mt)
  * sees it, whether the page came from or went to a per-CPU list). */
 static int process(struct rec_state *s, uint64_t until, bool all)
 {
+	if (!s->n)
+		return ferror(s->out) ? -EIO : 0;
 	qsort(s->buf, s->n, sizeof *s->buf, cmp_ts);
 	size_t i = 0;
 	for (; i < s->n && (all || s->buf[i].ts < until); i++) {

@@ -149,13 +149,15 @@ int ev_live_tick(struct ev_live *l, char *why, size_t whysize)
 		explain(why, whysize, rc, &d);
 		return rc;
 	}
-	qsort(l->r, l->n, sizeof *l->r, cmp_ts);
-	size_t i = 0;
-	for (; i < l->n && l->r[i].ts < now; i++)
-		if ((rc = ev_agg_feed(l->a, &l->r[i])))
-			return rc;
-	memmove(l->r, l->r + i, (l->n - i) * sizeof *l->r);
-	l->n -= i;
+	if (l->n) {
+		qsort(l->r, l->n, sizeof *l->r, cmp_ts);
+		size_t i = 0;
+		for (; i < l->n && l->r[i].ts < now; i++)
+			if ((rc = ev_agg_feed(l->a, &l->r[i])))
+				return rc;
+		memmove(l->r, l->r + i, (l->n - i) * sizeof *l->r);
+		l->n -= i;
+	}
 	if (ev_trace_lost(l->t, &lost, &d) == 0 && lost >= l->lost_prev) {
 		ev_agg_add_lost(l->a, lost - l->lost_prev, 0);
 		l->lost_prev = lost;
