@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "diff", cmd_diff_main, "compare two snapshots (JSON files or --root trees)" },
 	{ "capture", cmd_capture_main, "copy the live files into a --root tree" },
 	{ "map", cmd_map_main, "physical memory by pageblock, from /proc/kpageflags (root)" },
+	{ "events", cmd_events_main, "fragmentation and compaction tracepoints (root, tracefs)" },
 };
 
 void fs_err(const char *fmt, ...)

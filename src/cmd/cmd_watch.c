@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_events.h"
 #include "collect.h"
 #include "load_json.h"
 #include "pagemap.h"
@@ -107,6 +108,8 @@ struct watch {
 
 	char msg[320];
 	bool msg_error;
+
+	struct watch_ev *ev;          /* events panel source, once asked for */
 
 	/* The JSON line (--json, --record), reused between refreshes. */
 	char *jbuf;
@@ -777,6 +780,7 @@ static void make_frame(const struct watch *w, const struct ui_state *st, struct 
 	f->map_age = w->map_last >= 0 ? fmax(0, now_mono() - w->map_last) : -1;
 	f->map_period = w->map_period;
 	f->map_cost = w->map_cost;
+	watch_ev_fill(w->ev, f);
 	f->pti.enabled = w->pti_enabled;
 	f->pti.read_ms = -1;
 	f->pti.age = -1;
@@ -807,7 +811,10 @@ static int advance(struct watch *w, struct fs_diag *d)
 			return 0;
 		return replay_load(w, w->rpos + 1, d);
 	}
-	return live_sample(w, d);
+	int r = live_sample(w, d);
+	if (!r)
+		watch_ev_tick(w->ev);
+	return r;
 }
 
 static void report_diag(struct watch *w, int r, const struct fs_diag *d)
@@ -982,6 +989,10 @@ static int watch_loop(struct watch *w, struct ui_state *st, const char *source, 
 		}
 		if (flags & UI_QUIT)
 			return 0;
+		if (st->events && !w->ev) {
+			watch_ev_want(&w->ev, true, !w->replay_path && !w->root);
+			dirty = true;
+		}
 		if (flags & UI_RESIZE)
 			ui_resize();
 		if (flags & (UI_REDRAW | UI_RESIZE))
@@ -1065,6 +1076,7 @@ enum { OPT_JSON = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_NO_PTI, OPT_ASCII,
 
 static void watch_free(struct watch *w)
 {
+	watch_ev_free(w->ev);
 	fs_report_free(w->rep);
 	fs_snapshot_free(w->snap);
 	fs_pagemap_free(w->map);

@@ -672,6 +672,13 @@ static unsigned act_help(struct ui_state *st, const struct ui_frame *f)
 	return UI_REDRAW;
 }
 
+static unsigned act_events(struct ui_state *st, const struct ui_frame *f)
+{
+	(void)f;
+	st->events = !st->events;
+	return UI_REDRAW;
+}
+
 static unsigned act_pause(struct ui_state *st, const struct ui_frame *f)
 {
 	(void)f;
@@ -881,6 +888,7 @@ static const struct ui_keydef {
 	{ { 't', 0 }, "t", "replay: step to the next sample (pauses)", act_step_fwd },
 	{ { 'T', 0 }, "T", "replay: step to the previous sample (pauses)", act_step_back },
 	{ { 'j', 0 }, "j", "replay: jump to +S/-S seconds, HH:MM[:SS] or #N (sample)", act_jump },
+	{ { 'e', 0 }, "e", "events panel: last interval's fallbacks and compaction (root, tracefs)", act_events },
 	{ { 'r', 0 }, "r", "refresh now", act_refresh },
 	{ { 'L' & 0x1f, 0 }, "C-l", "redraw the screen", act_redraw },
 	{ { KEY_RESIZE, 0 }, NULL, NULL, act_resize },
@@ -1166,14 +1174,18 @@ void ui_draw(struct ui_state *st, const struct ui_frame *f)
 	if (!f->report) {
 		ui_puts(4, 2, UI_SEV_NONE, "waiting for the first sample...");
 	} else {
+		/* The events panel takes the bottom rows, below the free lists. */
+		int y1 = st->events ? LINES - 1 - UI_EVENTS_ROWS : LINES - 1;
 		switch (st->view) {
-		case UI_VIEW_ORDERS: ui_view_orders(st, f, 3, LINES - 1); break;
-		case UI_VIEW_MIGRATETYPES: ui_view_migratetypes(st, f, 3, LINES - 1); break;
-		case UI_VIEW_COMPACTION: ui_view_compaction(st, f, 3, LINES - 1); break;
-		case UI_VIEW_WATERMARKS: ui_view_watermarks(st, f, 3, LINES - 1); break;
-		case UI_VIEW_MAP: ui_view_map(st, f, 3, LINES - 1); break;
+		case UI_VIEW_ORDERS: ui_view_orders(st, f, 3, y1); break;
+		case UI_VIEW_MIGRATETYPES: ui_view_migratetypes(st, f, 3, y1); break;
+		case UI_VIEW_COMPACTION: ui_view_compaction(st, f, 3, y1); break;
+		case UI_VIEW_WATERMARKS: ui_view_watermarks(st, f, 3, y1); break;
+		case UI_VIEW_MAP: ui_view_map(st, f, 3, y1); break;
 		case UI_VIEW_COUNT: break;
 		}
+		if (st->events)
+			ui_panel_events(f, y1, LINES - 1);
 	}
 	draw_status(st, f);
 	cv_flush();

@@ -9,6 +9,8 @@
 #ifndef FRAGSTAT_UI_H
 #define FRAGSTAT_UI_H
 
+#include "ev_agg.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -95,6 +97,10 @@ struct ui_frame {
 	double map_cost;                        /* what the last read took, seconds */
 	const char *message;                    /* status line text or NULL */
 	bool message_is_error;
+	/* events panel ('e'): the last interval of `fragstat events`, or why not */
+	const struct ev_stats *events;
+	const struct ev_agg_config *events_cfg;
+	const char *events_why;                 /* when events is NULL */
 };
 
 /* Interactive state: only keys change it. */
@@ -112,6 +118,7 @@ struct ui_state {
 	char prompt_buf[64];
 	size_t prompt_len;
 	char jump_text[64];                     /* with UI_JUMP */
+	bool events;                            /* the events panel is shown */
 };
 
 struct ui_opts {

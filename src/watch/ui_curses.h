@@ -56,6 +56,9 @@ const struct ui_zone_hist *ui_hist_zone(const struct ui_hist *h, int node, const
 
 /* Views: draw rows y0..y1-1. */
 void ui_view_orders(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);
+/* The events panel (ui_events.c) in rows y0..y1-1. */
+#define UI_EVENTS_ROWS 8
+void ui_panel_events(const struct ui_frame *f, int y0, int y1);
 void ui_view_migratetypes(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);
 void ui_view_compaction(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);
 void ui_view_watermarks(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);

@@ -9,7 +9,7 @@ if command -v groff >/dev/null 2>&1; then
 else
 	skip "groff not installed (Debian package groff-base): man page syntax not checked"
 fi
-for cmd in snapshot watch simulate diff capture map; do
+for cmd in snapshot watch simulate diff capture map events; do
 	$FRAGSTAT $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u > "$TMP/opts"
 	while read -r opt; do
 		pat=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
