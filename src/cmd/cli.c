@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "simulate", cmd_simulate_main, "buddy allocator and compaction simulation" },
 	{ "diff", cmd_diff_main, "compare two snapshots (JSON files or --root trees)" },
 	{ "capture", cmd_capture_main, "copy the live files into a --root tree" },
+	{ "log", cmd_log_main, "explain allocation failures and OOM reports in a kernel log" },
 };
 
 void fs_err(const char *fmt, ...)

@@ -53,5 +53,6 @@ int cmd_watch_main(int argc, char **argv);
 int cmd_simulate_main(int argc, char **argv);
 int cmd_capture_main(int argc, char **argv);
 int cmd_diff_main(int argc, char **argv);
+int cmd_log_main(int argc, char **argv);
 
 #endif

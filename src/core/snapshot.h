@@ -43,7 +43,8 @@ enum fs_src_status {
 	FS_ST_ERROR,        /* other I/O error */
 };
 
-enum fs_source_kind { FS_KIND_LIVE, FS_KIND_ROOT, FS_KIND_JSON, FS_KIND_SIMULATED };
+enum fs_source_kind { FS_KIND_LIVE, FS_KIND_ROOT, FS_KIND_JSON, FS_KIND_SIMULATED,
+		      FS_KIND_LOG /* a free-area dump in a kernel log (src/klog) */ };
 
 /* A named 64-bit counter, as in vmstat, meminfo or zoneinfo stat lines. */
 struct fs_kv {
