@@ -66,6 +66,12 @@ static const struct {
 	{ "__GFP_NOFAIL", G_NOFAIL },
 	{ "__GFP_COMP", G_COMP },
 	{ "__GFP_NOWARN", G_NOWARN },
+	/* flags that do not change the decision */
+	{ "__GFP_ZERO", 0 }, { "__GFP_ACCOUNT", 0 }, { "__GFP_NOACCOUNT", 0 }, { "__GFP_COLD", 0 },
+	{ "__GFP_NOTRACK", 0 }, { "__GFP_NOTRACK_FALSE_POSITIVE", 0 }, { "__GFP_WRITE", 0 },
+	{ "__GFP_OTHER_NODE", 0 }, { "__GFP_NOLOCKDEP", 0 }, { "__GFP_ZEROTAGS", 0 },
+	{ "__GFP_SKIP_ZERO", 0 }, { "__GFP_SKIP_KASAN", 0 }, { "__GFP_SKIP_KASAN_POISON", 0 },
+	{ "__GFP_SKIP_KASAN_UNPOISON", 0 }, { "__GFP_NO_OBJ_EXT", 0 }, { "__GFP_NO_KSWAPD", 0 },
 };
 
 /* Parse "0x...(NAME|NAME)"; numeric-only modes (before 4.5) use the
@@ -402,9 +408,10 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 			if (has_mm && !(mm[nd / 64] >> (nd % 64) & 1))
 				node_ok = false;
 		}
-		c->usable = type_ok && node_ok;
-		c->node_excluded = type_ok && !node_ok;
-		c->checked = kz->has_zone_line && kz->buddy_complete && kz->has_min && r->page_size >= 1024;
+		c->usable = type_ok && node_ok && a->has_request;
+		c->node_excluded = type_ok && !node_ok && a->has_request;
+		c->checked = kz->has_zone_line && kz->buddy_complete && kz->has_min &&
+			     r->page_size >= 1024 && a->has_request;
 		if (c->checked)
 			check_zone(r, a, kz, c, ha_allowed);
 		if (c->usable && c->checked)
@@ -478,11 +485,22 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 				"fails (should_compact_retry), even with free memory left");
 		when = "";
 	} else if (nexcl_pass) {
+		const struct fs_klog_zcheck *best = &a->z[0];
+		bool found = false;
+		for (unsigned i = 0; i < a->n; i++)
+			if (a->z[i].node_excluded && a->z[i].checked && a->z[i].pass &&
+			    (!found || a->z[i].free > best->free)) {
+				best = &a->z[i];
+				found = true;
+			}
+		zname(&r->zones[best->zone], zn, sizeof zn);
 		a->cause = FS_KC_NODES;
 		snprintf(a->line, sizeof a->line,
-			 "the nodemask/cpuset (nodes %s) excluded nodes whose zones would pass; every "
-			 "zone on the allowed nodes is below its watermark",
-			 a->allowed[0] ? a->allowed : "?");
+			 "%s limits the request to node%s %s, where no zone passes; "
+			 "zones on other nodes would (%s: %llukB free)",
+			 has_nm ? "the nodemask" : "the cpuset (mems_allowed)",
+			 strpbrk(a->allowed, ",-") ? "s" : "", a->allowed, zn,
+			 (unsigned long long)r->zones[best->zone].free_kb);
 	} else if (frag) {
 		const struct fs_klog_zone *kz = &r->zones[frag->zone];
 		zname(kz, zn, sizeof zn);
@@ -495,23 +513,29 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 			 frag->blocks_by_letters ? " on a list it may use" : "");
 	} else if (free_reserve > free_below && free_reserve >= free_hacma) {
 		a->cause = FS_KC_LOWMEM_RESERVE;
-		int l = snprintf(a->line, sizeof a->line, "lowmem reserve: %llukB free in ",
+		int l = snprintf(a->line, sizeof a->line, "lowmem reserve: the %llukB free in ",
 				 (unsigned long long)kb(r, (int64_t)free_reserve));
-		bool first = true;
+		unsigned nres = 0, k = 0;
+		for (unsigned i = 0; i < a->n; i++) {
+			const struct fs_klog_zcheck *c = &a->z[i];
+			nres += c->usable && c->checked && !c->wmark_ok && c->pass_no_reserve && c->reserve > 0;
+		}
 		for (unsigned i = 0; i < a->n; i++) {
 			const struct fs_klog_zcheck *c = &a->z[i];
 			if (c->usable && c->checked && !c->wmark_ok && c->pass_no_reserve && c->reserve > 0) {
 				zname(&r->zones[c->zone], zn, sizeof zn);
-				l += snprintf(a->line + l, sizeof a->line - (size_t)l, "%s%s", first ? "" : ", ", zn);
-				first = false;
+				k++;
+				l += snprintf(a->line + l, sizeof a->line - (size_t)l, "%s%s",
+					      k == 1 ? "" : k == nres ? " and " : ", ", zn);
 			}
 		}
 		l += snprintf(a->line + l, sizeof a->line - (size_t)l,
-			      " is kept back by lowmem_reserve from %s requests", hz);
+			      " is held back by lowmem_reserve from requests that may use %s", hz);
 		if (below) {
 			zname(&r->zones[below->zone], zn, sizeof zn);
-			snprintf(a->line + l, sizeof a->line - (size_t)l, "; %s is below min (%llukB <= %llukB)",
-				 zn, (unsigned long long)kb(r, below->free - below->sub_ha - below->sub_cma),
+			snprintf(a->line + l, sizeof a->line - (size_t)l,
+				 "; %s is below the mark this request must meet (%llukB <= %llukB)",
+				 zn, (unsigned long long)kb(r, below->free - below->sub_order - below->sub_ha - below->sub_cma),
 				 (unsigned long long)kb(r, below->mark + below->reserve));
 		}
 	} else if (free_hacma > free_below) {
@@ -524,7 +548,7 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 		zname(&r->zones[below->zone], zn, sizeof zn);
 		a->cause = FS_KC_NO_MEMORY;
 		int l = snprintf(a->line, sizeof a->line,
-				 "lack of memory: every zone the request may use is below its min "
+				 "lack of memory: no zone the request may use passes its min "
 				 "watermark (%s: %llukB usable <= %llukB",
 				 zn, (unsigned long long)kb(r, below->free - below->sub_order - below->sub_ha - below->sub_cma),
 				 (unsigned long long)kb(r, below->mark));
@@ -551,6 +575,12 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 			}
 	if (r->has_swap_total && r->swap_total_kb == 0 && a->cause == FS_KC_NO_MEMORY)
 		note(a, "no swap (Total swap = 0kB): anonymous memory could not be reclaimed");
+	else if (r->has_swap_total && r->has_swap_free && r->swap_total_kb && r->swap_free_kb == 0 &&
+		 a->cause == FS_KC_NO_MEMORY)
+		note(a, "swap is full (Free swap = 0kB of %llukB)", (unsigned long long)r->swap_total_kb);
+	if (a->has_request && strncmp(r->task, "kswapd", 6) == 0)
+		note(a, "the task is kswapd (PF_MEMALLOC): __alloc_pages_slowpath() does not let it "
+			"reclaim or compact for itself ('Avoid recursion of direct reclaim')");
 	if (a->cause != FS_KC_VMALLOC_SPACE && !r->ztypes_known)
 		note(a, "zone types not known (no lowmem_reserve[] line): reserves taken as 0");
 }

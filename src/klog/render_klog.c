@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,44 @@
 #include "report.h"
 
 #define SET(o, k, v) json_object_set_new_nocheck((o), "" k "", (v))
+
+
+/* Print lead + text wrapped at 80 columns at blanks; continuation lines
+ * are indented by `indent` spaces. A word longer than the line is cut. */
+static void wrap(FILE *out, unsigned indent, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void wrap(FILE *out, unsigned indent, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	const unsigned width = 80;
+	const char *p = buf;
+	unsigned col = 0;
+	bool first = true;
+	while (*p) {
+		unsigned avail = width - (first ? 0 : indent);
+		size_t len = strlen(p);
+		if (!first)
+			fprintf(out, "%*s", (int)indent, "");
+		if (len <= avail) {
+			fprintf(out, "%s\n", p);
+			return;
+		}
+		size_t cut = avail;
+		while (cut > 0 && p[cut] != ' ')
+			cut--;
+		if (cut == 0)
+			cut = avail;
+		fprintf(out, "%.*s\n", (int)cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		first = false;
+		(void)col;
+	}
+}
 
 static void zname(const struct fs_klog_zone *z, char *buf, size_t n)
 {
@@ -74,44 +113,43 @@ static const char *order_str(const struct fs_klog_report *r, char *buf, size_t n
 
 static void header_line(FILE *out, const struct fs_klog_report *r)
 {
-	fprintf(out, "%s", fs_klog_trigger_name(r->trigger));
+	char b[512];
+	int l = snprintf(b, sizeof b, "  %s", fs_klog_trigger_name(r->trigger));
 	if (r->task[0])
-		fprintf(out, " by %s", r->task);
+		l += snprintf(b + l, sizeof b - (size_t)l, " by %s", r->task);
 	if (r->order >= 0)
-		fprintf(out, ", order %d", r->order);
+		l += snprintf(b + l, sizeof b - (size_t)l, ", order %d", r->order);
 	if (r->trigger == FS_KT_VMALLOC && r->vmalloc_size)
-		fprintf(out, ", %" PRIu64 " bytes", r->vmalloc_size);
+		l += snprintf(b + l, sizeof b - (size_t)l, ", %" PRIu64 " bytes", r->vmalloc_size);
 	if (r->has_gfp)
-		fprintf(out, ", gfp %s", r->gfp);
-	fputc('\n', out);
+		snprintf(b + l, sizeof b - (size_t)l, ", gfp %s", r->gfp);
+	wrap(out, 4, "%s", b);
 }
 
 static void detail(FILE *out, const struct fs_klog *log, size_t i, const struct fs_klog_report *r,
 		   const struct fs_klog_analysis *a)
 {
 	char b1[32], b2[32];
-	fprintf(out, "\nReport %zu: line %u%s%s%s\n  ", i + 1, r->line, r->time[0] ? " [" : "",
+	fprintf(out, "\nReport %zu: line %u%s%s%s\n", i + 1, r->line, r->time[0] ? " [" : "",
 		r->time, r->time[0] ? "]" : "");
 	header_line(out, r);
 	if (r->has_nodemask || r->has_cpuset || r->has_mems)
-		fprintf(out, "  nodemask %s, cpuset %s, mems_allowed %s\n",
+		wrap(out, 4, "  nodemask %s, cpuset %s, mems_allowed %s",
 			r->has_nodemask ? r->nodemask : "-", r->has_cpuset ? r->cpuset : "-",
 			r->has_mems ? r->mems_allowed : "-");
-	fprintf(out, "  kernel %s; page size %" PRIu64 " KiB%s",
-		r->kernel[0] ? r->kernel : "not printed", r->page_size / 1024,
-		r->page_size_assumed ? " (assumed)" : " (first buddy column)");
+	char ords[24] = "";
 	if (r->snap && r->snap->orders)
-		fprintf(out, ", %u orders", r->snap->orders);
-	fprintf(out, "; %s\n", r->complete ? "complete" : "INCOMPLETE");
-	if (a->has_request) {
-		fprintf(out, "  request: %s; zones up to %s", a->context, a->highest);
-		if (a->allowed[0])
-			fprintf(out, "; nodes %s", a->allowed);
-		fputc('\n', out);
-	}
-	fprintf(out, "  cause: %s\n", a->line);
+		snprintf(ords, sizeof ords, ", %u orders", r->snap->orders);
+	wrap(out, 4, "  kernel %s; page size %" PRIu64 " KiB%s%s; %s",
+	     r->kernel[0] ? r->kernel : "not printed", r->page_size / 1024,
+	     r->page_size_assumed ? " (assumed)" : " (first buddy column)", ords,
+	     r->complete ? "complete" : "INCOMPLETE");
+	if (a->has_request)
+		wrap(out, 4, "  request: %s; zones up to %s%s%s", a->context, a->highest,
+		     a->allowed[0] ? "; nodes " : "", a->allowed);
+	wrap(out, 4, "  cause: %s", a->line);
 	for (unsigned k = 0; k < a->nnotes; k++)
-		fprintf(out, "  note: %s\n", a->notes[k]);
+		wrap(out, 4, "  note: %s", a->notes[k]);
 	if (r->nzones) {
 		fprintf(out, "  %-15s %9s %9s %8s %9s %-7s %6s %6s\n", "zone", "free kB", "buddy kB",
 			"min kB", "resrv kB", "check", "frag", "unus");
@@ -147,11 +185,13 @@ static void detail(FILE *out, const struct fs_klog *log, size_t i, const struct 
 		fprintf(out, "  frag, unus: fragmentation and unusable index at order %u\n", a->order);
 	}
 	if (r->nhuge) {
-		fprintf(out, "  huge pages:");
-		for (size_t k = 0; k < r->nhuge; k++)
-			fprintf(out, "%s node %d %" PRIu64 "kB %" PRIu64 "/%" PRIu64 " free", k ? "," : "",
-				r->huge[k].node, r->huge[k].size_kb, r->huge[k].free, r->huge[k].total);
-		fputc('\n', out);
+		char hb[1600];
+		int l = snprintf(hb, sizeof hb, "  huge pages (free/total):");
+		for (size_t k = 0; k < r->nhuge && l < (int)sizeof hb - 80; k++)
+			l += snprintf(hb + l, sizeof hb - (size_t)l, "%s node %d %" PRIu64 "kB %" PRIu64 "/%" PRIu64,
+				      k ? "," : "", r->huge[k].node, r->huge[k].size_kb, r->huge[k].free,
+				      r->huge[k].total);
+		wrap(out, 4, "%s", hb);
 	}
 	if (r->has_swap_free || r->has_swap_total)
 		fprintf(out, "  swap: free %skB of %skB\n",
@@ -159,10 +199,10 @@ static void detail(FILE *out, const struct fs_klog *log, size_t i, const struct 
 			r->has_swap_total ? (snprintf(b2, sizeof b2, "%" PRIu64, r->swap_total_kb), b2) : "?");
 	for (unsigned k = 0; k < r->ndiag; k++) {
 		if (r->diag[k].line)
-			fprintf(out, "  diagnostic: %s:%u: %s\n", log->file ? log->file : "(input)",
-				r->diag[k].line, r->diag[k].msg);
+			wrap(out, 4, "  diagnostic: %s:%u: %s", log->file ? log->file : "(input)",
+			     r->diag[k].line, r->diag[k].msg);
 		else
-			fprintf(out, "  diagnostic: %s: %s\n", log->file ? log->file : "(input)", r->diag[k].msg);
+			wrap(out, 4, "  diagnostic: %s: %s", log->file ? log->file : "(input)", r->diag[k].msg);
 	}
 	if (r->ndiag_lost)
 		fprintf(out, "  diagnostic: %u more not shown\n", r->ndiag_lost);
@@ -178,8 +218,8 @@ int fs_render_klog(FILE *out, const struct fs_klog *log, const struct fs_klog_an
 	char ob[16];
 	for (size_t i = 0; i < log->n; i++) {
 		const struct fs_klog_report *r = &log->reports[i];
-		fprintf(out, "#%zu line %u, %s, order %s: %s\n", i + 1, r->line,
-			fs_klog_kind_name(r->kind), order_str(r, ob, sizeof ob), an[i].line);
+		wrap(out, 4, "#%zu line %u, %s, order %s: %s", i + 1, r->line,
+		     fs_klog_kind_name(r->kind), order_str(r, ob, sizeof ob), an[i].line);
 	}
 	if (log->n > 1) {
 		fprintf(out, "\nTimeline:\n  %-3s %-7s %-26s %-5s %-18s %-15s %s\n", "#", "line", "time",
@@ -277,6 +317,9 @@ static void annotate(json_t *snap, const struct fs_klog_report *r)
 	json_t *n;
 	json_array_foreach(nodes, i, n) {
 		json_int_t id = json_integer_value(json_object_get(n, "node"));
+		/* kcompactd's proactive score needs the vm sysctls, which a log
+		 * does not print: no score rather than one from assumed defaults. */
+		SET(n, "proactive", json_null());
 		const char *keys[] = { "zones", "unlisted_zones" };
 		for (int k = 0; k < 2; k++) {
 			json_t *zs = json_object_get(n, keys[k]), *z;
