@@ -422,8 +422,8 @@ static bool parse_zone_line(struct parser *ps, const struct fs_kline *l, const c
 		return true;
 	}
 	if (z->has_zone_line)
-		rdiag(r, l->lineno, "second zone line for %s%.*s (the first is kept)",
-		      np ? "Node N " : "", (int)nl, p);
+		rdiag(r, l->lineno, "second zone line for %.*s on node %d (the first is kept)",
+		      (int)nl, p, node);
 	else {
 		const char *bad = NULL;
 		z->has_zone_line = true;
@@ -617,8 +617,12 @@ static bool parse_buddy_line(struct parser *ps, const struct fs_kline *l, const 
 		o++;
 	}
 	z->orders = 0;
-	rdiag(r, l->lineno, "buddy line of %s%s: expected %s at column %u", np ? "Node N " : "",
-	      z->name, what, (unsigned)(q - l->text) + 1);
+	if (np)
+		rdiag(r, l->lineno, "buddy line of Node %d %s: expected %s at column %u", node, z->name,
+		      what, (unsigned)(q - l->text) + 1);
+	else
+		rdiag(r, l->lineno, "buddy line of %s: expected %s at column %u", z->name, what,
+		      (unsigned)(q - l->text) + 1);
 	(void)what;
 	return true;
 }
