@@ -18,6 +18,7 @@ enum fuzz_target {
 	FZ_SYSCTL,
 	FZ_JSON,
 	FZ_TRACE,
+	FZ_KLOG,
 	FZ_COUNT
 };
 
