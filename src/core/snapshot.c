@@ -18,6 +18,13 @@ static const char *const src_names[FS_SRC_COUNT] = {
 	[FS_SRC_COMPACTION_PROACTIVENESS] = "compaction_proactiveness",
 	[FS_SRC_WATERMARK_SCALE_FACTOR] = "watermark_scale_factor",
 	[FS_SRC_MIN_FREE_KBYTES] = "min_free_kbytes",
+	[FS_SRC_THP_ENABLED] = "thp_enabled",
+	[FS_SRC_THP_DEFRAG] = "thp_defrag",
+	[FS_SRC_DEFRAG_MODE] = "defrag_mode",
+	[FS_SRC_ZONE_RECLAIM_MODE] = "zone_reclaim_mode",
+	[FS_SRC_WATERMARK_BOOST_FACTOR] = "watermark_boost_factor",
+	[FS_SRC_COMPACT_UNEVICTABLE_ALLOWED] = "compact_unevictable_allowed",
+	[FS_SRC_NR_HUGEPAGES] = "nr_hugepages",
 };
 
 static const char *const src_paths[FS_SRC_COUNT] = {
@@ -32,6 +39,13 @@ static const char *const src_paths[FS_SRC_COUNT] = {
 	[FS_SRC_COMPACTION_PROACTIVENESS] = "proc/sys/vm/compaction_proactiveness",
 	[FS_SRC_WATERMARK_SCALE_FACTOR] = "proc/sys/vm/watermark_scale_factor",
 	[FS_SRC_MIN_FREE_KBYTES] = "proc/sys/vm/min_free_kbytes",
+	[FS_SRC_THP_ENABLED] = "sys/kernel/mm/transparent_hugepage/enabled",
+	[FS_SRC_THP_DEFRAG] = "sys/kernel/mm/transparent_hugepage/defrag",
+	[FS_SRC_DEFRAG_MODE] = "proc/sys/vm/defrag_mode",
+	[FS_SRC_ZONE_RECLAIM_MODE] = "proc/sys/vm/zone_reclaim_mode",
+	[FS_SRC_WATERMARK_BOOST_FACTOR] = "proc/sys/vm/watermark_boost_factor",
+	[FS_SRC_COMPACT_UNEVICTABLE_ALLOWED] = "proc/sys/vm/compact_unevictable_allowed",
+	[FS_SRC_NR_HUGEPAGES] = "proc/sys/vm/nr_hugepages",
 };
 
 static const char *const status_names[] = {

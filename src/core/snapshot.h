@@ -31,6 +31,14 @@ enum fs_src {
 	FS_SRC_COMPACTION_PROACTIVENESS,
 	FS_SRC_WATERMARK_SCALE_FACTOR,
 	FS_SRC_MIN_FREE_KBYTES,
+	/* Inputs of the decision engine (decide.h); all optional. */
+	FS_SRC_THP_ENABLED,              /* sys/kernel/mm/transparent_hugepage/enabled */
+	FS_SRC_THP_DEFRAG,               /* sys/kernel/mm/transparent_hugepage/defrag */
+	FS_SRC_DEFRAG_MODE,              /* vm.defrag_mode (6.15+) */
+	FS_SRC_ZONE_RECLAIM_MODE,
+	FS_SRC_WATERMARK_BOOST_FACTOR,   /* 5.0+ */
+	FS_SRC_COMPACT_UNEVICTABLE_ALLOWED,
+	FS_SRC_NR_HUGEPAGES,
 	FS_SRC_COUNT
 };
 
@@ -119,6 +127,17 @@ struct fs_setting {
 	int64_t value;
 };
 
+/* A sysfs choice file such as transparent_hugepage/defrag
+ * ("always defer defer+madvise [madvise] never"): the bracketed choice and
+ * the options offered (which tell the kernel era, KFD §B). */
+#define FS_THP_MAX_OPTIONS 8
+struct fs_choice {
+	bool present;
+	char choice[FS_NAME_MAX];                     /* "madvise" */
+	unsigned noptions;
+	char options[FS_THP_MAX_OPTIONS][FS_NAME_MAX]; /* in printed order */
+};
+
 /* Latest time_sec whose nanoseconds fit in int64 (year 2262). */
 #define FS_TIME_MAX (INT64_MAX / 1000000000LL - 1)
 
@@ -152,6 +171,13 @@ struct fs_snapshot {
 	struct fs_setting compaction_proactiveness;
 	struct fs_setting watermark_scale_factor;
 	struct fs_setting min_free_kbytes;
+	/* Decision engine inputs (decide.h): "present" false when missing. */
+	struct fs_choice thp_enabled, thp_defrag;
+	struct fs_setting defrag_mode;
+	struct fs_setting zone_reclaim_mode;
+	struct fs_setting watermark_boost_factor;
+	struct fs_setting compact_unevictable_allowed;
+	struct fs_setting nr_hugepages;
 
 	struct fs_kvlist vmstat;
 	struct fs_kvlist meminfo;  /* values as printed (kB for most keys) */

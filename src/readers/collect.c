@@ -65,6 +65,15 @@ static int parse_src(struct fs_snapshot *s, enum fs_src src, const char *path,
 	case FS_SRC_WATERMARK_SCALE_FACTOR:
 		return rd_sysctl_parse(&s->watermark_scale_factor, path, data, len, d);
 	case FS_SRC_MIN_FREE_KBYTES: return rd_sysctl_parse(&s->min_free_kbytes, path, data, len, d);
+	case FS_SRC_THP_ENABLED: return rd_choice_parse(&s->thp_enabled, path, data, len, d);
+	case FS_SRC_THP_DEFRAG: return rd_choice_parse(&s->thp_defrag, path, data, len, d);
+	case FS_SRC_DEFRAG_MODE: return rd_sysctl_parse(&s->defrag_mode, path, data, len, d);
+	case FS_SRC_ZONE_RECLAIM_MODE: return rd_sysctl_parse(&s->zone_reclaim_mode, path, data, len, d);
+	case FS_SRC_WATERMARK_BOOST_FACTOR:
+		return rd_sysctl_parse(&s->watermark_boost_factor, path, data, len, d);
+	case FS_SRC_COMPACT_UNEVICTABLE_ALLOWED:
+		return rd_sysctl_parse(&s->compact_unevictable_allowed, path, data, len, d);
+	case FS_SRC_NR_HUGEPAGES: return rd_sysctl_parse(&s->nr_hugepages, path, data, len, d);
 	case FS_SRC_COUNT: break;
 	}
 	return -EINVAL;

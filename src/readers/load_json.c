@@ -337,6 +337,15 @@ static int load_settings(struct ld *l, json_t *root)
 		  offsetof(struct fs_snapshot, compaction_proactiveness) },
 		{ "watermark_scale_factor", NULL, offsetof(struct fs_snapshot, watermark_scale_factor) },
 		{ "min_free_kbytes", NULL, offsetof(struct fs_snapshot, min_free_kbytes) },
+		{ "defrag_mode", NULL, offsetof(struct fs_snapshot, defrag_mode) },
+		{ "zone_reclaim_mode", NULL, offsetof(struct fs_snapshot, zone_reclaim_mode) },
+		{ "watermark_boost_factor", NULL, offsetof(struct fs_snapshot, watermark_boost_factor) },
+		{ "compact_unevictable_allowed", NULL, offsetof(struct fs_snapshot, compact_unevictable_allowed) },
+		{ "nr_hugepages", NULL, offsetof(struct fs_snapshot, nr_hugepages) },
+	};
+	static const struct { const char *name; size_t off; } c[] = {
+		{ "thp_enabled", offsetof(struct fs_snapshot, thp_enabled) },
+		{ "thp_defrag", offsetof(struct fs_snapshot, thp_defrag) },
 	};
 	at(l, "settings");
 	if (!json_is_object(set))
@@ -353,6 +362,20 @@ static int load_settings(struct ld *l, json_t *root)
 			continue;
 		st->present = true;
 		st->value = json_integer_value(v);
+	}
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct fs_choice *ch = (struct fs_choice *)((char *)s + c[i].off);
+		json_t *v = json_object_get(set, c[i].name);
+		at(l, "settings.%s", c[i].name);
+		if (!v || json_is_null(v))
+			continue;
+		const char *str = json_string_value(v);
+		size_t n = str ? strlen(str) : 0;
+		if (!str || n == 0 || n >= sizeof ch->choice || strspn(str, "abcdefghijklmnopqrstuvwxyz0123456789+_-") != n)
+			return fail(l, "expected an option word ([a-z0-9+_-], under %zu bytes) or null",
+				    sizeof ch->choice);
+		memcpy(ch->choice, str, n + 1);
+		ch->present = true;
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *rd_sysctl_found(const char *q, const char *e, char *buf, size_t size)
 {
@@ -74,5 +75,70 @@ int rd_sysctl_parse(struct fs_setting *out, const char *file, const char *data,
 	}
 	out->present = true;
 	out->value = value;
+	return 0;
+}
+
+static bool rd_choice_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '+' || ch == '_' ||
+	       ch == '-';
+}
+
+int rd_choice_parse(struct fs_choice *out, const char *file, const char *data,
+		    size_t len, struct fs_diag *d)
+{
+	struct fs_choice c = { 0 };
+	const char *p = data, *e = data + len;
+	char fb[48];
+	bool chosen = false;
+
+	if (p < e && e[-1] == '\n')
+		e--;
+	if (p == e)
+		return fs_diag_set(d, file, 1, 1, "expected a list of options, found %s",
+				   rd_sysctl_found(p, data + len, fb, sizeof fb));
+	while (p < e) {
+		bool br = *p == '[';
+		if (br)
+			p++;
+		const char *w = p;
+		while (p < e && rd_choice_char((unsigned char)*p))
+			p++;
+		if (p == w)
+			return fs_diag_set(d, file, 1, (unsigned)(w - data) + 1,
+					   "expected an option word ([a-z0-9+_-]), found %s",
+					   rd_sysctl_found(w, data + len, fb, sizeof fb));
+		if (p - w >= FS_NAME_MAX)
+			return fs_diag_set(d, file, 1, (unsigned)(w - data) + 1,
+					   "option word longer than %d bytes", FS_NAME_MAX - 1);
+		if (c.noptions == FS_THP_MAX_OPTIONS)
+			return fs_diag_set(d, file, 1, (unsigned)(w - data) + 1,
+					   "more than %d options", FS_THP_MAX_OPTIONS);
+		memcpy(c.options[c.noptions], w, (size_t)(p - w));
+		if (br) {
+			if (p >= e || *p != ']')
+				return fs_diag_set(d, file, 1, (unsigned)(p - data) + 1,
+						   "expected ']' after the chosen option, found %s",
+						   rd_sysctl_found(p, data + len, fb, sizeof fb));
+			if (chosen)
+				return fs_diag_set(d, file, 1, (unsigned)(w - data),
+						   "a second bracketed choice");
+			chosen = true;
+			memcpy(c.choice, w, (size_t)(p - w));
+			p++;
+		}
+		c.noptions++;
+		if (p < e) {
+			if (*p != ' ' || p + 1 == e)
+				return fs_diag_set(d, file, 1, (unsigned)(p - data) + 1,
+						   "expected a single blank between options, found %s",
+						   rd_sysctl_found(p, data + len, fb, sizeof fb));
+			p++;
+		}
+	}
+	if (!chosen)
+		return fs_diag_set(d, file, 1, 1, "expected one option in [brackets] (the choice)");
+	c.present = true;
+	*out = c;
 	return 0;
 }

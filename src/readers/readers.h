@@ -52,4 +52,10 @@ int rd_extfrag_parse(struct fs_snapshot *s, enum fs_src which, const char *file,
 int rd_sysctl_parse(struct fs_setting *out, const char *file, const char *data,
 		    size_t len, struct fs_diag *d);
 
+/* A sysfs choice file ("always defer defer+madvise [madvise] never\n"):
+ * words of [a-z0-9+_-] separated by single spaces, exactly one in brackets,
+ * an optional final '\n'. *out is written only on success. */
+int rd_choice_parse(struct fs_choice *out, const char *file, const char *data,
+		    size_t len, struct fs_diag *d);
+
 #endif

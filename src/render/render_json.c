@@ -316,6 +316,13 @@ static json_t *json_report(const struct fs_report *r)
 	SET(set, "compaction_proactiveness_default", json_boolean(r->proactiveness_default));
 	SET(set, "watermark_scale_factor", setting(&s->watermark_scale_factor));
 	SET(set, "min_free_kbytes", setting(&s->min_free_kbytes));
+	SET(set, "thp_enabled", s->thp_enabled.present ? json_string(s->thp_enabled.choice) : json_null());
+	SET(set, "thp_defrag", s->thp_defrag.present ? json_string(s->thp_defrag.choice) : json_null());
+	SET(set, "defrag_mode", setting(&s->defrag_mode));
+	SET(set, "zone_reclaim_mode", setting(&s->zone_reclaim_mode));
+	SET(set, "watermark_boost_factor", setting(&s->watermark_boost_factor));
+	SET(set, "compact_unevictable_allowed", setting(&s->compact_unevictable_allowed));
+	SET(set, "nr_hugepages", setting(&s->nr_hugepages));
 	SET(root, "settings", set);
 
 	SET(root, "focus_order", json_integer(r->focus_order));

@@ -100,6 +100,10 @@ static void header(struct tctx *t)
 		char item[64];
 		if (st == FS_ST_OK || st == FS_ST_UNREAD)
 			continue;
+		/* The decision engine's optional inputs: absence is a caveat of
+		 * the decision, not worth a line here. */
+		if (i >= FS_SRC_THP_ENABLED && st == FS_ST_MISSING)
+			continue;
 		int n = snprintf(item, sizeof item, "%s %s %s", used ? "," : "not read:",
 				 fs_src_name(i), fs_src_status_name(st));
 		if (used && used + (unsigned)n > t->width) {
