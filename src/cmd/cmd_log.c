@@ -147,6 +147,8 @@ int cmd_log_main(int argc, char **argv)
 			status = FS_EXIT_INPUT;
 		}
 	}
+	for (size_t i = 0; i < log->n; i++)
+		fs_klog_analysis_release(&an[i]);
 	free(an);
 	fs_klog_free(log);
 	return fs_finish(status);

@@ -25,7 +25,7 @@
  * included); longer lines are cut with a diagnostic. */
 #define FS_KLOG_MAX_INPUT (64u * 1024 * 1024)  /* bytes */
 #define FS_KLOG_MAX_LINE (64u * 1024)
-#define FS_KLOG_MAX_REPORTS 10000
+#define FS_KLOG_MAX_REPORTS 2000
 #define FS_KLOG_MAX_DIAG 16
 
 enum fs_klog_kind {

@@ -287,6 +287,86 @@ static uint64_t kb(const struct fs_klog_report *r, int64_t pages)
 	return pages < 0 ? 0 : (uint64_t)pages * (r->page_size / 1024);
 }
 
+void fs_klog_analysis_release(struct fs_klog_analysis *a)
+{
+	free(a->dec);
+	a->dec = NULL;
+	a->ndec = 0;
+}
+
+/* The engine's gfp bits: the printed names parsed by fs_gfp_parse_names()
+ * for the snapshot's era; a numeric-only mode (before 4.5) from the bits
+ * decoded here. */
+static uint64_t engine_gfp(const struct fs_klog_report *r, const struct fs_kernel_era *era,
+			   unsigned bits, struct fs_klog_analysis *a)
+{
+	const char *p = strchr(r->gfp, '(');
+	uint64_t g = 0;
+	if (r->gfp_names && p) {
+		const char *e = strchr(p, ')');
+		struct fs_gfp_unknown unk = { 0 };
+		if (e) {
+			fs_gfp_parse_names(p + 1, (size_t)(e - p - 1), era, &g, &unk);
+			a->gfp_engine_names = true;
+			a->gfp_engine_unknown = unk.count;
+			return g;
+		}
+	}
+	static const struct { unsigned from; uint64_t to; } map[] = {
+		{ G_DMA, FS_GFP_DMA }, { G_HIGHMEM, FS_GFP_HIGHMEM }, { G_DMA32, FS_GFP_DMA32 },
+		{ G_MOVABLE, FS_GFP_MOVABLE }, { G_RECLAIMABLE, FS_GFP_RECLAIMABLE },
+		{ G_HIGH, FS_GFP_HIGH }, { G_IO, FS_GFP_IO }, { G_FS, FS_GFP_FS },
+		{ G_ATOMIC, FS_GFP_ATOMIC }, { G_DIRECT, FS_GFP_DIRECT_RECLAIM },
+		{ G_KSWAPD, FS_GFP_KSWAPD_RECLAIM }, { G_NOMEMALLOC, FS_GFP_NOMEMALLOC },
+		{ G_MEMALLOC, FS_GFP_MEMALLOC }, { G_HARDWALL, FS_GFP_HARDWALL },
+		{ G_THISNODE, FS_GFP_THISNODE }, { G_NORETRY, FS_GFP_NORETRY },
+		{ G_RETRY_MAYFAIL, FS_GFP_RETRY_MAYFAIL }, { G_NOFAIL, FS_GFP_NOFAIL },
+		{ G_COMP, FS_GFP_COMP }, { G_NOWARN, FS_GFP_NOWARN },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (bits & map[i].from)
+			g |= map[i].to;
+	return g;
+}
+
+/* One engine decision per allowed node of the snapshot (the node the task
+ * ran on is not printed). */
+static void engine(const struct fs_klog_report *r, struct fs_klog_analysis *a, unsigned bits,
+		   const uint64_t *allowed, bool has_allowed)
+{
+	const struct fs_snapshot *s = r->snap;
+	if (!s || !s->nnodes || !s->orders || a->order >= s->orders)
+		return;
+	struct fs_kernel_era era;
+	fs_kernel_era(s, &era);
+	struct fs_alloc_req req;
+	memset(&req, 0, sizeof req);
+	req.order = a->order;
+	req.kind = FS_AK_GFP;
+	req.preferred_node = -1;
+	req.gfp = engine_gfp(r, &era, bits, a);
+	if (has_allowed) {
+		req.has_nodemask = true;
+		memcpy(req.nodemask, allowed, sizeof req.nodemask);
+	}
+	unsigned cap = 0;
+	for (size_t i = 0; i < s->nnodes; i++) {
+		int id = s->nodes[i].id;
+		if (has_allowed && (id < 0 || id >= FS_MAX_NODES || !(allowed[id / 64] >> (id % 64) & 1)))
+			continue;
+		if (a->ndec == cap) {
+			unsigned nc = cap ? cap * 2 : 4;
+			struct fs_decision *nd = realloc(a->dec, nc * sizeof *nd);
+			if (!nd)
+				return;
+			a->dec = nd;
+			cap = nc;
+		}
+		if (fs_decide_era(s, &era, &req, id, &a->dec[a->ndec]) == 0)
+			a->ndec++;
+	}
+}
+
 void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 {
 	memset(a, 0, sizeof *a);
@@ -390,6 +470,13 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 		snprintf(a->allowed, sizeof a->allowed, "%s", r->nodemask);
 	else if (has_mm)
 		snprintf(a->allowed, sizeof a->allowed, "%s", r->mems_allowed);
+
+	if (a->has_request && a->cause != FS_KC_VMALLOC_SPACE) {
+		uint64_t allowed[FS_MAX_NODES / 64];
+		for (size_t i = 0; i < FS_MAX_NODES / 64; i++)
+			allowed[i] = (has_nm ? nm[i] : ~0ULL) & (has_mm ? mm[i] : ~0ULL);
+		engine(r, a, bits, allowed, has_nm || has_mm);
+	}
 
 	unsigned nusable = 0, nexcl_pass = 0;
 	for (size_t i = 0; i < r->nzones && a->n < FS_KLOG_MAX_CHECKS; i++) {

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "decide.h"
 #include "klog.h"
 
 enum fs_klog_cause {
@@ -68,10 +69,20 @@ struct fs_klog_analysis {
 
 	unsigned n;
 	struct fs_klog_zcheck z[FS_KLOG_MAX_CHECKS];
+
+	/* The decision engine (decide.h) on the printed state, one decision per
+	 * allowed node taken as the preferred node; owned (see release). */
+	bool gfp_engine_names;   /* gfp bits from fs_gfp_parse_names() */
+	unsigned gfp_engine_unknown;
+	unsigned ndec;
+	struct fs_decision *dec;
 };
 
-/* Analyse one report. Pure; never fails (an unknown cause is a result). */
+/* Analyse one report. Pure; never fails (an unknown cause is a result;
+ * without memory for the engine's decisions, ndec is 0). Release with
+ * fs_klog_analysis_release(). */
 void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a);
+void fs_klog_analysis_release(struct fs_klog_analysis *a);
 
 const char *fs_klog_cause_name(enum fs_klog_cause c);
 

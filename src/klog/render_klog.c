@@ -150,6 +150,12 @@ static void detail(FILE *out, const struct fs_klog *log, size_t i, const struct 
 	wrap(out, 4, "  cause: %s", a->line);
 	for (unsigned k = 0; k < a->nnotes; k++)
 		wrap(out, 4, "  note: %s", a->notes[k]);
+	for (unsigned k = 0; k < a->ndec; k++) {
+		char reason[600];
+		fs_decision_reason(&a->dec[k], reason, sizeof reason);
+		wrap(out, 4, "  decision engine (gfp flags only; task flags are not printed), from node %d: %s",
+		     a->dec[k].node, reason);
+	}
 	if (r->nzones) {
 		fprintf(out, "  %-15s %9s %9s %8s %9s %-7s %6s %6s\n", "zone", "free kB", "buddy kB",
 			"min kB", "resrv kB", "check", "frag", "unus");
@@ -339,6 +345,37 @@ static void annotate(json_t *snap, const struct fs_klog_report *r)
 	json_object_del(snap, "sources");
 }
 
+static json_t *engine_decisions(const struct fs_klog_analysis *a)
+{
+	json_t *arr = json_array();
+	for (unsigned k = 0; k < a->ndec; k++) {
+		const struct fs_decision *d = &a->dec[k];
+		char buf[600];
+		json_t *o = json_object();
+		SET(o, "node", json_integer(d->node));
+		SET(o, "order", json_integer(d->order));
+		SET(o, "decided", json_boolean(d->decided));
+		SET(o, "outcome", d->decided ? json_string(fs_outcome_name(d->outcome)) : json_null());
+		SET(o, "rule", json_string(fs_rule_name(d->rule)));
+		SET(o, "zone", d->zone[0] ? json_string(d->zone) : json_null());
+		SET(o, "zone_node", d->zone_node >= 0 ? json_integer(d->zone_node) : json_null());
+		SET(o, "highest_zoneidx", json_integer(d->highest_zoneidx));
+		SET(o, "can_wait", json_boolean(d->can_wait));
+		SET(o, "compaction_allowed", json_boolean(d->compaction_allowed));
+		SET(o, "era_version", json_integer(d->era_version));
+		fs_decision_reason(d, buf, sizeof buf);
+		SET(o, "reason", json_string(buf));
+		json_t *zs = json_array();
+		for (unsigned i = 0; i < d->nzones; i++) {
+			fs_zone_decision_line(d, i, buf, sizeof buf);
+			json_array_append_new(zs, json_string(buf));
+		}
+		SET(o, "zones", zs);
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 static json_t *decisions(const struct fs_klog_report *r, const struct fs_klog_analysis *a)
 {
 	json_t *arr = json_array();
@@ -432,7 +469,8 @@ static json_t *report_json(const struct fs_klog *log, const struct fs_klog_repor
 		}
 	}
 	SET(o, "snapshot", snap);
-	SET(o, "decisions", decisions(r, a));
+	SET(o, "decisions", engine_decisions(a));
+	SET(o, "zone_checks", decisions(r, a));
 
 	json_t *hp = json_array();
 	for (size_t k = 0; k < r->nhuge; k++) {

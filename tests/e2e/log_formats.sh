@@ -142,12 +142,12 @@ ok "fragmentation: the sentence says free above min, no block" -- \
 run $FRAGSTAT log -o json "$S/highatomic-order0.log"
 printf '%s\n' "$out" > "$TMP/ha.json"
 is "$(q "$TMP/ha.json" "d['reports'][0]['cause']['kind']")" highatomic_cma "highatomic: named"
-is "$(q "$TMP/ha.json" "d['reports'][0]['decisions'][0]['minus_highatomic']")" 2048 "highatomic: free_highatomic subtracted"
+is "$(q "$TMP/ha.json" "d['reports'][0]['zone_checks'][0]['minus_highatomic']")" 2048 "highatomic: free_highatomic subtracted"
 # GFP_ATOMIC may use the highatomic reserve and half of min: it passes
 sed 's/mode:0xcc0(GFP_KERNEL)/mode:0x820(GFP_ATOMIC)/' "$S/highatomic-order0.log" > "$TMP/ha-atomic.log"
 run $FRAGSTAT log -o json "$TMP/ha-atomic.log"
 printf '%s\n' "$out" > "$TMP/ha-atomic.json"
-is "$(q "$TMP/ha-atomic.json" "(d['reports'][0]['cause']['kind'], d['reports'][0]['decisions'][0]['minus_highatomic'], d['reports'][0]['decisions'][0]['min_mark'])")" \
+is "$(q "$TMP/ha-atomic.json" "(d['reports'][0]['cause']['kind'], d['reports'][0]['zone_checks'][0]['minus_highatomic'], d['reports'][0]['zone_checks'][0]['min_mark'])")" \
    "('state_changed', 0, 750)" "GFP_ATOMIC: no highatomic subtracted, min 2000 pages halved (__GFP_HIGH) less a quarter (non-blocking): 750"
 
 # control bytes in the input never reach the output raw

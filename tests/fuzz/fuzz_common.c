@@ -612,6 +612,8 @@ static void run_klog(const char *data, size_t len)
 			free(out);
 		}
 	}
+	for (size_t i = 0; i < log->n; i++)
+		fs_klog_analysis_release(&an[i]);
 	free(an);
 	fs_klog_free(log);
 }
