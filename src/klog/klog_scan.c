@@ -395,6 +395,21 @@ static int push_pieces(struct fs_klines *ls, const struct fs_kline *l, const cha
 				skip = 4;
 				break;
 			}
+			/* the next record glued on: "...free_cma:0kB   [ 4738.329607] lowmem_reserve" */
+			if (q > p && is_blank(q[-1]) && q[0] == '[') {
+				char t[48] = "";
+				const char *r = bracket_at(q, end, t, sizeof t);
+				if (r && t[0] && strchr(t, '.') && strlen(strchr(t, '.') + 1) == 6) {
+					const char *b = q;
+					while (b > p && is_blank(b[-1]))
+						b--;
+					cut = b;
+					skip = (size_t)(r - b);
+					if (r < end && *r == ' ')
+						skip++;
+					break;
+				}
+			}
 		}
 		const char *e = cut ? cut : end;
 		int r = push(ls, l, p, (size_t)(e - p));

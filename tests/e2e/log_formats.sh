@@ -69,6 +69,12 @@ import sys, re
 t = open(sys.argv[1]).read()
 t = re.sub(r"\n\[ *[0-9.]*\]  (active_file|unevictable|slab_reclaimable|mapped|free:)", r"\\x0a \1", t)
 print(t, end="")' "$BASE" > "$TMP/journal-x0a.log"; variant journal-x0a
+# the next record glued onto a line (re-flowed syslog)
+python3 -c '
+import sys
+t = open(sys.argv[1]).read()
+t = t.replace("free_cma:0kB\n[   72.112517] lowmem_reserve", "free_cma:0kB        [   72.112517] lowmem_reserve")
+print(t, end="")' "$BASE" > "$TMP/glued-record.log"; variant glued-record
 # CRLF line ends
 sed 's/$/\r/' "$BASE" > "$TMP/crlf.log"; variant crlf
 
