@@ -423,20 +423,40 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 	a->may_compact = a->direct_reclaim && (bits & G_IO) && a->order > 0;
 	bool ha_allowed = modern ? a->nonblock && a->high && a->order > 0 : a->nonblock;
 
+	/* Compaction came in 2.6.35 (vendors backported it, so before that it
+	 * is not mentioned either way), CMA in 3.5 (free_cma is printed where
+	 * it exists). */
+	bool has_compaction = true, has_cma = false;
+	if (ver && ver < 206)
+		has_compaction = false;
+	else if (ver == 206) {
+		const char *p3 = r->kernel + 4;
+		has_compaction = atoi(p3) >= 35;
+	}
+	for (size_t i = 0; i < r->nzones; i++)
+		has_cma |= r->zones[i].has_free_cma;
+	if (!has_cma)
+		a->cma_ok = false;
 	const char *ctx;
 	if (!a->gfp_decoded)
 		ctx = "gfp flags not printed";
 	else if (!a->direct_reclaim)
-		ctx = a->high ? "atomic (no direct reclaim or compaction; may dip into the min reserve)"
-			      : "non-blocking (no direct reclaim or compaction)";
+		ctx = a->high ? (has_compaction ? "atomic (no direct reclaim or compaction; may dip into the min reserve)"
+						: "atomic (no direct reclaim; may dip into the min reserve)")
+			      : (has_compaction ? "non-blocking (no direct reclaim or compaction)"
+						: "non-blocking (no direct reclaim)");
 	else if (!(bits & G_IO))
-		ctx = "NOIO (direct reclaim without I/O, no compaction)";
+		ctx = has_compaction ? "NOIO (direct reclaim without I/O, no compaction)"
+				     : "NOIO (direct reclaim without I/O)";
 	else if (!(bits & G_FS))
-		ctx = "NOFS (direct reclaim and compaction without filesystem calls)";
+		ctx = has_compaction ? "NOFS (direct reclaim and compaction without filesystem calls)"
+				     : "NOFS (direct reclaim without filesystem calls)";
 	else
-		ctx = "may reclaim and compact";
+		ctx = has_compaction ? "may reclaim and compact" : "may reclaim";
+	if (!has_compaction)
+		a->may_compact = false;
 	snprintf(a->context, sizeof a->context, "%s%s%s", ctx,
-		 a->movable ? ", movable (may use CMA)" : "",
+		 a->movable ? (has_cma ? ", movable (may use CMA)" : ", movable") : "",
 		 a->order > 3 ? ", costly order (>3)" : "");
 
 	/* gfp_zone(): the highest zone the request may use. */
