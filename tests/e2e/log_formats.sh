@@ -156,6 +156,38 @@ printf '%s\n' "$out" > "$TMP/ha-atomic.json"
 is "$(q "$TMP/ha-atomic.json" "(d['reports'][0]['cause']['kind'], d['reports'][0]['zone_checks'][0]['minus_highatomic'], d['reports'][0]['zone_checks'][0]['min_mark'])")" \
    "('state_changed', 0, 750)" "GFP_ATOMIC: no highatomic subtracted, min 2000 pages halved (__GFP_HIGH) less a quarter (non-blocking): 750"
 
+# header variants by era, each followed by the same dump
+sed -n '/Mem-Info/,$p' "$BASE" > "$TMP/dump.part"
+hdr() {
+	printf '%s\n' "$2" > "$TMP/h-$1.log"
+	cat "$TMP/dump.part" >> "$TMP/h-$1.log"
+	run $FRAGSTAT log -o json "$TMP/h-$1.log"
+	printf '%s\n' "$out" > "$TMP/h-$1.json"
+	is "$(q "$TMP/h-$1.json" "[(r['kind'], r['trigger'], r['task'], r['order'], r['gfp'], r['nodemask'], r.get('vmalloc_size'), r.get('stall_ms')) for r in d['reports']]")" "$3" "header $1"
+}
+hdr 2.6-dot 'hotplug: page allocation failure. order:0, mode:0x20' \
+	"[('allocation_failure', 'page allocation failure', 'hotplug', 0, '0x20', None, None, None)]"
+hdr oom-notask 'oom-killer: gfp_mask=0xd0, order=1' \
+	"[('oom', 'oom-killer', None, 1, '0xd0', None, None, None)]"
+hdr oom-4.9-nodemask 'proc-vmstat invoked oom-killer: gfp_mask=0x27000c0(GFP_KERNEL_ACCOUNT|__GFP_NOTRACK), nodemask=(null), order=2, oom_score_adj=0' \
+	"[('oom', 'oom-killer', 'proc-vmstat', 2, '0x27000c0(GFP_KERNEL_ACCOUNT|__GFP_NOTRACK)', '(null)', None, None)]"
+hdr stall 'kvm: page allocation stalls for 194572ms, order:9, mode:0x4740ca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_THISNODE)' \
+	"[('allocation_failure', 'page allocation stall', 'kvm', 9, '0x4740ca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_THISNODE)', None, None, 194572)]"
+hdr vmalloc-4.x 'kworker/u16:2: vmalloc: allocation failure: 4096 bytes, mode:0xdc0(GFP_KERNEL|__GFP_ZERO)' \
+	"[('allocation_failure', 'vmalloc failure', 'kworker/u16:2', None, '0xdc0(GFP_KERNEL|__GFP_ZERO)', None, 4096, None)]"
+hdr vmemmap 'kworker/0:1: vmemmap alloc failure: order:9, mode:0x4cc0(GFP_KERNEL|__GFP_RETRY_MAYFAIL), nodemask=(null),cpuset=/,mems_allowed=0' \
+	"[('allocation_failure', 'vmemmap allocation failure', 'kworker/0:1', 9, '0x4cc0(GFP_KERNEL|__GFP_RETRY_MAYFAIL)', '(null)', None, None)]"
+hdr sysrq-lower 'sysrq: Show Memory' \
+	"[('show_mem', 'SysRq show memory', None, None, None, None, None, None)]"
+# a header wrapped by a mailer inside a word, with no prefixes to tell
+printf 'x: page allocation failure: order:0, mode:0x14201ca(GFP_HIGHUSER_MOV\nABLE|__GFP_COLD)\n' > "$TMP/h-wrap.log"
+cat "$TMP/dump.part" >> "$TMP/h-wrap.log"
+run $FRAGSTAT log -o json "$TMP/h-wrap.log"
+is "$(q /dev/stdin "d['reports'][0]['gfp']" <<EOT
+$out
+EOT
+)" "0x14201ca(GFP_HIGHUSER_MOVABLE|__GFP_COLD)" "header wrapped inside a flag name is joined"
+
 # control bytes in the input never reach the output raw
 printf '[    1.0] bad\001\033[31mtask: page allocation failure: order:0, mode:0xcc0(GFP_KERNEL)\n' > "$TMP/ctl.log"
 sed -n '/Mem-Info/,$p' "$BASE" >> "$TMP/ctl.log"
