@@ -228,8 +228,8 @@ int fs_render_klog(FILE *out, const struct fs_klog *log, const struct fs_klog_an
 		     fs_klog_kind_name(r->kind), order_str(r, ob, sizeof ob), an[i].line);
 	}
 	if (log->n > 1) {
-		fprintf(out, "\nTimeline:\n  %-3s %-7s %-26s %-5s %-18s %-15s %s\n", "#", "line", "time",
-			"order", "kind", "cause", "zones free kB");
+		fprintf(out, "\nTimeline:\n  %-3s %-24s %-3s %-8s %-14s %s\n", "#", "time", "ord", "kind",
+			"cause", "zones free kB");
 		uint64_t prev = 0;
 		bool have_prev = false;
 		for (size_t i = 0; i < log->n; i++) {
@@ -242,9 +242,11 @@ int fs_render_klog(FILE *out, const struct fs_klog *log, const struct fs_klog_an
 					 (int64_t)t - (int64_t)prev);
 			else if (any)
 				snprintf(ch, sizeof ch, "%" PRIu64, t);
-			fprintf(out, "  %-3zu %-7u %-26.26s %-5s %-18s %-15s %s\n", i + 1, r->line,
-				r->time[0] ? r->time : "-", order_str(r, ob, sizeof ob),
-				fs_klog_kind_name(r->kind), fs_klog_cause_name(an[i].cause), ch);
+			const char *kind = r->kind == FS_KLOG_ALLOC_FAILURE ? "failure"
+					   : fs_klog_kind_name(r->kind);
+			fprintf(out, "  %-3zu %-24.24s %-3s %-8s %-14.14s %s\n", i + 1,
+				r->time[0] ? r->time : "-", order_str(r, ob, sizeof ob), kind,
+				fs_klog_cause_name(an[i].cause), ch);
 			if (any) {
 				prev = t;
 				have_prev = true;

@@ -132,7 +132,8 @@ cat "$BASE" "$D/x86_64-6.19.11-cachyos-kswapd-order0-dmesg-T-zspages/log" "$S/fr
 run $FRAGSTAT log "$TMP/three.log"
 is "$rc" 0 "three reports: exit 0"
 ok "three reports: timeline" -- sh -c 'printf "%s\n" "$1" | grep -q "^Timeline:"' _ "$out"
-ok "three reports: change in free memory" -- sh -c 'printf "%s\n" "$1" | grep -q "(+"' _ "$out"
+ok "three reports: change in free memory" -- sh -c 'printf "%s\n" "$1" | grep -q "407928 (+356240)"' _ "$out"
+ok "three reports: table fits 80 columns" -- sh -c '! printf "%s\n" "$1" | sed 1d | grep -q "^.\{81\}"' _ "$out"
 run $FRAGSTAT log -o json "$TMP/three.log"
 printf '%s\n' "$out" > "$TMP/three.json"
 is "$(q "$TMP/three.json" "[(r['line'], r['kind'], r['order'], r['cause']['kind']) for r in d['reports']]")" \
