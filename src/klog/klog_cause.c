@@ -169,7 +169,7 @@ const char *fs_klog_cause_name(enum fs_klog_cause c)
 	case FS_KC_LOWMEM_RESERVE: return "lowmem_reserve";
 	case FS_KC_HIGHATOMIC_CMA: return "highatomic_cma";
 	case FS_KC_NODES: return "nodes_excluded";
-	case FS_KC_STATE_CHANGED: return "state_changed";
+	case FS_KC_STATE_PASSES: return "state_passes";
 	case FS_KC_VMALLOC_SPACE: return "vmalloc_space";
 	}
 	return "unknown";
@@ -571,10 +571,10 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 	if (pass) {
 		const struct fs_klog_zone *kz = &r->zones[pass->zone];
 		zname(kz, zn, sizeof zn);
-		a->cause = FS_KC_STATE_CHANGED;
+		a->cause = FS_KC_STATE_PASSES;
 		int l = snprintf(a->line, sizeof a->line,
-				 "not explained by the dump (printed after the failure, so the state had "
-				 "changed): %s passes the order-%u check at min (free %llukB > min %llukB",
+				 "not explained by the printed state (printed after the failure; it may "
+				 "have changed since): %s passes the order-%u check at min (free %llukB > min %llukB",
 				 zn, a->order, (unsigned long long)kb(r, pass->free),
 				 (unsigned long long)kb(r, pass->mark));
 		if (pass->reserve)
@@ -587,6 +587,43 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 			snprintf(a->line + l, sizeof a->line - (size_t)l,
 				 ", but only by counting its %llukB of free CMA pages",
 				 (unsigned long long)kz->free_cma_kb);
+		if (r->kind == FS_KLOG_OOM) {
+			/* __alloc_pages_may_oom(): one last try at the high watermark
+			 * with ALLOC_WMARK_HIGH|ALLOC_CPUSET only (no ALLOC_CMA, no
+			 * reserves) before the OOM killer runs. */
+			const struct fs_klog_zcheck *hp = NULL;
+			int64_t best_f = 0, best_m = 0;
+			for (unsigned i = 0; i < a->n; i++) {
+				const struct fs_klog_zcheck *c = &a->z[i];
+				const struct fs_klog_zone *z = &r->zones[c->zone];
+				if (!c->usable || !c->checked || !z->has_high)
+					continue;
+				int64_t pk = (int64_t)(r->page_size / 1024);
+				int64_t ha = 0;
+				if (!a->old_check)
+					ha = (int64_t)((z->has_free_ha ? z->free_ha_kb
+							  : z->has_reserved_ha ? z->reserved_ha_kb : 0) / (uint64_t)pk);
+				int64_t f = c->free - c->sub_order - ha -
+					    (z->has_free_cma ? (int64_t)(z->free_cma_kb / (uint64_t)pk) : 0);
+				int64_t m = (int64_t)(z->high_kb / (uint64_t)pk) + c->reserve;
+				if (f > m) {
+					hp = NULL;
+					best_f = -1;
+					break;
+				}
+				if (!hp || f - m > best_f - best_m) {
+					hp = c;
+					best_f = f;
+					best_m = m;
+				}
+			}
+			if (hp && best_f >= 0) {
+				zname(&r->zones[hp->zone], zn, sizeof zn);
+				note(a, "the OOM path's last try (__alloc_pages_may_oom) checks the high watermark "
+					"without CMA or highatomic pages: %s fails it (%llukB <= %llukB)", zn,
+				     (unsigned long long)kb(r, best_f), (unsigned long long)kb(r, best_m));
+			}
+		}
 		if (a->order > 3 && a->direct_reclaim && !(bits & (G_NOFAIL | G_RETRY_MAYFAIL)))
 			note(a, "a costly order (>3) without __GFP_RETRY_MAYFAIL gives up once compaction "
 				"fails (should_compact_retry), even with free memory left");

@@ -5,8 +5,8 @@
  * its highest zone; each zone the request could use is put through the
  * watermark check of its kernel era (__zone_watermark_ok, mm/page_alloc.c)
  * on the state the dump printed; the cause is named from which terms
- * failed where. The dump is printed after the failure, so a state that
- * passes is said to have changed, never that the kernel erred.
+ * failed where. The dump is printed after the failure: a state that passes
+ * is reported as passing (it may have changed since), never as an error.
  */
 #ifndef FRAGSTAT_KLOG_CAUSE_H
 #define FRAGSTAT_KLOG_CAUSE_H
@@ -25,7 +25,7 @@ enum fs_klog_cause {
 	FS_KC_LOWMEM_RESERVE,    /* most free memory held back by lowmem_reserve */
 	FS_KC_HIGHATOMIC_CMA,    /* most free memory is highatomic/CMA the request cannot use */
 	FS_KC_NODES,             /* nodemask/cpuset excluded the nodes that had memory */
-	FS_KC_STATE_CHANGED,     /* the printed state passes: it changed after the failure */
+	FS_KC_STATE_PASSES,      /* the printed state passes (it may have changed since) */
 	FS_KC_VMALLOC_SPACE,     /* vmalloc ran out of address space, not pages */
 };
 

@@ -155,7 +155,7 @@ sed 's/mode:0xcc0(GFP_KERNEL)/mode:0x820(GFP_ATOMIC)/' "$S/highatomic-order0.log
 run $FRAGSTAT log -o json "$TMP/ha-atomic.log"
 printf '%s\n' "$out" > "$TMP/ha-atomic.json"
 is "$(q "$TMP/ha-atomic.json" "(d['reports'][0]['cause']['kind'], d['reports'][0]['zone_checks'][0]['minus_highatomic'], d['reports'][0]['zone_checks'][0]['min_mark'])")" \
-   "('state_changed', 0, 750)" "GFP_ATOMIC: no highatomic subtracted, min 2000 pages halved (__GFP_HIGH) less a quarter (non-blocking): 750"
+   "('state_passes', 0, 750)" "GFP_ATOMIC: no highatomic subtracted, min 2000 pages halved (__GFP_HIGH) less a quarter (non-blocking): 750"
 
 # header variants by era, each followed by the same dump
 sed -n '/Mem-Info/,$p' "$BASE" > "$TMP/dump.part"
