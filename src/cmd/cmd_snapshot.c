@@ -24,8 +24,12 @@ static void usage(FILE *f)
 		"\n"
 		"Output:\n"
 		"  -o, --format FMT      table (default), json or prometheus\n"
+		"      --prometheus-detail\n"
+		"                        prometheus: also the per-zone, per-order families\n"
+		"                        (indices, free blocks, zone verdicts) and the\n"
+		"                        per-migratetype ones (about 500 series on a 3-zone host)\n"
 		"      --prometheus-no-migratetype\n"
-		"                        prometheus: leave out the per-migratetype families\n"
+		"                        prometheus detail: leave out the per-migratetype families\n"
 		"      --color WHEN      auto (default), always or never; NO_COLOR is honoured\n"
 		"      --kernel-format F print debugfs extfrag/F exactly as the kernel would,\n"
 		"                        F = extfrag_index or unusable_index\n"
@@ -42,7 +46,7 @@ static void usage(FILE *f)
 		"3 output could not be written, 4 internal error.\n");
 }
 
-enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT };
+enum { OPT_COLOR = 256, OPT_KFMT, OPT_NO_KCHECK, OPT_PAGE_SIZE, OPT_PROM_NO_MT, OPT_PROM_DETAIL };
 
 int cmd_snapshot_main(int argc, char **argv)
 {
@@ -55,6 +59,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		{ "kernel-format", required_argument, NULL, OPT_KFMT },
 		{ "no-kernel-check", no_argument, NULL, OPT_NO_KCHECK },
 		{ "prometheus-no-migratetype", no_argument, NULL, OPT_PROM_NO_MT },
+		{ "prometheus-detail", no_argument, NULL, OPT_PROM_DETAIL },
 		{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 		{ "node", required_argument, NULL, 'N' },
 		{ "zone", required_argument, NULL, 'z' },
@@ -92,6 +97,7 @@ int cmd_snapshot_main(int argc, char **argv)
 			break;
 		case OPT_NO_KCHECK: kcheck = false; break;
 		case OPT_PROM_NO_MT: ro.prom_no_migratetype = true; break;
+		case OPT_PROM_DETAIL: ro.prom_detail = true; break;
 		case OPT_PAGE_SIZE:
 			if (fs_parse_size(optarg, &page_size) || page_size < 512 || page_size > (1u << 24) ||
 			    (page_size & (page_size - 1)))

@@ -37,7 +37,8 @@ struct fs_kernel_era {
 	int lo, hi;           /* FS_KVER range; 0..FS_KVER_MAX when unknown */
 	bool known;           /* from the release string */
 	bool inferred;        /* narrowed from the files (sysctls, zoneinfo, ...) */
-	char basis[160];      /* what the inference rests on; "" when known */
+	char basis[384];      /* what the inference rests on; "" when known */
+	int sublevel;         /* stable sublevel ("6.1.192" -> 192) when known, else 0 */
 };
 
 /* Fill *era from s->kernel or, when absent or unreadable, from the files
@@ -308,6 +309,13 @@ int fs_decide(const struct fs_snapshot *s, const struct fs_alloc_req *req, int n
 /* Same, with a precomputed era (the report computes it once). */
 int fs_decide_era(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 		  const struct fs_alloc_req *req, int node, struct fs_decision *out);
+
+/* The same decision with the zonelist cut to one zone of `node` (the
+ * per-zone verdicts of the detail view): what that zone alone would do.
+ * A zone the request may not use gives rule FS_RULE_NO_ZONE. */
+int fs_decide_zone(const struct fs_snapshot *s, const struct fs_kernel_era *era,
+		   const struct fs_alloc_req *req, int node, const char *zone,
+		   struct fs_decision *out);
 
 /* Write the reason sentence for a decision, built from its numbers, into
  * buf (always NUL-terminated when n > 0). Returns the length snprintf would

@@ -17,25 +17,11 @@ const char *fs_verdict_name(enum fs_verdict_kind k)
 	case FS_VERDICT_OK: return "ok";
 	case FS_VERDICT_COMPACT: return "compact";
 	case FS_VERDICT_RECLAIM: return "reclaim";
+	case FS_VERDICT_OK_AFTER_KSWAPD: return "ok_after_kswapd";
+	case FS_VERDICT_RESERVED: return "reserved";
 	case FS_VERDICT_UNKNOWN: break;
 	}
 	return "unknown";
-}
-
-/* "6.18.44-fc" -> 618; 0 when it cannot be read. */
-static int kernel_version(const char *rel)
-{
-	if (!rel)
-		return 0;
-	char *end;
-	long maj = strtol(rel, &end, 10);
-	if (end == rel || *end != '.' || maj < 2 || maj > 99)
-		return 0;
-	const char *p = end + 1;
-	long min = strtol(p, &end, 10);
-	if (end == p || min < 0 || min > 99)
-		return 0;
-	return (int)(maj * 100 + min);
 }
 
 /* COMPACTION_HPAGE_ORDER: the pageblock order when pagetypeinfo gave it,
@@ -60,65 +46,9 @@ static int hpage_order(const struct fs_snapshot *s, bool *assumed)
 	return h;
 }
 
-/* Index of the allocation's highest zone (ZONE_MOVABLE for a movable user
- * allocation) in the protection array: the zone named Movable when zoneinfo
- * lists it, else the largest entry (lowmem_reserve grows toward it). */
-static int64_t lowmem_reserve(const struct fs_node *n, const struct fs_zone *z)
-{
-	if (!(z->zi_have & FS_ZI_PROTECTION) || z->nprotection == 0)
-		return 0;
-	for (unsigned i = 0; i < n->nzones; i++)
-		if (strcmp(n->zones[i].name, "Movable") == 0 && n->zones[i].zi_index >= 0 &&
-		    (unsigned)n->zones[i].zi_index < z->nprotection)
-			return z->protection[n->zones[i].zi_index];
-	int64_t m = 0;
-	for (unsigned i = 0; i < z->nprotection; i++)
-		if (z->protection[i] > m)
-			m = z->protection[i];
-	return m;
-}
-
-static bool mt_allowed(const char *name)
-{
-	/* __zone_watermark_ok for a movable user allocation (ALLOC_CMA, no
-	 * reserve rights): the three PCP types and CMA, not HighAtomic/Isolate. */
-	return strcmp(name, "Unmovable") == 0 || strcmp(name, "Movable") == 0 ||
-	       strcmp(name, "Reclaimable") == 0 || strcmp(name, "CMA") == 0;
-}
-
-static uint64_t highatomic_free(const struct fs_snapshot *s, const struct fs_zone *z)
-{
-	uint64_t sum = 0;
-	if (!z->has_types)
-		return 0;
-	for (unsigned t = 0; t < s->nmt; t++)
-		if (strcmp(s->mt_names[t], "HighAtomic") == 0)
-			for (unsigned o = 0; o < s->orders && o < 64; o++)
-				sum += z->free_by_type[t][o] << o;
-	return sum;
-}
-
-static bool block_available(const struct fs_snapshot *s, const struct fs_zone *z, unsigned k)
-{
-	for (unsigned o = k; o < s->orders; o++) {
-		if (z->has_types) {
-			for (unsigned t = 0; t < s->nmt; t++)
-				if (mt_allowed(s->mt_names[t]) && z->free_by_type[t][o])
-					return true;
-		} else if (z->free[o]) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* free > mark + reserve, in signed arithmetic wide enough for any input. */
-static bool above(uint64_t free, uint64_t sub, uint64_t mark, int64_t reserve)
-{
-	__int128 f = (__int128)free - (__int128)sub;
-	return f > (__int128)mark + reserve;
-}
-
+/* Per-zone verdicts: the decision engine with the zonelist cut to this
+ * zone (fs_decide_zone), for a movable user allocation of every order, so
+ * the detail agrees with the node decision (KFD §A.9). */
 static void verdicts(const struct fs_report *r, const struct fs_node *n, struct fs_zone_report *zr)
 {
 	const struct fs_snapshot *s = r->snap;
@@ -126,31 +56,79 @@ static void verdicts(const struct fs_report *r, const struct fs_node *n, struct 
 	const unsigned need = FS_ZI_FREE | FS_ZI_MIN | FS_ZI_LOW;
 	if (!z->has_zoneinfo || (z->zi_have & need) != need)
 		return;
-	zr->has_verdicts = true;
-	int64_t reserve = lowmem_reserve(n, z);
-	uint64_t ha = highatomic_free(s, z);
-	for (unsigned k = 0; k < r->orders; k++) {
+	struct fs_decision *d = malloc(sizeof *d);
+	if (!d)
+		return;
+	for (unsigned k = 0; k < r->orders && k < FS_MAX_ORDERS; k++) {
+		struct fs_alloc_req req;
+		fs_alloc_req_for_kind(s, &r->era, FS_AK_MOVABLE, k, &req);
+		if (fs_decide_zone(s, &r->era, &req, n->id, z->name, d) != 0 || !d->decided ||
+		    d->nzones != 1)
+			continue;
+		const struct fs_zone_decision *zd = &d->zones[0];
 		struct fs_verdict *v = &zr->verdicts[k];
+		zr->has_verdicts = true;
+		v->rule = d->rule;
 		v->free = z->pages_free;
-		v->highatomic = ha;
+		v->highatomic = (uint64_t)zd->fast.sub_highatomic;
+		v->order_sub = (uint64_t)zd->fast.sub_order;
 		v->mark = z->low;
-		v->reserve = reserve;
+		v->reserve = zd->fast.reserve;
 		v->costly = k > PAGE_ALLOC_COSTLY_ORDER;
 		v->gap = k < 62 ? 2ULL << k : 0;
 		v->order0_mark = v->costly ? z->low : z->min;
 		v->fragidx = zr->fragidx[k];
-		uint64_t minus = (k < 64 ? (1ULL << k) : 0) - 1 + ha;
-		v->wmark_ok = above(v->free, minus, v->mark, reserve);
-		v->block_ok = k == 0 || block_available(s, z, k);
-		v->gap_ok = above(v->free, ha, v->order0_mark + v->gap, reserve);
+		v->wmark_ok = zd->fast.result == FS_ZR_PASS || zd->fast.result == FS_ZR_FAIL_BLOCK;
+		v->block_ok = k == 0 || zd->fast.block_order >= 0;
+		/* __compaction_suitable's order-0 check (ALLOC_CMA: highatomic
+		 * subtracted, CMA not), whether or not the engine got that far. */
+		__int128 left = (__int128)v->free - v->highatomic;
+		v->gap_ok = left > (__int128)v->order0_mark + v->gap + v->reserve;
 		v->fragidx_rules = v->costly && v->fragidx >= 0 && v->fragidx <= r->extfrag_threshold;
-		if (v->wmark_ok && v->block_ok)
+		if (zd->fast.result == FS_ZR_PASS)
 			v->kind = FS_VERDICT_OK;
-		else if (k == 0 || !v->gap_ok || v->fragidx_rules)
-			v->kind = FS_VERDICT_RECLAIM;
-		else
+		else if (zd->fast.result == FS_ZR_FAIL_RESERVE)
+			v->kind = FS_VERDICT_RESERVED;
+		else if (d->outcome == FS_OUT_OK_AFTER_KSWAPD)
+			v->kind = FS_VERDICT_OK_AFTER_KSWAPD;
+		else if (d->outcome == FS_OUT_COMPACT)
 			v->kind = FS_VERDICT_COMPACT;
+		else
+			v->kind = FS_VERDICT_RECLAIM;
 	}
+	free(d);
+}
+
+/* Node decisions: every kind at the focus order, and the outcome per
+ * order for the movable and THP kinds. */
+static void decisions(const struct fs_report *r, struct fs_node_report *nr)
+{
+	const struct fs_snapshot *s = r->snap;
+	if (!r->orders)
+		return;
+	for (int kind = 0; kind < FS_AK_GFP; kind++) {
+		struct fs_alloc_req req;
+		fs_alloc_req_for_kind(s, &r->era, (enum fs_alloc_kind)kind, (unsigned)r->focus_order, &req);
+		if (fs_decide_era(s, &r->era, &req, nr->node, &nr->decisions[kind]) == 0)
+			nr->has_decisions = true;
+	}
+	if (!nr->has_decisions)
+		return;
+	struct fs_decision *d = malloc(sizeof *d);
+	if (!d)
+		return;
+	static const enum fs_alloc_kind kinds[2] = { FS_AK_MOVABLE, FS_AK_THP };
+	for (int i = 0; i < 2; i++)
+		for (unsigned k = 0; k < r->orders && k < FS_MAX_ORDERS; k++) {
+			struct fs_alloc_req req;
+			fs_alloc_req_for_kind(s, &r->era, kinds[i], k, &req);
+			if (fs_decide_era(s, &r->era, &req, nr->node, d) != 0)
+				continue;
+			nr->by_order[i][k].decided = d->decided;
+			nr->by_order[i][k].outcome = d->outcome;
+			nr->by_order[i][k].rule = d->rule;
+		}
+	free(d);
 }
 
 static void kcheck(struct fs_report *r, struct fs_zone_report *zr)
@@ -209,10 +187,14 @@ static void proactive(const struct fs_report *r, struct fs_node_report *nr)
 		__int128 w = (__int128)zr->zone->present * pct / ((__int128)node_present + 1);
 		score += (uint64_t)w;
 	}
+	/* Proactive compaction exists since 5.9 (KFD §B): nothing is said
+	 * where the era does not have it for certain. */
+	if (r->proactive_exists != FS_YES)
+		return;
 	int p = r->proactiveness;
-	int ver = kernel_version(r->snap->kernel);
+	int ver = r->era.known ? r->era.version : r->era.hi;
 	int wl, wh;
-	if (ver && ver < 616) {
+	if (ver < 616) {
 		wl = 100 - p < 5 ? 5 : 100 - p;
 		wh = wl + 10 > 100 ? 100 : wl + 10;
 	} else {
@@ -251,6 +233,8 @@ struct fs_report *fs_report_new(const struct fs_snapshot *s, const struct fs_rep
 	r->extfrag_threshold_default = !s->extfrag_threshold.present;
 	r->extfrag_threshold = s->extfrag_threshold.present ? (int)s->extfrag_threshold.value
 							    : EXTFRAG_THRESHOLD_DEFAULT;
+	fs_kernel_era(s, &r->era);
+	r->proactive_exists = fs_era_has(&r->era, FS_FEAT_PROACTIVE);
 	r->proactiveness_default = !s->compaction_proactiveness.present;
 	r->proactiveness = s->compaction_proactiveness.present ? (int)s->compaction_proactiveness.value
 								 : PROACTIVENESS_DEFAULT;
@@ -290,6 +274,7 @@ struct fs_report *fs_report_new(const struct fs_snapshot *s, const struct fs_rep
 		if (nr->nzones == 0)
 			continue;
 		proactive(r, nr);
+		decisions(r, nr);
 		r->nnodes++;
 	}
 	return r;

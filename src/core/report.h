@@ -11,21 +11,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "decide.h"
 #include "snapshot.h"
 
 enum fs_verdict_kind {
 	FS_VERDICT_UNKNOWN = 0,  /* not enough data (no zoneinfo watermarks) */
 	FS_VERDICT_OK,           /* order-k watermark check passes: allocate */
 	FS_VERDICT_COMPACT,      /* memory is there but not contiguous: compact */
-	FS_VERDICT_RECLAIM,      /* too little free memory: reclaim */
+	FS_VERDICT_RECLAIM,      /* compaction skipped / not suitable: reclaim */
+	FS_VERDICT_OK_AFTER_KSWAPD, /* below low, above min: allocates after waking kswapd */
+	FS_VERDICT_RESERVED,     /* only its lowmem_reserve keeps it from serving: not trouble */
 };
 
-/* The kernel's decision for a movable user allocation of one order, with
- * the numbers that decided it (kernel-facts §3.1, §5.7). */
+/* What one zone alone would do with a movable user allocation of one
+ * order: the decision engine (decide.h) with the zonelist cut to this zone
+ * (fs_decide_zone), and the numbers that decided it (KFD §A.4, §A.6). */
 struct fs_verdict {
 	enum fs_verdict_kind kind;
+	enum fs_rule rule;        /* the engine's rule for this zone */
 	uint64_t free;            /* NR_FREE_PAGES used (zoneinfo "pages free") */
-	uint64_t highatomic;      /* free pages subtracted as highatomic reserve */
+	uint64_t highatomic;      /* pages subtracted as highatomic reserve (KFD §A.4 by era) */
+	uint64_t order_sub;       /* (1 << order) - 1, subtracted by the order-k check */
 	uint64_t mark;            /* low watermark (boost included, as printed) */
 	int64_t reserve;          /* lowmem_reserve[highest zone index] */
 	uint64_t gap;             /* compact_gap(order) = 2 << order */
@@ -72,6 +78,17 @@ struct fs_node_report {
 	uint64_t node_present;        /* sum of zone present pages */
 
 	uint64_t huge_now, huge_max;
+
+	/* The decision engine for a task on this node (decide.h): every
+	 * allocation kind at the focus order, and the outcome per order for
+	 * the movable and THP kinds. */
+	bool has_decisions;
+	struct fs_decision decisions[FS_AK_GFP];
+	struct fs_order_outcome {
+		bool decided;
+		enum fs_outcome outcome;
+		enum fs_rule rule;
+	} by_order[2][FS_MAX_ORDERS];  /* [0] movable, [1] thp */
 };
 
 struct fs_report_opts {
@@ -91,6 +108,10 @@ struct fs_report {
 	bool extfrag_threshold_default;
 	int proactiveness;
 	bool proactiveness_default;
+
+	/* Kernel era of the data (decide.h); gates era-dependent outputs. */
+	struct fs_kernel_era era;
+	enum fs_tri proactive_exists;   /* 5.9+: vm.compaction_proactiveness */
 
 	size_t nnodes;
 	struct fs_node_report *nodes;

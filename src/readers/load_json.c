@@ -390,9 +390,9 @@ static int load_doc(struct ld *l, json_t *root)
 	at(l, "schema_version");
 	if (!json_is_integer(sv))
 		return fail(l, "expected schema_version %d (is this fragstat JSON?)", FS_SCHEMA_VERSION);
-	if (json_integer_value(sv) != FS_SCHEMA_VERSION)
-		return fail(l, "schema_version %lld is not supported (this fragstat reads %d)",
-			    (long long)json_integer_value(sv), FS_SCHEMA_VERSION);
+	if (json_integer_value(sv) < FS_SCHEMA_VERSION_MIN || json_integer_value(sv) > FS_SCHEMA_VERSION)
+		return fail(l, "schema_version %lld is not supported (this fragstat reads %d to %d)",
+			    (long long)json_integer_value(sv), FS_SCHEMA_VERSION_MIN, FS_SCHEMA_VERSION);
 	if ((r = load_source(l, root)) || (r = load_settings(l, root)))
 		return r;
 

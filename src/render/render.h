@@ -15,6 +15,7 @@ struct fs_render_opts {
 	unsigned width;               /* terminal width for tables */
 	bool compact_json;            /* one line (JSON lines streams) */
 	bool prom_no_migratetype;     /* prometheus: leave out per-migratetype families */
+	bool prom_detail;             /* prometheus: also per-zone per-order and per-migratetype families */
 };
 
 /* Render a report in the chosen format. Returns 0, or -EIO when a write failed. */

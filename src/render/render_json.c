@@ -258,6 +258,42 @@ static json_t *unlisted_zones(const struct fs_snapshot *s, int node)
 
 static json_t *json_report(const struct fs_report *r);
 
+static const char *const caveat_names[] = {
+	"types_unknown", "era_inferred", "era_unknown", "thp_defrag_assumed", "node_order_assumed",
+	"highatomic_estimated", "boost_unknown", "deferral_unknown", "zones_truncated",
+};
+
+static json_t *decision_object(const struct fs_decision *d)
+{
+	json_t *o = json_object();
+	char buf[1024];
+	SET(o, "order", json_integer(d->order));
+	SET(o, "kind", json_string_nocheck(fs_alloc_kind_name(d->kind)));
+	SET(o, "outcome", d->decided ? json_string_nocheck(fs_outcome_name(d->outcome)) : json_null());
+	SET(o, "zone", d->decided && d->zone[0] ? json_string(d->zone) : json_null());
+	SET(o, "zone_node", d->decided && d->zone_node >= 0 ? json_integer(d->zone_node) : json_null());
+	SET(o, "rule", json_string_nocheck(fs_rule_name(d->rule)));
+	fs_gfp_format(d->gfp, buf, sizeof buf);
+	SET(o, "gfp", json_string(buf));
+	fs_decision_reason(d, buf, sizeof buf);
+	SET(o, "reason", json_string(buf));
+	json_t *c = json_array();
+	for (unsigned i = 0; i < sizeof caveat_names / sizeof caveat_names[0]; i++)
+		if (d->caveats & (1u << i))
+			json_array_append_new(c, json_string_nocheck(caveat_names[i]));
+	SET(o, "caveats", c);
+	return o;
+}
+
+static json_t *kver_json(int v)
+{
+	char b[16];
+	if (v <= 0 || v >= FS_KVER_MAX)
+		return json_null();
+	snprintf(b, sizeof b, "%d.%d", v / 100, v % 100);
+	return json_string_nocheck(b);
+}
+
 static json_t *setting(const struct fs_setting *st)
 {
 	return st->present ? json_integer(st->value) : json_null();
@@ -325,6 +361,14 @@ static json_t *json_report(const struct fs_report *r)
 	SET(set, "nr_hugepages", setting(&s->nr_hugepages));
 	SET(root, "settings", set);
 
+	json_t *era = json_object();
+	SET(era, "known", json_boolean(r->era.known));
+	SET(era, "inferred", json_boolean(r->era.inferred));
+	SET(era, "from", kver_json(r->era.lo));
+	SET(era, "to", kver_json(r->era.hi));
+	SET(era, "basis", r->era.basis[0] ? json_string(r->era.basis) : json_null());
+	SET(root, "kernel_era", era);
+
 	SET(root, "focus_order", json_integer(r->focus_order));
 	SET(root, "hpage_order", json_integer(r->hpage_order));
 	SET(root, "hpage_order_assumed", json_boolean(r->hpage_order_assumed));
@@ -354,6 +398,23 @@ static json_t *json_report(const struct fs_report *r)
 		SET(hp, "now", fs_json_u64(nr->huge_now));
 		SET(hp, "max_after_compaction", fs_json_u64(nr->huge_max));
 		SET(no, "huge_pages", hp);
+		json_t *dec = json_array();
+		if (nr->has_decisions)
+			for (int kind = 0; kind < FS_AK_GFP; kind++)
+				json_array_append_new(dec, decision_object(&nr->decisions[kind]));
+		SET(no, "decisions", dec);
+		json_t *bo = json_object();
+		if (nr->has_decisions)
+			for (int ki = 0; ki < 2; ki++) {
+				json_t *a = json_array();
+				for (unsigned k = 0; k < r->orders && k < FS_MAX_ORDERS; k++) {
+					const struct fs_order_outcome *oo = &nr->by_order[ki][k];
+					json_array_append_new(a, oo->decided ? json_string_nocheck(fs_outcome_name(oo->outcome))
+									     : json_null());
+				}
+				json_object_set_new_nocheck(bo, ki ? "thp" : "movable", a);
+			}
+		SET(no, "outcomes_by_order", bo);
 		json_t *zones = json_array();
 		for (unsigned z = 0; z < nr->nzones; z++)
 			json_array_append_new(zones, zone_object(r, &nr->zones[z]));

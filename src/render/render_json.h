@@ -12,7 +12,8 @@
 #include "procfs.h"
 #include "report.h"
 
-#define FS_SCHEMA_VERSION 1
+#define FS_SCHEMA_VERSION 2
+#define FS_SCHEMA_VERSION_MIN 1   /* oldest version load_json reads */
 
 /* The whole snapshot document for a report. NULL on ENOMEM. */
 json_t *fs_json_report(const struct fs_report *r);

@@ -305,13 +305,15 @@ static void per_order(struct prom *p)
 			}
 
 	struct fam vd = { "fragstat_verdict", "gauge",
-		"What the kernel would do for a movable allocation of this order: 0 ok (allocate), 1 compact, 2 reclaim, -1 unknown (no zoneinfo).", false };
+		"What this zone alone would do with a movable allocation of this order (detail; alert on fragstat_node_verdict): 0 ok (at low, or at min after waking kswapd), 1 compact, 2 reclaim, -1 unknown (no zoneinfo), -2 kept by its lowmem reserve for this request (not trouble).", false };
 	FOR_ZONES(p, zr)
 		for (unsigned k = 0; k < n; k++) {
 			int v = -1;
 			if (zr->has_verdicts) {
 				switch (zr->verdicts[k].kind) {
-				case FS_VERDICT_OK: v = 0; break;
+				case FS_VERDICT_OK:
+				case FS_VERDICT_OK_AFTER_KSWAPD: v = 0; break;
+				case FS_VERDICT_RESERVED: v = -2; break;
 				case FS_VERDICT_COMPACT: v = 1; break;
 				case FS_VERDICT_RECLAIM: v = 2; break;
 				case FS_VERDICT_UNKNOWN: v = -1; break;
@@ -439,10 +441,49 @@ static void per_zone(struct prom *p)
 #undef ZFIELD
 }
 
+/* Outcome encoding shared with fragstat_verdict: 0 served without
+ * compaction or reclaim (ok, ok_after_kswapd), 1 compact, 2 reclaim,
+ * 3 fail, -1 no decision (no zoneinfo watermarks). */
+static int node_level(bool decided, enum fs_outcome o)
+{
+	return decided ? fs_outcome_level(o) : -1;
+}
+
+static void node_verdicts(struct prom *p)
+{
+	const struct fs_report *r = p->r;
+	struct labels l;
+	struct fam nv = { "fragstat_node_verdict", "gauge",
+		"What the kernel's allocator does with a request of this order and kind from a task on this node (the decision engine): 0 served without compaction or reclaim (fast path, or at min after waking kswapd), 1 direct compaction, 2 reclaim (compaction skipped or not suitable), 3 fails (the request cannot wait or gives up; a THP fault falls back to small pages), -1 no decision (no zoneinfo). Kinds movable and thp for every order, the others at the focus order.", false };
+	for (size_t i = 0; i < r->nnodes; i++) {
+		const struct fs_node_report *nr = &r->nodes[i];
+		if (!nr->has_decisions)
+			continue;
+		for (int kind = 0; kind < FS_AK_GFP; kind++) {
+			int ki = kind == FS_AK_MOVABLE ? 0 : kind == FS_AK_THP ? 1 : -1;
+			for (unsigned k = 0; k < r->orders && k < FS_MAX_ORDERS; k++) {
+				int v;
+				if (ki >= 0)
+					v = node_level(nr->by_order[ki][k].decided, nr->by_order[ki][k].outcome);
+				else if ((int)k == r->focus_order)
+					v = node_level(nr->decisions[kind].decided, nr->decisions[kind].outcome);
+				else
+					continue;
+				lbl_reset(&l);
+				lbl_add_int(&l, "node", nr->node);
+				lbl_add_int(&l, "order", k);
+				lbl_add(&l, "kind", fs_alloc_kind_name((enum fs_alloc_kind)kind));
+				s_i64(p, &nv, &l, v);
+			}
+		}
+	}
+}
+
 static void per_node(struct prom *p)
 {
 	const struct fs_report *r = p->r;
 	struct labels l;
+	node_verdicts(p);
 	struct fam sc = { "fragstat_proactive_score_ratio", "gauge",
 		"The node's fragmentation score as kcompactd computes it, divided by 100.", false };
 	struct fam wl = { "fragstat_proactive_wmark_low_ratio", "gauge",
@@ -544,9 +585,14 @@ static void kernel_check(struct prom *p)
 int fs_render_prometheus(FILE *out, const struct fs_report *r, const struct fs_render_opts *o)
 {
 	struct prom p = { .out = out, .r = r, .no_mt = o && o->prom_no_migratetype };
+	bool detail = o && o->prom_detail;
 	general(&p);
-	per_order(&p);
-	if (!p.no_mt)
+	/* The per-zone, per-order and per-migratetype families (about 400
+	 * series on a 3-zone host) only on request; the node verdicts say
+	 * what matters by default. */
+	if (detail)
+		per_order(&p);
+	if (detail && !p.no_mt)
 		per_type(&p);
 	per_zone(&p);
 	per_node(&p);

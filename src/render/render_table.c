@@ -35,6 +35,8 @@ static const char *verdict_color(enum fs_verdict_kind k)
 	case FS_VERDICT_OK: return C_GREEN;
 	case FS_VERDICT_COMPACT: return C_YELLOW;
 	case FS_VERDICT_RECLAIM: return C_RED;
+	case FS_VERDICT_OK_AFTER_KSWAPD: return C_YELLOW;
+	case FS_VERDICT_RESERVED:
 	case FS_VERDICT_UNKNOWN: break;
 	}
 	return "";
@@ -160,6 +162,15 @@ static void zone_list(struct tctx *t, enum fs_verdict_kind kind, const char *lab
 						" + reserve %" PRId64 "\n", v->free - v->highatomic,
 						v->costly ? "low" : "min", v->order0_mark, k ? v->gap : 0,
 						v->reserve);
+				} else if (v->fragidx > 500) {
+					/* index toward 1000: fragmentation, which a threshold
+					 * above the kernel default keeps from being compacted */
+					char fi[16];
+					kidx(fi, sizeof fi, v->fragidx);
+					fprintf(t->out, "fragmented, but the threshold stops compaction\n"
+						"      fragmentation index %s <= threshold %d.%03d: lower\n"
+						"      vm.extfrag_threshold or compact by hand\n", fi,
+						r->extfrag_threshold / 1000, r->extfrag_threshold % 1000);
 				} else {
 					char fi[16];
 					kidx(fi, sizeof fi, v->fragidx);
@@ -167,6 +178,17 @@ static void zone_list(struct tctx *t, enum fs_verdict_kind kind, const char *lab
 						"      fragmentation index %s <= threshold %d.%03d\n", fi,
 						r->extfrag_threshold / 1000, r->extfrag_threshold % 1000);
 				}
+				break;
+			case FS_VERDICT_OK_AFTER_KSWAPD:
+				fprintf(t->out, "below its low watermark, above min: served after\n"
+					"      waking kswapd; free %" PRIu64 " - %" PRIu64 " <= low %" PRIu64
+					" + reserve %" PRId64 "\n", v->free - v->highatomic, v->order_sub,
+					v->mark, v->reserve);
+				break;
+			case FS_VERDICT_RESERVED:
+				fprintf(t->out, "kept for higher zones' requests by its lowmem reserve\n"
+					"      free %" PRIu64 " - %" PRIu64 " <= low %" PRIu64 " + reserve %"
+					PRId64 "\n", v->free - v->highatomic, v->order_sub, v->mark, v->reserve);
 				break;
 			case FS_VERDICT_UNKNOWN:
 				fprintf(t->out, "no watermarks (zoneinfo not read)\n");
@@ -185,9 +207,11 @@ static void summary(struct tctx *t)
 	fprintf(t->out, "\n%sOrder %d (%s) for a movable allocation:%s\n", col(t, C_BOLD), k, sz,
 		col(t, C_RESET));
 	zone_list(t, FS_VERDICT_OK, "can allocate now:");
+	zone_list(t, FS_VERDICT_OK_AFTER_KSWAPD, "can allocate at the min watermark:");
 	zone_list(t, FS_VERDICT_COMPACT, "would need compaction:");
-	zone_list(t, FS_VERDICT_RECLAIM, "lack free memory (reclaim first):");
+	zone_list(t, FS_VERDICT_RECLAIM, "would reclaim (compaction skipped or not suitable):");
 	zone_list(t, FS_VERDICT_UNKNOWN, "cannot tell:");
+	zone_list(t, FS_VERDICT_RESERVED, "kept by lowmem reserve (not trouble):");
 	bool unknown = false;
 	for (size_t i = 0; i < r->nnodes; i++)
 		for (unsigned z = 0; z < r->nodes[i].nzones; z++)

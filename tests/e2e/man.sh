@@ -14,8 +14,11 @@ for cmd in snapshot watch simulate diff capture log; do
 		ok "man page documents $cmd $opt" -- grep -q -- "$pat" "$MAN"
 	done < "$TMP/opts"
 done
-for v in ok compact reclaim unknown; do
-	ok "VERDICTS explains $v" -- sh -c "sed -n '/^\.SH VERDICTS/,/^\.SH /p' '$MAN' | grep -q '^\.B $v\$'"
+for v in ok ok_after_kswapd compact reclaim reserved unknown; do
+	ok "per-zone verdicts: $v explained" -- sh -c "sed -n '/^\.SS Per-zone verdicts/,/^\.SH /p' '$MAN' | grep -q '^\.B $v\$'"
+done
+for v in ok ok_after_kswapd compact reclaim fail movable thp kernel atomic noio hugetlb; do
+	ok "THE ALLOCATION DECISION names $v" -- sh -c "sed -n '/^\.SH THE ALLOCATION DECISION/,/^\.SH /p' '$MAN' | grep -q '^\.BR* $v'"
 done
 $FRAGSTAT --root "$FIX/real/x86_64-vm-6.18-idle" -o json > "$TMP/s.json"
 python3 - "$TMP/s.json" > "$TMP/keys" <<'PY'

@@ -25,7 +25,7 @@ print(cmd.replace("$$", "$"))
 EOF
 ok "the unit has an ExecStart" -- grep -q "fragstat snapshot -o prometheus" "$TMP/exec.sh"
 unit() { env PATH="$TMP/bin:$PATH" TEXTFILE_DIR="$TF" FRAGSTAT_OPTS="$1" sh "$TMP/exec.sh"; }
-run unit "--root $D"
+run unit "--root $D --prometheus-detail"
 is "$rc" 0 "the unit's command succeeds"
 ok "it wrote fragstat.prom" -- test -s "$TF/fragstat.prom"
 is "$(ls -A "$TF")" fragstat.prom "no temporary file is left"
@@ -73,4 +73,5 @@ grep '^# TYPE fragstat_' "$TF/fragstat.prom" | awk '{ print $3 }' | sort > "$TMP
 grep '^# TYPE fragstat_' "$TMP/metrics" | awk '{ print $3 }' | sort > "$TMP/served"
 same_file "$TMP/served" "$TMP/wrote" "node_exporter serves every fragstat family"
 ok "at least 30 families" -- test "$(wc -l < "$TMP/served")" -ge 30
+ok "the node verdict is served" -- grep -q '^fragstat_node_verdict{kind="movable",node="0",order="9"} 0$' "$TMP/metrics"
 done_testing

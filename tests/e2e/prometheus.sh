@@ -19,7 +19,19 @@ val() { awk -v k="$1" '$1 == k { print $2; f = 1 } END { if (!f) print "absent" 
 for d in */; do
 	d=${d%/}
 	[ -f "$d/proc/buddyinfo" ] || continue
+	# Default: node verdicts and per-zone summaries, a few hundred series at most.
 	run $FRAGSTAT snapshot --root "$d" -o prometheus
+	is "$rc" 0 "$d: exit 0"
+	printf '%s\n' "$out" > "$TMP/m0"
+	run promtool check metrics < "$TMP/m0"
+	is "$rc:$out$err" "0:" "$d: promtool check metrics is silent (default)"
+	ok "$d: no per-order zone families by default" -- sh -c '! grep -q "^fragstat_free_blocks{" "$1"' _ "$TMP/m0"
+	nz=$(grep -c '^fragstat_zone_free_bytes{' "$TMP/m0")
+	ns=$(grep -vc '^#' "$TMP/m0")
+	if [ "$nz" -le 3 ]; then
+		ok "$d: $ns default series for $nz zones (at most 200 for 3 zones)" -- test "$ns" -le 200
+	fi
+	run $FRAGSTAT snapshot --root "$d" -o prometheus --prometheus-detail
 	is "$rc" 0 "$d: exit 0"
 	printf '%s\n' "$out" > "$TMP/m"
 	run promtool check metrics < "$TMP/m"
@@ -29,7 +41,7 @@ for d in */; do
 	grep '^fragstat_free_blocks{' "$TMP/m" | sort > "$TMP/got"
 	want_blocks "$d/proc/buddyinfo" > "$TMP/want"
 	same_file "$TMP/got" "$TMP/want" "$d: fragstat_free_blocks is the capture's buddyinfo"
-	run $FRAGSTAT snapshot --root "$d" -o prometheus --prometheus-no-migratetype
+	run $FRAGSTAT snapshot --root "$d" -o prometheus --prometheus-detail --prometheus-no-migratetype
 	printf '%s\n' "$out" > "$TMP/m2"
 	ok "$d: --prometheus-no-migratetype leaves no migratetype label" -- \
 		sh -c '! grep -q "migratetype=" "$1"' _ "$TMP/m2"
@@ -39,7 +51,7 @@ done
 
 # The capture with every file: values against the files themselves.
 d=x86_64-vm-6.18-idle
-$FRAGSTAT snapshot --root "$d" -o prometheus > "$TMP/m"
+$FRAGSTAT snapshot --root "$d" -o prometheus --prometheus-detail > "$TMP/m"
 # Indices: the kernel's debugfs files, value for value.
 for f in unusable_index:fragstat_unusable_index extfrag_index:fragstat_fragmentation_index; do
 	awk -v fam="${f#*:}" '$1 == "Node" { n = $2; sub(",", "", n); z = $4
@@ -81,7 +93,7 @@ is "$(val 'fragstat_kernel_check_agree' "$TMP/m")" 1 "$d: kernel check agrees"
 # lowmem_reserve 24137 above it, so even order 0 fails: reclaim (2).
 # Normal has 5024808 free and low 20179 with no reserve, and free blocks
 # of every order: ok (0) for order 0 and order 10 (4574 free blocks).
-is "$(val 'fragstat_verdict{node="0",zone="DMA",order="0"}' "$TMP/m")" 2 "$d: DMA order 0 verdict reclaim = 2"
+is "$(val 'fragstat_verdict{node="0",zone="DMA",order="0"}' "$TMP/m")" -2 "$d: DMA order 0 kept by its lowmem reserve = -2"
 is "$(val 'fragstat_verdict{node="0",zone="Normal",order="0"}' "$TMP/m")" 0 "$d: Normal order 0 verdict ok = 0"
 is "$(val 'fragstat_verdict{node="0",zone="Normal",order="10"}' "$TMP/m")" 0 "$d: Normal order 10 verdict ok = 0"
 # Proactive: compaction_proactiveness 20 gives wmark_low 80 and high 90.
@@ -94,7 +106,7 @@ is "$(val 'fragstat_huge_page_blocks_free{node="0",zone="Normal"}' "$TMP/m")" "$
 # Label values are escaped: a zone name with a quote and a backslash.
 mkdir -p "$TMP/esc/proc"
 printf 'Node 0, zone   Nor"m\\al      1      2      3 \n' > "$TMP/esc/proc/buddyinfo"
-run $FRAGSTAT snapshot --root "$TMP/esc" -o prometheus
+run $FRAGSTAT snapshot --root "$TMP/esc" -o prometheus --prometheus-detail
 is "$rc" 0 "odd zone name: exit 0"
 printf '%s\n' "$out" > "$TMP/esc.prom"
 is "$(grep '^fragstat_free_blocks{' "$TMP/esc.prom" | sed -n 3p)" 'fragstat_free_blocks{node="0",zone="Nor\"m\\al",order="2"} 3' \

@@ -77,7 +77,7 @@ import json, sys
 d = json.load(open(sys.argv[1])); out = sys.argv[2]
 def w(name, f):
     x = json.loads(json.dumps(d)); f(x); json.dump(x, open("%s/bad-%s.json" % (out, name), "w"))
-w("version", lambda x: x.__setitem__("schema_version", 2))
+w("version", lambda x: x.__setitem__("schema_version", 3))
 w("verdict", lambda x: x["nodes"][0]["zones"][0]["verdicts"][0].__setitem__("verdict", "maybe"))
 w("index", lambda x: x["nodes"][0]["zones"][2]["unusable_index"].__setitem__(3, 1.5))
 w("missing", lambda x: x.pop("sources"))

@@ -25,7 +25,7 @@ printf '%s\n' "$out" > "$TMP/three.jsonl"
 while IFS= read -r line; do
 	i=$((i + 1))
 	ok "line $i is valid JSON that fragstat reads back" -- valid_json "$line"
-	ok "line $i has schema_version 1" -- sh -c 'case "$1" in "{\"schema_version\":1,"*) ;; *) exit 1;; esac' _ "$line"
+	ok "line $i has schema_version 2" -- sh -c 'case "$1" in "{\"schema_version\":2,"*) ;; *) exit 1;; esac' _ "$line"
 	ok "line $i has a rates object" -- sh -c 'printf "%s" "$1" | grep -q "\"rates\":{\"interval_s\":"' _ "$line"
 	ok "line $i shows the tree's Normal zone" -- sh -c 'printf "%s" "$1" | grep -q "\"zone\":\"Normal\",\"free_blocks\":\[12345,2191,2153,"' _ "$line"
 done < "$TMP/three.jsonl"

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decide.h"
 #include "fragindex.h"
 #include "readers.h"
 #include "render.h"
@@ -252,9 +253,35 @@ static void check_report(enum fuzz_target t, const struct fs_snapshot *s, const 
 			hm += zr->huge_max;
 			if (zr->has_verdicts)
 				for (unsigned o = 0; o < r->orders; o++)
-					CHECK(t, zr->verdicts[o].kind >= FS_VERDICT_OK && zr->verdicts[o].kind <= FS_VERDICT_RECLAIM,
+					CHECK(t, zr->verdicts[o].kind >= FS_VERDICT_OK && zr->verdicts[o].kind <= FS_VERDICT_RESERVED,
 					      "verdict %u: kind %d", o, (int)zr->verdicts[o].kind);
 		}
+		/* Decisions: valid ids, a sentence, and the inequality the
+		 * sentence states holds for the check that decided. */
+		if (nr->has_decisions)
+			for (int kind = 0; kind < FS_AK_GFP; kind++) {
+				const struct fs_decision *d = &nr->decisions[kind];
+				char why[1024];
+				CHECK(t, fs_decision_reason(d, why, sizeof why) > 0, "decision without a reason");
+				CHECK(t, (unsigned)d->rule < FS_RULE_COUNT, "rule %d", (int)d->rule);
+				if (!d->decided)
+					continue;
+				CHECK(t, (unsigned)d->outcome < FS_OUT_COUNT, "outcome %d", (int)d->outcome);
+				const struct fs_wmark_check *c = &d->check;
+				__int128 left = (__int128)c->free - c->sub_order - c->sub_highatomic - c->sub_cma;
+				__int128 right = (__int128)c->mark + c->reserve;
+				if (d->rule == FS_RULE_FAST || d->rule == FS_RULE_MIN_KSWAPD || d->rule == FS_RULE_MIN_NOWAKE)
+					CHECK(t, c->result == FS_ZR_PASS && left > right &&
+						 (d->order == 0 || c->block_order >= (int)d->order),
+					      "%s: a passing check that does not pass", fs_rule_name(d->rule));
+				else
+					CHECK(t, c->result != FS_ZR_PASS, "%s: the deciding check passes",
+					      fs_rule_name(d->rule));
+				if (c->result == FS_ZR_FAIL_FREE)
+					CHECK(t, left <= c->mark, "fail_free but above the mark");
+				if (c->result == FS_ZR_FAIL_RESERVE)
+					CHECK(t, left > c->mark && left <= right, "fail_reserve inconsistent");
+			}
 		if (all_ok)
 			CHECK(t, nr->huge_now == hn && nr->huge_max == hm, "node huge pages are not the zones' sum");
 		if (nr->has_proactive) {
@@ -431,6 +458,30 @@ static int parse(enum fuzz_target t, struct fs_snapshot *s, const char *data, si
 		} else {
 			CHECK(t, !set.present, "failed sysctl parse wrote its output");
 		}
+		/* The same bytes as a sysfs choice file (THP enabled/defrag),
+		 * fed to the decision engine's THP kind, and as printed gfp
+		 * names (the kernel-log parser's input to fs_gfp_parse_names). */
+		struct fs_choice ch = { 0 };
+		struct fs_diag cd = { 0 };
+		int rc = rd_choice_parse(&ch, file, data, len, &cd);
+		if (rc == 0) {
+			CHECK(t, ch.present && ch.noptions >= 1 && ch.choice[0], "choice parsed without a choice");
+			bool offered = false;
+			for (unsigned i = 0; i < ch.noptions; i++)
+				offered |= strcmp(ch.options[i], ch.choice) == 0;
+			CHECK(t, offered, "choice %s is not among the options", ch.choice);
+			if (variant)
+				s->thp_defrag = ch;
+		} else {
+			CHECK(t, !ch.present && cd.line >= 1, "failed choice parse: output written or no line");
+		}
+		uint64_t gb = 0;
+		struct fs_gfp_unknown gu;
+		int rg = fs_gfp_parse_names(data, len, NULL, &gb, &gu);
+		CHECK(t, rg == 0 || rg == -EINVAL || rg == -E2BIG, "gfp parse returned %d", rg);
+		if (rg == -EINVAL)
+			CHECK(t, gu.count > 0 && strlen(gu.first) < sizeof gu.first && gu.offset <= len,
+			      "unknown gfp name report inconsistent");
 		break;
 	}
 	default: return -EINVAL;
