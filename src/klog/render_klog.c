@@ -328,12 +328,18 @@ static void annotate(json_t *snap, const struct fs_klog_report *r)
 		/* kcompactd's proactive score needs the vm sysctls, which a log
 		 * does not print: no score rather than one from assumed defaults. */
 		SET(n, "proactive", json_null());
+		/* The engine's decisions for every allocation kind describe
+		 * hypothetical requests; the report's decisions[] are the ones
+		 * for the request the log shows. */
+		json_object_del(n, "decisions");
+		json_object_del(n, "outcomes_by_order");
 		const char *keys[] = { "zones", "unlisted_zones" };
 		for (int k = 0; k < 2; k++) {
 			json_t *zs = json_object_get(n, keys[k]), *z;
 			size_t j;
 			json_array_foreach(zs, j, z) {
 				const char *name = json_string_value(json_object_get(z, "zone"));
+				json_object_del(z, "verdicts");
 				for (size_t m = 0; name && m < r->nzones; m++)
 					if (r->zones[m].node == id && strcmp(r->zones[m].name, name) == 0)
 						SET(z, "printed", printed_zone(r, &r->zones[m]));
