@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "capture", cmd_capture_main, "copy the live files into a --root tree" },
 	{ "map", cmd_map_main, "physical memory by pageblock, from /proc/kpageflags (root)" },
 	{ "events", cmd_events_main, "fragmentation and compaction tracepoints (root, tracefs)" },
+	{ "log", cmd_log_main, "explain allocation failures and OOM reports in a kernel log" },
 };
 
 void fs_err(const char *fmt, ...)

@@ -69,5 +69,6 @@ int cmd_capture_main(int argc, char **argv);
 int cmd_diff_main(int argc, char **argv);
 int cmd_map_main(int argc, char **argv);
 int cmd_events_main(int argc, char **argv);
+int cmd_log_main(int argc, char **argv);
 
 #endif

@@ -85,6 +85,7 @@ const char *fs_kind_name(enum fs_source_kind k)
 	case FS_KIND_ROOT: return "root";
 	case FS_KIND_JSON: return "json";
 	case FS_KIND_SIMULATED: return "simulated";
+	case FS_KIND_LOG: return "log";
 	}
 	return "?";
 }

@@ -63,7 +63,8 @@ enum fs_src_status {
 	FS_ST_ERROR,        /* other I/O error */
 };
 
-enum fs_source_kind { FS_KIND_LIVE, FS_KIND_ROOT, FS_KIND_JSON, FS_KIND_SIMULATED };
+enum fs_source_kind { FS_KIND_LIVE, FS_KIND_ROOT, FS_KIND_JSON, FS_KIND_SIMULATED,
+		      FS_KIND_LOG /* a free-area dump in a kernel log (src/klog) */ };
 
 /* Where the page size came from (JSON "page_size_source"). */
 enum fs_page_size_from {

@@ -9,7 +9,7 @@ if command -v groff >/dev/null 2>&1; then
 else
 	skip "groff not installed (Debian package groff-base): man page syntax not checked"
 fi
-for cmd in snapshot watch simulate diff capture map events; do
+for cmd in snapshot watch simulate diff capture map events log; do
 	$FRAGSTAT $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u > "$TMP/opts"
 	while read -r opt; do
 		pat=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
@@ -37,4 +37,20 @@ while read -r k; do
 	pat=$(printf '%s' "$k" | sed 's/_/\\\\?_/g')
 	ok "man page mentions JSON key $k" -- grep -q "$k" "$MAN"
 done < "$TMP/keys"
+# every key of a `fragstat log` report (the zone_checks and printed objects too)
+$FRAGSTAT log -o json "$FIX/dmesg/arm64-6.1.69-kunpeng-4node-order5-qp/log" > "$TMP/l.json"
+python3 - "$TMP/l.json" > "$TMP/lkeys" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["reports"][0]
+keys = set(d) | set(r) | set(r["request"]) | set(r["cause"]) | set(r["zone_checks"][0])
+keys |= set(r["decisions"][0]) | set(r["pages"]) | set(r["diagnostics"][0] if r["diagnostics"] else {})
+for n in r["snapshot"]["nodes"]:
+    for z in n["zones"]:
+        keys |= set(z["printed"])
+print("\n".join(sorted(keys)))
+PY
+while read -r k; do
+	ok "man page mentions log JSON key $k" -- sh -c 'sed -n "/^\.SH LOG/,/^\.SH JSON SCHEMA/p" "$1" | grep -qF "$2"' _ "$MAN" "$k"
+done < "$TMP/lkeys"
 done_testing

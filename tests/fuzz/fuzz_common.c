@@ -36,6 +36,9 @@
 #include "report.h"
 #include "snapshot.h"
 
+#include "klog.h"
+#include "klog_cause.h"
+#include "render_klog.h"
 #include "sim_buddy.h"
 #include "sim_workload.h"
 
@@ -55,6 +58,7 @@ static const char *const target_names[FZ_COUNT] = {
 	[FZ_TRACE] = "trace",
 	[FZ_NOTE] = "note",
 	[FZ_KPAGE] = "kpage",
+	[FZ_KLOG] = "klog",
 };
 _Static_assert(sizeof target_names / sizeof target_names[0] == FZ_COUNT, "one name per target");
 
@@ -785,6 +789,88 @@ static bool sampled(const char *buf, size_t size)
 	return h % (uint32_t)every == 0;
 }
 
+static bool printable(const char *s, size_t n, bool newlines)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && !(newlines && c == '\n')) || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* A kernel log: scan, parse, analyse, render both formats; the parsed
+ * numbers agree with each other and no control byte reaches the output. */
+static void run_klog(const char *data, size_t len)
+{
+	const enum fuzz_target t = FZ_KLOG;
+	struct fs_klog *log = NULL;
+	struct fs_diag d = { 0 };
+	int r = fs_klog_parse("fuzz-input", data, len, &log, &d);
+	CHECK(t, r == 0 || r == -ENOMEM || r == -EFBIG, "fs_klog_parse returned %d", r);
+	if (r)
+		return;
+	struct fs_klog_analysis *an = calloc(log->n ? log->n : 1, sizeof *an);
+	if (!an) {
+		fs_klog_free(log);
+		return;
+	}
+	for (size_t i = 0; i < log->n; i++) {
+		const struct fs_klog_report *rp = &log->reports[i];
+		bool any = false;
+		CHECK(t, printable(rp->task, strlen(rp->task), false) && printable(rp->gfp, strlen(rp->gfp), false) &&
+			 printable(rp->time, strlen(rp->time), false) && printable(rp->cpuset, strlen(rp->cpuset), false),
+		      "report %zu keeps a control byte", i);
+		CHECK(t, rp->page_size >= 1024 && !(rp->page_size & (rp->page_size - 1)), "page size %llu",
+		      (unsigned long long)rp->page_size);
+		for (size_t z = 0; z < rp->nzones; z++) {
+			const struct fs_klog_zone *kz = &rp->zones[z];
+			any |= kz->buddy_complete;
+			CHECK(t, !kz->buddy_complete || kz->buddy_empty || kz->orders <= FS_MAX_ORDERS,
+			      "orders %u", kz->orders);
+			if (kz->buddy_complete && !kz->buddy_empty) {
+				__int128 sum = 0;
+				for (unsigned o = 0; o < kz->orders; o++)
+					sum += (__int128)kz->count[o] * (kz->page_kb << o);
+				CHECK(t, sum == (__int128)kz->sum_kb, "buddy sum %llu vs recomputed",
+				      (unsigned long long)kz->sum_kb);
+			}
+		}
+		CHECK(t, rp->analysable == any, "analysable %d but whole buddy lines %d", rp->analysable, any);
+		CHECK(t, !rp->complete || rp->analysable, "complete without a whole buddy line");
+		fs_klog_analyse(rp, &an[i]);
+		CHECK(t, printable(an[i].line, strlen(an[i].line), false), "cause with a control byte");
+		CHECK(t, an[i].n <= FS_KLOG_MAX_CHECKS, "checks %u", an[i].n);
+	}
+	if (sampled(data, len) && log->n) {
+		for (int fmt = 0; fmt < 2; fmt++) {
+			char *out = NULL;
+			size_t olen = 0;
+			FILE *f = open_memstream(&out, &olen);
+			if (!f)
+				break;
+			int rr = fmt ? fs_render_klog_json(f, log, an, false) : fs_render_klog(f, log, an);
+			fclose(f);
+			CHECK(t, rr == 0 || rr == -ENOMEM, "render %d returned %d", fmt, rr);
+			if (rr == 0) {
+				CHECK(t, printable(out, olen, true), "control byte in the %s output",
+				      fmt ? "JSON" : "table");
+				if (fmt) {
+					json_error_t je;
+					json_t *j = json_loadb(out, olen, 0, &je);
+					CHECK(t, j != NULL, "JSON output does not parse: %s", je.text);
+					json_decref(j);
+				}
+			}
+			free(out);
+		}
+	}
+	for (size_t i = 0; i < log->n; i++)
+		fs_klog_analysis_release(&an[i]);
+	free(an);
+	fs_klog_free(log);
+}
+
 int fuzz_run(enum fuzz_target t, const uint8_t *data, size_t size)
 {
 	/* Exactly `size` bytes, no terminating NUL: reads past len are bugs. */
@@ -811,6 +897,11 @@ int fuzz_run(enum fuzz_target t, const uint8_t *data, size_t size)
 	}
 	if (t == FZ_KPAGE) {
 		run_kpage(buf, size);
+		free(buf);
+		return 0;
+	}
+	if (t == FZ_KLOG) {
+		run_klog(buf, size);
 		free(buf);
 		return 0;
 	}

@@ -20,6 +20,7 @@ enum fuzz_target {
 	FZ_TRACE,
 	FZ_NOTE,        /* a capture's fragstat-capture.txt */
 	FZ_KPAGE,      /* /proc/kpageflags + kpagecount + iomem (rd_kpage.c) */
+	FZ_KLOG,
 	FZ_COUNT
 };
 
