@@ -11,6 +11,7 @@
 #include "decide.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -735,11 +736,17 @@ static void wmark_check(const struct fs_snapshot *s, const struct fs_zone *z, un
 			     ? z->protection[hz]
 			     : 0;
 	c->block_order = -1;
-	for (unsigned o = k; o < s->orders; o++) {
+	/* which free lists count, once per check (not per order) */
+	bool usable[FS_MAX_MT] = { false };
+	if (k > 0 && z->has_types)
+		for (unsigned t = 0; t < s->nmt && t < FS_MAX_MT; t++)
+			usable[t] = type_usable(s->mt_names[t], f, fver);
+	/* order 0 needs no block: the free-page test decides alone */
+	for (unsigned o = k; k > 0 && o < s->orders; o++) {
 		uint64_t nb = 0;
 		if (z->has_types) {
-			for (unsigned t = 0; t < s->nmt; t++)
-				if (type_usable(s->mt_names[t], f, fver))
+			for (unsigned t = 0; t < s->nmt && t < FS_MAX_MT; t++)
+				if (usable[t])
 					nb += z->free_by_type[t][o];
 		} else if (z->has_buddy) {
 			nb = z->free[o];
@@ -828,7 +835,8 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 		fs_kernel_era(s, &e0);
 		era = &e0;
 	}
-	memset(d, 0, sizeof *d);
+	/* the zone detail is cleared as it is filled (d->nzones entries) */
+	memset(d, 0, offsetof(struct fs_decision, zones));
 	d->order = req->order;
 	d->kind = req->kind;
 	d->gfp = req->gfp;
@@ -918,8 +926,9 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 		d->nzones = nz;
 		for (unsigned i = 0; i < nz; i++) {
 			struct fs_zone_decision *zd = &d->zones[i];
+			memset(zd, 0, sizeof *zd);
 			zd->node = zl[i].n->id;
-			snprintf(zd->zone, sizeof zd->zone, "%s", zl[i].z->name);
+			memcpy(zd->zone, zl[i].z->name, sizeof zd->zone);
 			zd->zone_idx = zl[i].z->zi_index;
 			zone_fragidx(s, zl[i].z, k, &zd->fragidx);
 		}
@@ -939,8 +948,9 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 	for (unsigned i = 0; i < nz; i++) {
 		const struct fs_zone *z = zl[i].z;
 		struct fs_zone_decision *zd = &d->zones[i];
+		memset(zd, 0, sizeof *zd);
 		zd->node = zl[i].n->id;
-		snprintf(zd->zone, sizeof zd->zone, "%s", z->name);
+		memcpy(zd->zone, z->name, sizeof zd->zone);   /* both FS_NAME_MAX, NUL-terminated */
 		zd->zone_idx = z->zi_index;
 		zone_fragidx(s, z, k, &zd->fragidx);
 		if (!has_wmarks(z))
