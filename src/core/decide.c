@@ -1224,6 +1224,19 @@ static void sb_where(struct sb *b, const struct fs_decision *d, const char *zone
 		sbf(b, "%s", zone);
 }
 
+/* Which watermark the compaction gate's mark was built on: the zone's low
+ * (costly orders; every order before 4.9) or min (6.15+ pre-check, orders
+ * up to 3): read back from the numbers, so the word matches them. */
+static const char *gate_word(const struct fs_decision *d, const struct fs_zone_decision *zd)
+{
+	int64_t gap = (int64_t)2 << d->order;
+	if (zd && d->gate_mark == zd->fast.mark_printed + gap)
+		return "low+gap";
+	if (zd && d->gate_mark == zd->min.mark_printed + gap)
+		return "min+gap";
+	return "mark+gap";
+}
+
 size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 {
 	struct sb b = { buf, n, 0 };
@@ -1307,8 +1320,7 @@ size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 		sb_where(&b, d, d->zone, d->zone_node);
 		sbf(&b, " has the memory (free %" PRId64 " > %s %" PRId64 " incl. gap %" PRId64
 			" + reserve %" PRId64 ") but ",
-		    d->gate_free, k > PAGE_ALLOC_COSTLY_ORDER ? "low+gap" : "min+gap",
-		    d->gate_mark, (int64_t)2 << k, zd ? zd->min.reserve : 0);
+		    d->gate_free, gate_word(d, zd), d->gate_mark, (int64_t)2 << k, zd ? zd->min.reserve : 0);
 		if (zd && zd->min.result == FS_ZR_FAIL_BLOCK)
 			sbf(&b, "no free block of order >= %u it may use", k);
 		else if (zd) {
@@ -1349,9 +1361,8 @@ size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 		sbf(&b, "too little free memory to compact: ");
 		sb_where(&b, d, d->zone, d->zone_node);
 		sbf(&b, " free %" PRId64 " <= %s %" PRId64 " incl. gap %" PRId64 " + reserve %" PRId64,
-		    d->gate_free, k > PAGE_ALLOC_COSTLY_ORDER ? "low+gap" : "min+gap", d->gate_mark,
-		    (int64_t)2 << k, zd ? zd->min.reserve : 0);
-		sbf(&b, " (every zone alike): it will reclaim, then compact");
+		    d->gate_free, gate_word(d, zd), d->gate_mark, (int64_t)2 << k, zd ? zd->min.reserve : 0);
+		sbf(&b, " (no zone passes this check): it will reclaim, then compact");
 		break;
 	case FS_RULE_NORETRY_SKIPPED:
 		sbf(&b, "fails without reclaim: compaction is skipped (");
