@@ -76,15 +76,15 @@ n=0
 bad=0
 refused=0
 for i in 1 2 3 4 5 6 7 8; do
-	run timeout 30 $FRAGSTAT capture --root "$R" "$A/shared/cap$i"
+	run timeout 600 $FRAGSTAT capture --root "$R" "$A/shared/cap$i"
 	[ "$rc" = 0 ] || bad=$((bad + 1))
-	run timeout 30 $FRAGSTAT simulate --memory 64M --ops 200 --emit-root "$A/shared/emit$i"
+	run timeout 600 $FRAGSTAT simulate --memory 64M --ops 200 --emit-root "$A/shared/emit$i"
 	[ "$rc" = 0 ] || bad=$((bad + 1))
 	n=$((n + 2))
 	# The attacker may plant a link at the textfile's name first: fragstat
 	# then refuses (a denial of service nobody can prevent in a shared
 	# directory), and otherwise replaces whatever it finds there.
-	run timeout 30 $FRAGSTAT snapshot --root "$R" -o prometheus --output "$A/shared/fragstat.prom"
+	run timeout 600 $FRAGSTAT snapshot --root "$R" -o prometheus --output "$A/shared/fragstat.prom"
 	if [ "$rc" = 3 ] && printf '%s' "$err" | grep -q "symbolic link"; then
 		refused=$((refused + 1))
 	elif [ "$rc" != 0 ]; then
