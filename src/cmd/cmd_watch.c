@@ -40,7 +40,10 @@ enum watch_mode { MODE_CURSES, MODE_JSON, MODE_TEXT };
 #define FAST_MASK (FS_SRC_BIT(FS_SRC_BUDDYINFO) | FS_SRC_BIT(FS_SRC_ZONEINFO) | FS_SRC_BIT(FS_SRC_VMSTAT))
 #define SLOW_MASK (FS_SRC_BIT(FS_SRC_MEMINFO) | FS_SRC_BIT(FS_SRC_EXTFRAG_THRESHOLD) | \
 		   FS_SRC_BIT(FS_SRC_COMPACTION_PROACTIVENESS) | FS_SRC_BIT(FS_SRC_WATERMARK_SCALE_FACTOR) | \
-		   FS_SRC_BIT(FS_SRC_MIN_FREE_KBYTES))
+		   FS_SRC_BIT(FS_SRC_MIN_FREE_KBYTES) | FS_SRC_BIT(FS_SRC_THP_ENABLED) | \
+		   FS_SRC_BIT(FS_SRC_THP_DEFRAG) | FS_SRC_BIT(FS_SRC_DEFRAG_MODE) | \
+		   FS_SRC_BIT(FS_SRC_ZONE_RECLAIM_MODE) | FS_SRC_BIT(FS_SRC_WATERMARK_BOOST_FACTOR) | \
+		   FS_SRC_BIT(FS_SRC_COMPACT_UNEVICTABLE_ALLOWED) | FS_SRC_BIT(FS_SRC_NR_HUGEPAGES))
 #define SLOW_PERIOD 10.0
 #define PTI_COST_FACTOR 100.0
 #define WATCH_LINE_BUF (64 * 1024)
@@ -222,6 +225,14 @@ static int carry_over(struct fs_snapshot *s, const struct fs_snapshot *prev, uns
 		s->compaction_proactiveness = prev->compaction_proactiveness;
 		s->watermark_scale_factor = prev->watermark_scale_factor;
 		s->min_free_kbytes = prev->min_free_kbytes;
+		/* the decision engine's inputs (decide.h) */
+		s->thp_enabled = prev->thp_enabled;
+		s->thp_defrag = prev->thp_defrag;
+		s->defrag_mode = prev->defrag_mode;
+		s->zone_reclaim_mode = prev->zone_reclaim_mode;
+		s->watermark_boost_factor = prev->watermark_boost_factor;
+		s->compact_unevictable_allowed = prev->compact_unevictable_allowed;
+		s->nr_hugepages = prev->nr_hugepages;
 		s->page_size = prev->page_size;
 		s->page_size_assumed = prev->page_size_assumed;
 		s->page_size_from = prev->page_size_from;

@@ -118,6 +118,15 @@ void fs_kernel_era(const struct fs_snapshot *s, struct fs_kernel_era *e)
 	if (v) {
 		e->version = e->lo = e->hi = v;
 		e->known = true;
+		/* "6.1.192-1" -> 192: the stable sublevel, when printed */
+		const char *p = strchr(s->kernel, '.');
+		p = p ? strchr(p + 1, '.') : NULL;
+		if (p && p[1] >= '0' && p[1] <= '9') {
+			int sub = 0;
+			for (p++; *p >= '0' && *p <= '9' && sub < 100000; p++)
+				sub = sub * 10 + (*p - '0');
+			e->sublevel = sub;
+		}
 		return;
 	}
 	bool vm_captured = s->src[FS_SRC_EXTFRAG_THRESHOLD] == FS_ST_OK ||
@@ -712,16 +721,16 @@ static bool type_usable(const char *name, unsigned f, int ver)
 /* __zone_watermark_ok (v6.12 mm/page_alloc.c; era rules KFD §A.4), every
  * term kept. `mark` is the printed (boosted) watermark. */
 static void wmark_check(const struct fs_snapshot *s, const struct fs_zone *z, unsigned k,
-			int64_t mark, int hz, unsigned f, int ver, unsigned *cav,
+			int64_t mark, int hz, unsigned f, int ver, int fver, unsigned *cav,
 			struct fs_wmark_check *c)
 {
 	memset(c, 0, sizeof *c);
 	c->free = z->pages_free > INT64_MAX ? INT64_MAX : (int64_t)z->pages_free;
 	c->sub_order = ((int64_t)1 << k) - 1;
-	c->sub_highatomic = reserve_rights(f, ver) ? 0 : highatomic_pages(s, z, ver, cav);
+	c->sub_highatomic = reserve_rights(f, fver) ? 0 : highatomic_pages(s, z, ver, cav);
 	c->sub_cma = (f & AF_CMA) ? 0 : cma_free(z);
 	c->mark_printed = mark;
-	c->mark = reduce_mark(mark, f, ver);
+	c->mark = reduce_mark(mark, f, fver);
 	c->reserve = (hz >= 0 && (unsigned)hz < z->nprotection && (z->zi_have & FS_ZI_PROTECTION))
 			     ? z->protection[hz]
 			     : 0;
@@ -730,7 +739,7 @@ static void wmark_check(const struct fs_snapshot *s, const struct fs_zone *z, un
 		uint64_t nb = 0;
 		if (z->has_types) {
 			for (unsigned t = 0; t < s->nmt; t++)
-				if (type_usable(s->mt_names[t], f, ver))
+				if (type_usable(s->mt_names[t], f, fver))
 					nb += z->free_by_type[t][o];
 		} else if (z->has_buddy) {
 			nb = z->free[o];
@@ -838,6 +847,10 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 		return -EINVAL;
 
 	const int ver = rules_version(era);
+	/* The ALLOC_HARDER -> MIN_RESERVE/NON_BLOCK/HIGHATOMIC rework of 6.3
+	 * reached 6.1.y stable (present in Debian 6.1.192, KFD §A.4); the
+	 * first 6.1.y with it was not checked, so 6.1.192+ only. */
+	const int fver = ver == FS_KVER(6, 1) && era->known && era->sublevel >= 192 ? FS_KVER(6, 3) : ver;
 	const unsigned k = req->order;
 	const uint64_t g = req->gfp;
 	d->era_version = ver;
@@ -920,7 +933,7 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 	 * rights (v6.12 mm/page_alloc.c:prepare_alloc_pages,
 	 * get_page_from_freelist). */
 	const unsigned ffl = (g & FS_GFP_MOVABLE) ? AF_CMA : 0;
-	const unsigned sfl = slow_flags(g, k, ver);
+	const unsigned sfl = slow_flags(g, k, fver);
 	d->nzones = nz;
 	int fast = -1, slow = -1;
 	for (unsigned i = 0; i < nz; i++) {
@@ -934,17 +947,18 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 			continue;
 		/* The reserve index is per node in the kernel's zonelist: each
 		 * zone uses lowmem_reserve[ac->highest_zoneidx], one index. */
-		wmark_check(s, z, k, (int64_t)z->low, hz, ffl, ver, &d->caveats, &zd->fast);
+		wmark_check(s, z, k, (int64_t)z->low, hz, ffl, ver, fver, &d->caveats, &zd->fast);
 		int64_t minmark = (int64_t)z->min;
-		wmark_check(s, z, k, minmark, hz, sfl, ver, &d->caveats, &zd->min);
+		wmark_check(s, z, k, minmark, hz, sfl, ver, fver, &d->caveats, &zd->min);
 		/* Boost escape, 5.9+ (v6.12 mm/page_alloc.c:zone_watermark_fast):
-		 * order 0 with ALLOC_MIN_RESERVE (<= 6.2: __GFP_ATOMIC) retries
+		 * order 0 with ALLOC_MIN_RESERVE (<= 6.2, and Debian 6.1.192
+		 * zone_watermark_fast despite the flag rework: __GFP_ATOMIC) retries
 		 * the min check against the unboosted watermark. */
 		if (zd->min.result != FS_ZR_PASS && k == 0 && ver >= FS_KVER(5, 9) &&
 		    (z->zi_have & FS_ZI_BOOST) && z->boost &&
 		    (ver >= FS_KVER(6, 3) ? (sfl & AF_MIN_RESERVE) : (g & FS_GFP_ATOMIC)) &&
 		    z->min >= z->boost)
-			wmark_check(s, z, k, (int64_t)(z->min - z->boost), hz, sfl, ver, &d->caveats,
+			wmark_check(s, z, k, (int64_t)(z->min - z->boost), hz, sfl, ver, fver, &d->caveats,
 				    &zd->min);
 		zd->reserve_only = zd->fast.result == FS_ZR_FAIL_RESERVE;
 		if (fast < 0 && zd->fast.result == FS_ZR_PASS)
@@ -1029,7 +1043,7 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 		if (ver >= FS_KVER(6, 15) && k > PAGE_ALLOC_COSTLY_ORDER && !(sfl & AF_CMA)) {
 			/* v6.18 compaction_suit_allocation_order: async, !ALLOC_CMA:
 			 * order-0 at min + gap with flags 0 (CMA subtracted). */
-			wmark_check(s, z, 0, (int64_t)z->min + gap, hz, 0, ver, &d->caveats, &c0);
+			wmark_check(s, z, 0, (int64_t)z->min + gap, hz, 0, ver, fver, &d->caveats, &c0);
 			if (c0.result != FS_ZR_PASS) {
 				zd->gate = FS_CG_SKIPPED;
 				zd->gate_mark = c0.mark;
@@ -1037,7 +1051,7 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 				continue;
 			}
 		}
-		wmark_check(s, z, 0, w, hz, gf, ver, &d->caveats, &c0);
+		wmark_check(s, z, 0, w, hz, gf, ver, fver, &d->caveats, &c0);
 		zd->gate_mark = w;
 		zd->gate_free = c0.free - c0.sub_highatomic - c0.sub_cma;
 		if (c0.result != FS_ZR_PASS) {
@@ -1238,7 +1252,7 @@ size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 		break;
 	case FS_RULE_MIN_KSWAPD:
 	case FS_RULE_MIN_NOWAKE:
-		sbf(&b, "ok only at the min watermark: no zone passes its low watermark (%s: ",
+		sbf(&b, "ok only at the min watermark: no zone can serve it at its low watermark (%s: ",
 		    d->zones[0].zone);
 		sb_check(&b, &d->zones[0], &d->zones[0].fast, false, k);
 		sbf(&b, "); ");
@@ -1251,7 +1265,7 @@ size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 			sbf(&b, "; nothing is woken (this request has no __GFP_KSWAPD_RECLAIM)");
 		break;
 	case FS_RULE_CANNOT_WAIT:
-		sbf(&b, "fails: %s cannot wait for reclaim or compaction and no zone passes its min watermark (",
+		sbf(&b, "fails: %s cannot wait for reclaim or compaction and no zone can serve it at its min watermark (",
 		    d->kind == FS_AK_THP ? "this THP fault" : fs_alloc_kind_title(d->kind));
 		sb_where(&b, d, d->zone, d->zone_node);
 		sbf(&b, ": ");
@@ -1264,14 +1278,14 @@ size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 			sbf(&b, "; kswapd is woken");
 		break;
 	case FS_RULE_ORDER0:
-		sbf(&b, "needs reclaim: no zone passes its min watermark for an order-0 page (");
+		sbf(&b, "needs reclaim: no zone can serve an order-0 page at its min watermark (");
 		sb_where(&b, d, d->zone, d->zone_node);
 		sbf(&b, ": ");
 		sb_check(&b, zd, &d->check, true, k);
 		sbf(&b, "); direct reclaim runs: lack of free memory, not fragmentation");
 		break;
 	case FS_RULE_NO_COMPACT_GFP:
-		sbf(&b, "needs reclaim: this request may not compact (no __GFP_IO%s) and no zone passes its min watermark (",
+		sbf(&b, "needs reclaim: this request may not compact (no __GFP_IO%s) and no zone can serve it at its min watermark (",
 		    d->era_version && d->era_version < FS_KVER(4, 10) ? " or __GFP_FS" : "");
 		sb_where(&b, d, d->zone, d->zone_node);
 		sbf(&b, ": ");

@@ -38,6 +38,7 @@ struct fs_kernel_era {
 	bool known;           /* from the release string */
 	bool inferred;        /* narrowed from the files (sysctls, zoneinfo, ...) */
 	char basis[384];      /* what the inference rests on; "" when known */
+	int sublevel;         /* stable sublevel ("6.1.192" -> 192) when known, else 0 */
 };
 
 /* Fill *era from s->kernel or, when absent or unreadable, from the files

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "collect.h"
+#include "decide.h"
 #include "fragindex.h"
 #include "readers.h"
 #include "render.h"
@@ -455,6 +456,30 @@ static int parse(enum fuzz_target t, struct fs_snapshot *s, const char *data, si
 		} else {
 			CHECK(t, !set.present, "failed sysctl parse wrote its output");
 		}
+		/* The same bytes as a sysfs choice file (THP enabled/defrag),
+		 * fed to the decision engine's THP kind, and as printed gfp
+		 * names (the kernel-log parser's input to fs_gfp_parse_names). */
+		struct fs_choice ch = { 0 };
+		struct fs_diag cd = { 0 };
+		int rc = rd_choice_parse(&ch, file, data, len, &cd);
+		if (rc == 0) {
+			CHECK(t, ch.present && ch.noptions >= 1 && ch.choice[0], "choice parsed without a choice");
+			bool offered = false;
+			for (unsigned i = 0; i < ch.noptions; i++)
+				offered |= strcmp(ch.options[i], ch.choice) == 0;
+			CHECK(t, offered, "choice %s is not among the options", ch.choice);
+			if (variant)
+				s->thp_defrag = ch;
+		} else {
+			CHECK(t, !ch.present && cd.line >= 1, "failed choice parse: output written or no line");
+		}
+		uint64_t gb = 0;
+		struct fs_gfp_unknown gu;
+		int rg = fs_gfp_parse_names(data, len, NULL, &gb, &gu);
+		CHECK(t, rg == 0 || rg == -EINVAL || rg == -E2BIG, "gfp parse returned %d", rg);
+		if (rg == -EINVAL)
+			CHECK(t, gu.count > 0 && strlen(gu.first) < sizeof gu.first && gu.offset <= len,
+			      "unknown gfp name report inconsistent");
 		break;
 	}
 	default: return -EINVAL;

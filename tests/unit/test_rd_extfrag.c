@@ -229,9 +229,9 @@ static void test_real_all(void)
 	}
 	closedir(dp);
 	/* find tests/fixtures/real -path '*debug/extfrag*' -type f */
-	is_int(ne, 7, "all real extfrag_index captures were parsed");
-	is_int(nu, 5, "all real unusable_index captures were parsed");
-	is_int(nb, 4, "4 of them parsed on top of their buddyinfo");
+	is_int(ne, 8, "all real extfrag_index captures were parsed");
+	is_int(nu, 6, "all real unusable_index captures were parsed");
+	is_int(nb, 5, "5 of them parsed on top of their buddyinfo");
 }
 
 static void test_real_facts(void)

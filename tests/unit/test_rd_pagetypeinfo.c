@@ -234,7 +234,7 @@ static void test_real_all(void)
 	}
 	closedir(dp);
 	/* find tests/fixtures/real -name pagetypeinfo | wc -l */
-	is_int(n, 12, "all real pagetypeinfo captures were parsed");
+	is_int(n, 13, "all real pagetypeinfo captures were parsed");
 }
 
 static void test_real_facts(void)
