@@ -11,6 +11,7 @@
 #include "decide.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -735,11 +736,17 @@ static void wmark_check(const struct fs_snapshot *s, const struct fs_zone *z, un
 			     ? z->protection[hz]
 			     : 0;
 	c->block_order = -1;
-	for (unsigned o = k; o < s->orders; o++) {
+	/* which free lists count, once per check (not per order) */
+	bool usable[FS_MAX_MT] = { false };
+	if (k > 0 && z->has_types)
+		for (unsigned t = 0; t < s->nmt && t < FS_MAX_MT; t++)
+			usable[t] = type_usable(s->mt_names[t], f, fver);
+	/* order 0 needs no block: the free-page test decides alone */
+	for (unsigned o = k; k > 0 && o < s->orders; o++) {
 		uint64_t nb = 0;
 		if (z->has_types) {
-			for (unsigned t = 0; t < s->nmt; t++)
-				if (type_usable(s->mt_names[t], f, fver))
+			for (unsigned t = 0; t < s->nmt && t < FS_MAX_MT; t++)
+				if (usable[t])
 					nb += z->free_by_type[t][o];
 		} else if (z->has_buddy) {
 			nb = z->free[o];
@@ -828,7 +835,8 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 		fs_kernel_era(s, &e0);
 		era = &e0;
 	}
-	memset(d, 0, sizeof *d);
+	/* the zone detail is cleared as it is filled (d->nzones entries) */
+	memset(d, 0, offsetof(struct fs_decision, zones));
 	d->order = req->order;
 	d->kind = req->kind;
 	d->gfp = req->gfp;
@@ -918,8 +926,9 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 		d->nzones = nz;
 		for (unsigned i = 0; i < nz; i++) {
 			struct fs_zone_decision *zd = &d->zones[i];
+			memset(zd, 0, sizeof *zd);
 			zd->node = zl[i].n->id;
-			snprintf(zd->zone, sizeof zd->zone, "%s", zl[i].z->name);
+			memcpy(zd->zone, zl[i].z->name, sizeof zd->zone);
 			zd->zone_idx = zl[i].z->zi_index;
 			zone_fragidx(s, zl[i].z, k, &zd->fragidx);
 		}
@@ -939,8 +948,9 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 	for (unsigned i = 0; i < nz; i++) {
 		const struct fs_zone *z = zl[i].z;
 		struct fs_zone_decision *zd = &d->zones[i];
+		memset(zd, 0, sizeof *zd);
 		zd->node = zl[i].n->id;
-		snprintf(zd->zone, sizeof zd->zone, "%s", z->name);
+		memcpy(zd->zone, z->name, sizeof zd->zone);   /* both FS_NAME_MAX, NUL-terminated */
 		zd->zone_idx = z->zi_index;
 		zone_fragidx(s, z, k, &zd->fragidx);
 		if (!has_wmarks(z))
@@ -1214,6 +1224,19 @@ static void sb_where(struct sb *b, const struct fs_decision *d, const char *zone
 		sbf(b, "%s", zone);
 }
 
+/* Which watermark the compaction gate's mark was built on: the zone's low
+ * (costly orders; every order before 4.9) or min (6.15+ pre-check, orders
+ * up to 3): read back from the numbers, so the word matches them. */
+static const char *gate_word(const struct fs_decision *d, const struct fs_zone_decision *zd)
+{
+	int64_t gap = (int64_t)2 << d->order;
+	if (zd && d->gate_mark == zd->fast.mark_printed + gap)
+		return "low+gap";
+	if (zd && d->gate_mark == zd->min.mark_printed + gap)
+		return "min+gap";
+	return "mark+gap";
+}
+
 size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 {
 	struct sb b = { buf, n, 0 };
@@ -1297,8 +1320,7 @@ size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 		sb_where(&b, d, d->zone, d->zone_node);
 		sbf(&b, " has the memory (free %" PRId64 " > %s %" PRId64 " incl. gap %" PRId64
 			" + reserve %" PRId64 ") but ",
-		    d->gate_free, k > PAGE_ALLOC_COSTLY_ORDER ? "low+gap" : "min+gap",
-		    d->gate_mark, (int64_t)2 << k, zd ? zd->min.reserve : 0);
+		    d->gate_free, gate_word(d, zd), d->gate_mark, (int64_t)2 << k, zd ? zd->min.reserve : 0);
 		if (zd && zd->min.result == FS_ZR_FAIL_BLOCK)
 			sbf(&b, "no free block of order >= %u it may use", k);
 		else if (zd) {
@@ -1339,9 +1361,8 @@ size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 		sbf(&b, "too little free memory to compact: ");
 		sb_where(&b, d, d->zone, d->zone_node);
 		sbf(&b, " free %" PRId64 " <= %s %" PRId64 " incl. gap %" PRId64 " + reserve %" PRId64,
-		    d->gate_free, k > PAGE_ALLOC_COSTLY_ORDER ? "low+gap" : "min+gap", d->gate_mark,
-		    (int64_t)2 << k, zd ? zd->min.reserve : 0);
-		sbf(&b, " (every zone alike): it will reclaim, then compact");
+		    d->gate_free, gate_word(d, zd), d->gate_mark, (int64_t)2 << k, zd ? zd->min.reserve : 0);
+		sbf(&b, " (no zone passes this check): it will reclaim, then compact");
 		break;
 	case FS_RULE_NORETRY_SKIPPED:
 		sbf(&b, "fails without reclaim: compaction is skipped (");

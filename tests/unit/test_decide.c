@@ -237,6 +237,30 @@ static void run_decide(const struct fs_snapshot *s, const char *cname, char *arg
 	free(d);
 }
 
+/* "zoneline KIND ORDER NODE I TEXT": the detail line of zonelist entry I */
+static void run_zoneline(const struct fs_snapshot *s, const char *cname, char *args)
+{
+	char *save;
+	const char *kind = strtok_r(args, " \t", &save);
+	unsigned order = (unsigned)atoi(strtok_r(NULL, " \t", &save));
+	int node = atoi(strtok_r(NULL, " \t", &save));
+	unsigned i = (unsigned)atoi(strtok_r(NULL, " \t", &save));
+	char *want = trim(save);
+	enum fs_alloc_kind k;
+	if (fs_alloc_kind_parse(kind, &k)) {
+		fail("%s: unknown kind %s", cname, kind);
+		return;
+	}
+	struct fs_alloc_req req;
+	fs_alloc_req_for_kind(s, NULL, k, order, &req);
+	struct fs_decision *d = malloc(sizeof *d);
+	char got[1024] = "";
+	if (fs_decide(s, &req, node, d) == 0)
+		fs_zone_decision_line(d, i, got, sizeof got);
+	is_str(got, want, "%s: %s order %u zone line %u", cname, kind, order, i);
+	free(d);
+}
+
 static void run_report(const struct fs_snapshot *s, const char *cname, char *args)
 {
 	struct fs_report_opts o = { .focus_order = -1, .node_filter = -1 };
@@ -324,6 +348,8 @@ static void cases(void)
 			add_types(s, args, true);
 		} else if (!strcmp(l, "decide")) {
 			run_decide(s, cname, args, lineno);
+		} else if (!strcmp(l, "zoneline")) {
+			run_zoneline(s, cname, args);
 		} else if (!strcmp(l, "report")) {
 			run_report(s, cname, args);
 		} else {
