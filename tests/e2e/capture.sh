@@ -54,6 +54,12 @@ run $FRAGSTAT snapshot --root "$TMP/noted-c" -o json
 printf '%s\n' "$out" > "$TMP/noted.json"
 is "$(python3 -c 'import json,sys; s = json.load(open(sys.argv[1]))["source"]; print(s["timestamp_ns"], s["page_size"], s["page_size_source"], s["page_size_assumed"])' "$TMP/noted.json")" \
 	"1600000000123456789 65536 capture False" "snapshot of a capture: the note's time and page size"
+# A note whose values do not parse gives no time and no page size, not a guess.
+printf 'page_size: 3000\ntimestamp_ns: 17e17\n' > "$TMP/noted/fragstat-capture.txt"
+run $FRAGSTAT snapshot --root "$TMP/noted" -o json
+printf '%s\n' "$out" > "$TMP/bad-note.json"
+is "$(python3 -c 'import json,sys; s = json.load(open(sys.argv[1]))["source"]; print(s["timestamp"], s["page_size_source"])' "$TMP/bad-note.json")" \
+	"None assumed" "a note that does not parse: no time, page size not from it"
 # The tree does not say its page size: MemTotal 24731708 kB over the
 # 3840 + 772917 + 5406170 = 6182927 managed pages of zoneinfo is 4096 bytes.
 is "$(grep '^page_size:' "$note")" "page_size: 4096" "note: page size inferred for a tree"
