@@ -387,7 +387,6 @@ static json_t *engine_decisions(const struct fs_klog_analysis *a)
 static json_t *decisions(const struct fs_klog_report *r, const struct fs_klog_analysis *a)
 {
 	json_t *arr = json_array();
-	uint64_t pkb = r->page_size / 1024;
 	for (unsigned i = 0; i < a->n; i++) {
 		const struct fs_klog_zcheck *c = &a->z[i];
 		const struct fs_klog_zone *z = &r->zones[c->zone];
@@ -411,7 +410,6 @@ static json_t *decisions(const struct fs_klog_report *r, const struct fs_klog_an
 			SET(o, "fragmentation_index", c->idx_ok ? json_real(c->fragidx / 1000.0) : json_null());
 			SET(o, "unusable_index", c->idx_ok ? json_real(c->unusable / 1000.0) : json_null());
 		}
-		(void)pkb;
 		json_array_append_new(arr, o);
 	}
 	return arr;
