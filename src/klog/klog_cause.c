@@ -525,8 +525,24 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 		c->node_excluded = type_ok && !node_ok && a->has_request;
 		c->checked = kz->has_zone_line && kz->buddy_complete && kz->has_min &&
 			     r->page_size >= 1024 && a->has_request;
-		if (c->checked)
-			check_zone(r, a, kz, c, ha_allowed);
+		if (c->checked) {
+			/* Numbers past 2^60 pages are garbage (u64 wraps seen in real
+			 * dumps): no check on them rather than a capped figure. */
+			uint64_t pkb = r->page_size / 1024, cap = (uint64_t)(INT64_MAX / 8);
+			bool huge = kz->free_kb / pkb >= cap || kz->min_kb / pkb >= cap ||
+				    kz->high_kb / pkb >= cap || kz->free_cma_kb / pkb >= cap ||
+				    kz->free_ha_kb / pkb >= cap || kz->reserved_ha_kb / pkb >= cap;
+			for (unsigned j = 0; j < kz->nreserve; j++)
+				huge |= kz->reserve[j] >= cap;
+			if (huge) {
+				c->checked = false;
+				char zn2[FS_NAME_MAX + 16];
+				zname(kz, zn2, sizeof zn2);
+				note(a, "%s: values beyond 2^60 pages (garbage in the dump?): not checked", zn2);
+			} else {
+				check_zone(r, a, kz, c, ha_allowed);
+			}
+		}
 		if (c->usable && c->checked)
 			nusable++;
 		if (c->node_excluded && c->checked && c->pass)
@@ -547,7 +563,8 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 				 "other nodes would pass", a->allowed);
 		} else {
 			snprintf(a->line, sizeof a->line,
-				 "no zone the request may use (up to %s) is complete in the dump", hz);
+				 "no zone the request may use (up to %s) could be checked: none is "
+				 "complete in the dump, or its numbers are not usable", hz);
 		}
 		return;
 	}

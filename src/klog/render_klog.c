@@ -162,7 +162,7 @@ static void detail(FILE *out, const struct fs_klog *log, size_t i, const struct 
 		for (unsigned k = 0; k < a->n; k++) {
 			const struct fs_klog_zcheck *c = &a->z[k];
 			const struct fs_klog_zone *z = &r->zones[c->zone];
-			char zn[FS_NAME_MAX + 16], fr[16], bu[16], mi[16], rs[16], fi[16], un[16];
+			char zn[FS_NAME_MAX + 16], fr[24], bu[24], mi[24], rs[24], fi[16], un[16];
 			zname(z, zn, sizeof zn);
 			snprintf(fr, sizeof fr, z->has_zone_line ? "%" PRIu64 : "-", z->free_kb);
 			if (z->buddy_complete)
