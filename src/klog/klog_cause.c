@@ -159,6 +159,14 @@ static bool nodelist(const char *s, uint64_t *mask, size_t words)
 	return true;
 }
 
+/* kB to pages, capped so that sums and differences of a few of them stay
+ * inside int64 (values near 2^64 are garbage a dump may hold). */
+static int64_t pg(uint64_t kbv, uint64_t pkb)
+{
+	uint64_t v = kbv / pkb;
+	return v > (uint64_t)(INT64_MAX / 8) ? INT64_MAX / 8 : (int64_t)v;
+}
+
 const char *fs_klog_cause_name(enum fs_klog_cause c)
 {
 	switch (c) {
@@ -212,8 +220,8 @@ static void check_zone(const struct fs_klog_report *r, const struct fs_klog_anal
 {
 	uint64_t pkb = r->page_size / 1024;
 	unsigned k = a->order;
-	int64_t free = (int64_t)(kz->free_kb / pkb);
-	int64_t min = (int64_t)(kz->min_kb / pkb);
+	int64_t free = pg(kz->free_kb, pkb);
+	int64_t min = pg(kz->min_kb, pkb);
 	if (a->old_check) {
 		if (a->high)
 			min -= min / 2;
@@ -226,20 +234,20 @@ static void check_zone(const struct fs_klog_report *r, const struct fs_klog_anal
 	}
 	c->free = free;
 	c->mark = min;
-	c->sub_order = (k < 62 ? (1LL << k) : 0) - 1;
+	c->sub_order = k < 60 ? (1LL << k) - 1 : INT64_MAX / 8;
 	c->sub_ha = 0;
 	if (!a->reserves && !a->old_check) {
 		/* 6.13+: nr_free_highatomic; before: nr_reserved_highatomic */
 		if (kz->has_free_ha)
-			c->sub_ha = (int64_t)(kz->free_ha_kb / pkb);
+			c->sub_ha = pg(kz->free_ha_kb, pkb);
 		else if (kz->has_reserved_ha)
-			c->sub_ha = (int64_t)(kz->reserved_ha_kb / pkb);
+			c->sub_ha = pg(kz->reserved_ha_kb, pkb);
 	}
-	c->sub_cma = !a->cma_ok && kz->has_free_cma ? (int64_t)(kz->free_cma_kb / pkb) : 0;
+	c->sub_cma = !a->cma_ok && kz->has_free_cma ? pg(kz->free_cma_kb, pkb) : 0;
 	c->reserve = 0;
 	if (a->highest_type >= 0 && (unsigned)a->highest_type < kz->nreserve) {
-		c->reserve = kz->reserve[a->highest_type] > (uint64_t)INT64_MAX / 2
-				     ? INT64_MAX / 2 : (int64_t)kz->reserve[a->highest_type];
+		c->reserve = kz->reserve[a->highest_type] > (uint64_t)INT64_MAX / 8
+				     ? INT64_MAX / 8 : (int64_t)kz->reserve[a->highest_type];
 		c->reserve_known = true;
 	}
 	__int128 f = (__int128)free - c->sub_order - c->sub_ha - c->sub_cma;
@@ -480,8 +488,6 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 
 	/* Allowed nodes: the nodemask, and the cpuset's mems unless a
 	 * non-blocking __GFP_HIGH request ignores it (gfp_to_alloc_flags). */
-	static uint64_t dummy;
-	(void)dummy;
 	uint64_t nm[FS_MAX_NODES / 64], mm[FS_MAX_NODES / 64];
 	bool has_nm = r->has_nodemask && nodelist(r->nodemask, nm, FS_MAX_NODES / 64);
 	bool has_mm = r->has_mems && nodelist(r->mems_allowed, mm, FS_MAX_NODES / 64) &&
@@ -519,8 +525,24 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 		c->node_excluded = type_ok && !node_ok && a->has_request;
 		c->checked = kz->has_zone_line && kz->buddy_complete && kz->has_min &&
 			     r->page_size >= 1024 && a->has_request;
-		if (c->checked)
-			check_zone(r, a, kz, c, ha_allowed);
+		if (c->checked) {
+			/* Numbers past 2^60 pages are garbage (u64 wraps seen in real
+			 * dumps): no check on them rather than a capped figure. */
+			uint64_t pkb = r->page_size / 1024, cap = (uint64_t)(INT64_MAX / 8);
+			bool huge = kz->free_kb / pkb >= cap || kz->min_kb / pkb >= cap ||
+				    kz->high_kb / pkb >= cap || kz->free_cma_kb / pkb >= cap ||
+				    kz->free_ha_kb / pkb >= cap || kz->reserved_ha_kb / pkb >= cap;
+			for (unsigned j = 0; j < kz->nreserve; j++)
+				huge |= kz->reserve[j] >= cap;
+			if (huge) {
+				c->checked = false;
+				char zn2[FS_NAME_MAX + 16];
+				zname(kz, zn2, sizeof zn2);
+				note(a, "%s: values beyond 2^60 pages (garbage in the dump?): not checked", zn2);
+			} else {
+				check_zone(r, a, kz, c, ha_allowed);
+			}
+		}
 		if (c->usable && c->checked)
 			nusable++;
 		if (c->node_excluded && c->checked && c->pass)
@@ -541,7 +563,8 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 				 "other nodes would pass", a->allowed);
 		} else {
 			snprintf(a->line, sizeof a->line,
-				 "no zone the request may use (up to %s) is complete in the dump", hz);
+				 "no zone the request may use (up to %s) could be checked: none is "
+				 "complete in the dump, or its numbers are not usable", hz);
 		}
 		return;
 	}
@@ -567,7 +590,6 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 				below = c;
 		}
 	}
-	const char *when = "";
 	if (pass) {
 		const struct fs_klog_zone *kz = &r->zones[pass->zone];
 		zname(kz, zn, sizeof zn);
@@ -582,7 +604,7 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 				      (unsigned long long)kb(r, pass->reserve));
 		l += snprintf(a->line + l, sizeof a->line - (size_t)l, ")");
 		if (a->cma_ok && kz->has_free_cma && kz->free_cma_kb &&
-		    (__int128)pass->free - pass->sub_order - (int64_t)(kz->free_cma_kb / (r->page_size / 1024)) <=
+		    (__int128)pass->free - pass->sub_order - pg(kz->free_cma_kb, r->page_size / 1024) <=
 			    (__int128)pass->mark + pass->reserve)
 			snprintf(a->line + l, sizeof a->line - (size_t)l,
 				 ", but only by counting its %llukB of free CMA pages",
@@ -601,11 +623,11 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 				int64_t pk = (int64_t)(r->page_size / 1024);
 				int64_t ha = 0;
 				if (!a->old_check)
-					ha = (int64_t)((z->has_free_ha ? z->free_ha_kb
-							  : z->has_reserved_ha ? z->reserved_ha_kb : 0) / (uint64_t)pk);
+					ha = pg(z->has_free_ha ? z->free_ha_kb
+						: z->has_reserved_ha ? z->reserved_ha_kb : 0, (uint64_t)pk);
 				int64_t f = c->free - c->sub_order - ha -
-					    (z->has_free_cma ? (int64_t)(z->free_cma_kb / (uint64_t)pk) : 0);
-				int64_t m = (int64_t)(z->high_kb / (uint64_t)pk) + c->reserve;
+					    (z->has_free_cma ? pg(z->free_cma_kb, (uint64_t)pk) : 0);
+				int64_t m = pg(z->high_kb, (uint64_t)pk) + c->reserve;
 				if (f > m) {
 					hp = NULL;
 					best_f = -1;
@@ -627,7 +649,6 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 		if (a->order > 3 && a->direct_reclaim && !(bits & (G_NOFAIL | G_RETRY_MAYFAIL)))
 			note(a, "a costly order (>3) without __GFP_RETRY_MAYFAIL gives up once compaction "
 				"fails (should_compact_retry), even with free memory left");
-		when = "";
 	} else if (nexcl_pass) {
 		const struct fs_klog_zcheck *best = &a->z[0];
 		bool found = false;
@@ -701,7 +722,6 @@ void fs_klog_analyse(const struct fs_klog_report *r, struct fs_klog_analysis *a)
 				      (unsigned long long)kb(r, below->reserve));
 		snprintf(a->line + l, sizeof a->line - (size_t)l, ")");
 	}
-	(void)when;
 	if (a->cause == FS_KC_NO_MEMORY || a->cause == FS_KC_LOWMEM_RESERVE ||
 	    a->cause == FS_KC_FRAGMENTATION || a->cause == FS_KC_HIGHATOMIC_CMA) {
 		if (!a->direct_reclaim)

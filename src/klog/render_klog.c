@@ -164,7 +164,7 @@ static void detail(FILE *out, const struct fs_klog *log, size_t i, const struct 
 		for (unsigned k = 0; k < a->n; k++) {
 			const struct fs_klog_zcheck *c = &a->z[k];
 			const struct fs_klog_zone *z = &r->zones[c->zone];
-			char zn[FS_NAME_MAX + 16], fr[16], bu[16], mi[16], rs[16], fi[16], un[16];
+			char zn[FS_NAME_MAX + 16], fr[24], bu[24], mi[24], rs[24], fi[16], un[16];
 			zname(z, zn, sizeof zn);
 			snprintf(fr, sizeof fr, z->has_zone_line ? "%" PRIu64 : "-", z->free_kb);
 			if (z->buddy_complete)
@@ -389,7 +389,6 @@ static json_t *engine_decisions(const struct fs_klog_analysis *a)
 static json_t *decisions(const struct fs_klog_report *r, const struct fs_klog_analysis *a)
 {
 	json_t *arr = json_array();
-	uint64_t pkb = r->page_size / 1024;
 	for (unsigned i = 0; i < a->n; i++) {
 		const struct fs_klog_zcheck *c = &a->z[i];
 		const struct fs_klog_zone *z = &r->zones[c->zone];
@@ -413,7 +412,6 @@ static json_t *decisions(const struct fs_klog_report *r, const struct fs_klog_an
 			SET(o, "fragmentation_index", c->idx_ok ? json_real(c->fragidx / 1000.0) : json_null());
 			SET(o, "unusable_index", c->idx_ok ? json_real(c->unusable / 1000.0) : json_null());
 		}
-		(void)pkb;
 		json_array_append_new(arr, o);
 	}
 	return arr;
