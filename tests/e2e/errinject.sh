@@ -127,7 +127,7 @@ is "$rc" 0 "buddyinfo cut after line 2: exit 0"
 is "$(printf '%s\n' "$out" | grep -c '"free_blocks": ')" 2 "buddyinfo cut after line 2: two zones reported"
 
 # ---- output errors: exit 3, never a success -----------------------------
-for spec in write:ENOSPC write:ENOSPC@100 write:EIO write:EIO@4000; do
+for spec in write:ENOSPC write:ENOSPC@100 write:EIO write:EIO@1000; do
 	for fmt in table json; do
 		inj "$spec" "$BIN" --root "$R" -o "$fmt"
 		is "$rc" 3 "$spec, $fmt: exit 3"

@@ -29,7 +29,9 @@
  * write to a closed pipe returns when SIGPIPE is ignored.
  *
  * Reads through stdio (fopen/fread) are not intercepted: fragstat reads
- * every file with open()/read() (procfs.c).
+ * every file with open()/openat()/openat2 and read() (procfs.c). A name
+ * opened relative to a directory fd is matched as the directory's path
+ * joined with the name.
  */
 #include "config.h"   /* _GNU_SOURCE (AC_USE_SYSTEM_EXTENSIONS) */
 
@@ -86,6 +88,7 @@ static struct { unsigned char rule; unsigned long long got, reads; } fds[MAX_FDS
 static ssize_t (*real_read)(int, void *, size_t);
 static ssize_t (*real_write)(int, const void *, size_t);
 static int (*real_close)(int);
+static long (*real_syscall)(long, ...);
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -199,6 +202,7 @@ __attribute__((constructor)) static void inject_init(void)
 	real_read = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
 	real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
 	real_close = (int (*)(int))dlsym(RTLD_NEXT, "close");
+	real_syscall = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
 	const char *e = getenv("FRAGSTAT_INJECT");
 	const char *l = getenv("FRAGSTAT_INJECT_LOG");
 	logging = l && *l && *l != '0';
@@ -296,12 +300,67 @@ static int track(int fd, const char *path)
 	return fd;
 }
 
+/* The path a rule sees: a name relative to a directory fd (fragstat's
+ * reads beneath --root: openat2, or an openat walk) is joined to the
+ * directory's own path, so "proc/buddyinfo" matches either way. */
+static const char *full_path(int dirfd, const char *path, char *buf, size_t size)
+{
+	char link[64];
+	if (!path || path[0] == '/' || dirfd == AT_FDCWD)
+		return path;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
+	ssize_t n = readlink(link, buf, size - 1);
+	if (n <= 0 || (size_t)n >= size - 1)
+		return path;
+	buf[n] = '\0';
+	size_t l = (size_t)n;
+	if (l + 1 + strlen(path) + 1 > size)
+		return path;
+	buf[l] = '/';
+	strcpy(buf + l + 1, path);
+	return buf;
+}
+
 static int do_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
-	if (match_open(path))
+	char full[4096];
+	const char *p = full_path(dirfd, path, full, sizeof full);
+	if (match_open(p))
 		return -1;
 	int fd = (int)syscall(SYS_openat, dirfd, path, flags, mode);
-	return track(fd, path);
+	return track(fd, p);
+}
+
+static long forward_syscall(long n, long a, long b, long c, long d, long e, long f)
+{
+	if (!real_syscall)
+		real_syscall = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	return real_syscall(n, a, b, c, d, e, f);
+}
+
+/* syscall(2): fragstat opens files beneath --root with openat2, which
+ * glibc 2.36 has no wrapper for; the same rules apply to it. Every other
+ * call (the shim's own included) is passed on. */
+long syscall(long n, ...)
+{
+	va_list ap;
+	va_start(ap, n);
+	long a = va_arg(ap, long), b = va_arg(ap, long), c = va_arg(ap, long);
+	long d = va_arg(ap, long), e = va_arg(ap, long), f = va_arg(ap, long);
+	va_end(ap);
+#ifdef SYS_openat2
+	if (n == SYS_openat2) {
+		char full[4096];
+		const char *p = full_path((int)a, (const char *)b, full, sizeof full);
+		if (match_open(p))
+			return -1;
+		long fd = forward_syscall(n, a, b, c, d, e, f);
+		if (fd >= 0)
+			track((int)fd, p);
+		return fd;
+	}
+#endif
+	return forward_syscall(n, a, b, c, d, e, f);
 }
 
 static mode_t mode_arg(int flags, va_list ap)
