@@ -244,4 +244,19 @@ for id in 65535 65536 2147483647; do
 	fi
 done
 
+# ---- simulate: the prefill stops; the timeline does not grow memory ---------
+for args in "--memory 1M" "--memory 1G --min-free-kbytes 1000000"; do
+	guarded $FRAGSTAT simulate $args --ops 10
+	is "$rc" 1 "simulate $args: stops with exit 1 (no endless prefill)"
+	ok "simulate $args: says the prefill cannot reach its target" -- has "$err" "the prefill cannot reach its target"
+done
+if [ -z "${VALGRIND-}" ] && sh -c 'ulimit -v 100000; exec "$@"' _ $FRAGSTAT --version >/dev/null 2>&1; then
+	# 100000 samples: about 140 MB before (table), 6 MB now.
+	run sh -c 'ulimit -v 100000; exec timeout -s KILL 120 "$@"' _ $FRAGSTAT simulate --ops 100000 --every 1
+	is "$rc" 0 "simulate --ops 100000 --every 1 within 100 MB of address space"
+	is "$(printf '%s\n' "$out" | grep -c '^ *[0-9][0-9]* Normal ')" 100002 "... and every sample is in the timeline"
+else
+	echo "# this build cannot run under ulimit -v (sanitizer or valgrind): timeline memory not checked"
+fi
+
 done_testing
