@@ -174,6 +174,11 @@ for case in \
 		ok "... no raw ESC or BEL on the terminal" -- sh -c '! printf "%s" "$1" | grep -q "[$(printf "\033\007")]"' _ "$out$err"
 	done
 done
+# A parse error quoting the input ("near '...'"): the control byte escaped.
+printf '{"schema_version": 1, \033[2J\007 }' > "$TMP/esc.json"
+guarded $FRAGSTAT snapshot --input "$TMP/esc.json"
+is "$rc" 2 "JSON with a raw escape sequence: exit 2"
+ok "... the message quotes it as \\x1b, not raw" -- sh -c 'printf "%s" "$1" | grep -q "x1b" && ! printf "%s" "$1" | grep -q "$(printf "\033")"' _ "$err"
 # A path with a newline and an escape sequence: escaped wherever it is shown.
 NL='
 '
