@@ -246,8 +246,8 @@ static char *note_text(const struct capture *c, int64_t sec, int32_t nsec, const
 	for (int i = 0; i < NFILES; i++)
 		if (c->err[i])
 			fprintf(f, "not captured: %s (%s)\n", rel_of(i), strerror(-c->err[i]));
-	if (parse_problem)
-		fprintf(f, "parse problem: %s\n", parse_problem);
+	if (parse_problem)   /* holds the user's path: escaped, one line */
+		fprintf(f, "parse problem: %s\n", fs_escape(esc, sizeof esc, parse_problem));
 	if (fclose(f) != 0) {
 		free(text);
 		return NULL;
@@ -374,8 +374,10 @@ int cmd_capture_main(int argc, char **argv)
 	}
 	struct fs_snapshot *s = NULL;
 	struct fs_diag d = { 0 };
-	r = fs_load_state(c.dir, &s, &d);
+	struct fs_collect_result *res = malloc(sizeof *res);
+	r = res ? fs_load_state_ex(c.dir, false, res, &s, &d) : -ENOMEM;
 	if (r == -ENOMEM) {
+		free(res);
 		fs_err("out of memory");
 		status = FS_EXIT_INTERNAL;
 		goto out;
@@ -384,9 +386,20 @@ int cmd_capture_main(int argc, char **argv)
 		snprintf(problem, sizeof problem, "%s:%u:%u: %s", d.file ? d.file : "?", d.line, d.col, d.msg);
 		fs_err("warning: fragstat cannot read this capture back:");
 		fs_err_diag(&d);
-	} else if (c.src && !s->page_size_assumed) {
-		snprintf(pagesize, sizeof pagesize, "%" PRIu64, s->page_size);
+	} else {
+		/* An optional file that does not parse is left out when the
+		 * capture is read: say so here and in the note. */
+		for (int i = 0; i < FS_SRC_COUNT && !problem[0]; i++)
+			if (res->malformed & FS_SRC_BIT(i)) {
+				const struct fs_diag *w = &res->warn[i];
+				snprintf(problem, sizeof problem, "%s:%u:%u: %s (left out when read)",
+					 w->file ? w->file : fs_src_name(i), w->line, w->col, w->msg);
+			}
+		fs_warn_malformed(res);
+		if (c.src && !s->page_size_assumed)
+			snprintf(pagesize, sizeof pagesize, "%" PRIu64, s->page_size);
 	}
+	free(res);
 	fs_snapshot_free(s);
 
 	for (int i = 0; i < NFILES; i++)
