@@ -273,7 +273,11 @@ int cmd_capture_main(int argc, char **argv)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":r:fhV", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'r': c.src = optarg; break;
+		case 'r':
+			if (!*optarg)
+				return fs_usage_error("capture", "--root needs a directory, not an empty name");
+			c.src = optarg;
+			break;
 		case 'f': force = true; break;
 		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
 		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);

@@ -105,6 +105,9 @@ guarded $FRAGSTAT snapshot --input ""
 is "$rc" 1 "snapshot --input '': usage error"
 guarded $FRAGSTAT simulate --from "" --ops 1
 is "$rc" 1 "simulate --from '': usage error"
+guarded $FRAGSTAT capture --root "" "$TMP/cap-empty"
+is "$rc" 1 "capture --root '': usage error"
+ok "capture --root '': nothing written" -- test ! -e "$TMP/cap-empty"
 
 # ---- many unique names: linear time -----------------------------------------
 T=$(tree many)
