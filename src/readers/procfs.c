@@ -255,7 +255,7 @@ static int open_beneath(int dirfd, const char *rel)
 		long fd;
 		do
 			fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
-		while (fd < 0 && (errno == EINTR || errno == EAGAIN));
+		while (fd < 0 && errno == EINTR);
 		if (fd >= 0)
 			return (int)fd;
 		/* ENOSYS: kernel before 5.6; EPERM: a seccomp filter that does
