@@ -66,6 +66,32 @@ guarded $FRAGSTAT capture --root "$T" "$TMP/cap"
 ok "capture --root with a link out: the secret is in no copied file" -- sh -c '! grep -rq SECRET "$1" 2>/dev/null' _ "$TMP/cap"
 ok "capture --root with a link out: not silently successful" -- test "$rc" -ne 0 -o ! -e "$TMP/cap/proc/sys/kernel/osrelease"
 
+# The O_NOFOLLOW walk (kernels without openat2), forced: every link below
+# the root is refused, inside or out; a plain tree reads as before.
+guarded env FRAGSTAT_NO_OPENAT2=1 $FRAGSTAT snapshot --root "$R" -o json
+is "$rc" 0 "walk: a plain tree reads"
+printf '%s\n' "$out" > "$TMP/walk.json"
+guarded $FRAGSTAT snapshot --root "$R" -o json
+ok "walk: same report as with openat2" -- sh -c 'printf "%s\n" "$1" | cmp -s - "$2"' _ "$out" "$TMP/walk.json"
+T=$(tree walk-out)
+mkdir -p "$T/proc/sys/kernel"; ln -s "$SECRET" "$T/proc/sys/kernel/osrelease"
+guarded env FRAGSTAT_NO_OPENAT2=1 $FRAGSTAT snapshot --root "$T"
+is "$rc" 2 "walk: a link out of the tree refused"
+ok "walk: the secret is not printed" -- lacks "$out$err" SECRET
+T=$(tree walk-in)
+mv "$T/proc/vmstat" "$T/vmstat.real"; ln -s ../vmstat.real "$T/proc/vmstat"
+guarded env FRAGSTAT_NO_OPENAT2=1 $FRAGSTAT snapshot --root "$T"
+is "$rc" 2 "walk: a link inside the tree refused too (documented)"
+ok "walk: says it is a link" -- has "$err" "proc/vmstat: refused: a symbolic link"
+T=$(tree walk-dir)
+mv "$T/proc" "$T/realproc"; ln -s realproc "$T/proc"
+guarded env FRAGSTAT_NO_OPENAT2=1 $FRAGSTAT snapshot --root "$T"
+is "$rc" 2 "walk: a linked directory component refused"
+T=$(tree walk-fifo)
+rm "$T/proc/zoneinfo"; mkfifo "$T/proc/zoneinfo"
+guarded env FRAGSTAT_NO_OPENAT2=1 $FRAGSTAT snapshot --root "$T"
+is "$rc" 2 "walk: a FIFO refused without blocking"
+
 # ---- FIFOs in the tree: refused at once, every command --------------------
 for f in proc/buddyinfo proc/zoneinfo proc/meminfo proc/sys/vm/min_free_kbytes sys/kernel/debug/extfrag/extfrag_index; do
 	T=$(tree fifo)
