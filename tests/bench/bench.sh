@@ -4,3 +4,4 @@ set -u
 B=${top_builddir:-.}
 echo "== snapshot (table)"; "$B/tests/bench/bench_snapshot" "$B/src/fragstat" 201 table
 echo "== snapshot (json)";  "$B/tests/bench/bench_snapshot" "$B/src/fragstat" 201 json
+echo "== unique names in key/value readers"; sh "${top_srcdir:-.}/tests/bench/bench_names.sh"
