@@ -40,6 +40,8 @@ void fs_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* A message for the terminal: control bytes (which a parser's "near
+ * '...'" may quote from the input) shown as \xHH; backslashes kept. */
 void fs_err_diag(const struct fs_diag *d)
 {
 	char buf[FS_DIAG_TEXT_MAX];
@@ -54,17 +56,18 @@ void fs_warn_malformed(const struct fs_collect_result *res)
 		if (!(res->malformed & FS_SRC_BIT(i)))
 			continue;
 		const struct fs_diag *d = &res->warn[i];
-		char esc[1024];
+		char esc[1024], msg[4 * sizeof d->msg + 1];
 		const char *file = d->file ? fs_escape(esc, sizeof esc, d->file) : fs_src_name(i);
+		const char *m = msg_text(msg, sizeof msg, d->msg);
 		if (d->line && d->col)
 			fs_err("warning: %s:%u:%u: %s (%s left out; --strict makes this an error)",
-			       file, d->line, d->col, d->msg, fs_src_name(i));
+			       file, d->line, d->col, m, fs_src_name(i));
 		else if (d->line)
 			fs_err("warning: %s:%u: %s (%s left out; --strict makes this an error)",
-			       file, d->line, d->msg, fs_src_name(i));
+			       file, d->line, m, fs_src_name(i));
 		else
 			fs_err("warning: %s: %s (%s left out; --strict makes this an error)",
-			       file, d->msg, fs_src_name(i));
+			       file, m, fs_src_name(i));
 	}
 }
 

@@ -164,8 +164,8 @@ static char *note_text(const struct capture *c, bool timed, int64_t sec, int32_t
 	for (int i = 0; i < NFILES; i++)
 		if (c->err[i])
 			fprintf(f, "not captured: %s (%s)\n", rel_of(i), strerror(-c->err[i]));
-	if (parse_problem)
-		fprintf(f, "parse problem: %s\n", parse_problem);
+	if (parse_problem)   /* holds the user's path: escaped, one line */
+		fprintf(f, "parse problem: %s\n", fs_escape(esc, sizeof esc, parse_problem));
 	if (fclose(f) != 0) {
 		free(text);
 		return NULL;
@@ -263,7 +263,11 @@ int cmd_capture_main(int argc, char **argv)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":r:fhV", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'r': c.src = optarg; break;
+		case 'r':
+			if (!*optarg)
+				return fs_usage_error("capture", "--root needs a directory, not an empty name");
+			c.src = optarg;
+			break;
 		case 'f': force = true; break;
 		case 'P': pages = false; break;
 		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
@@ -361,8 +365,10 @@ int cmd_capture_main(int argc, char **argv)
 	}
 	struct fs_snapshot *s = NULL;
 	struct fs_diag d = { 0 };
-	r = fs_load_state(sw_tree_path(tree), &s, &d);
+	struct fs_collect_result *res = malloc(sizeof *res);
+	r = res ? fs_load_state_ex(sw_tree_path(tree), false, false, res, &s, &d) : -ENOMEM;
 	if (r == -ENOMEM) {
+		free(res);
 		fs_err("out of memory");
 		status = FS_EXIT_INTERNAL;
 		goto out;
@@ -380,11 +386,22 @@ int cmd_capture_main(int argc, char **argv)
 		snprintf(problem, sizeof problem, "%s:%u:%u: %s", d.file ? d.file : "?", d.line, d.col, d.msg);
 		fs_err("warning: fragstat cannot read this capture back:");
 		fs_err_diag(&d);
-	} else if (c.src && src_note.page_size) {
-		snprintf(pagesize, sizeof pagesize, "%" PRIu64, src_note.page_size);
-	} else if (c.src && s->page_size_from == FS_PS_MEMINFO) {
-		snprintf(pagesize, sizeof pagesize, "%" PRIu64, s->page_size);
+	} else {
+		/* An optional file that does not parse is left out when the
+		 * capture is read: say so here and in the note. */
+		for (int i = 0; i < FS_SRC_COUNT && !problem[0]; i++)
+			if (res->malformed & FS_SRC_BIT(i)) {
+				const struct fs_diag *w = &res->warn[i];
+				snprintf(problem, sizeof problem, "%s:%u:%u: %s (left out when read)",
+					 w->file ? w->file : fs_src_name(i), w->line, w->col, w->msg);
+			}
+		fs_warn_malformed(res);
+		if (c.src && src_note.page_size)
+			snprintf(pagesize, sizeof pagesize, "%" PRIu64, src_note.page_size);
+		else if (c.src && s->page_size_from == FS_PS_MEMINFO)
+			snprintf(pagesize, sizeof pagesize, "%" PRIu64, s->page_size);
 	}
+	free(res);
 	fs_snapshot_free(s);
 
 	for (int i = 0; i < NFILES; i++)

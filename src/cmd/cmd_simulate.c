@@ -405,8 +405,14 @@ static int simulate_check(struct simulate_run *r, uint64_t op)
 
 static int simulate_sample(struct simulate_run *r, uint64_t op, const char *phase)
 {
-	if (sim_timeline_add(&r->tl, r->m, op, phase, sim_wl_used_pages(r->w),
-			     (unsigned)r->a.focus)) {
+	int rc = sim_timeline_add(&r->tl, r->m, op, phase, sim_wl_used_pages(r->w),
+				  (unsigned)r->a.focus);
+	if (rc == -EIO) {
+		fs_err("simulate: cannot keep the timeline in a temporary file (TMPDIR): %s",
+		       strerror(errno ? errno : EIO));
+		return FS_EXIT_OUTPUT;
+	}
+	if (rc) {
 		fs_err("simulate: out of memory");
 		return FS_EXIT_INTERNAL;
 	}
@@ -552,7 +558,7 @@ static int simulate_execute(struct simulate_run *r)
 		}
 	}
 	r->ri.steady_seconds = simulate_now() - t0;
-	if (r->tl.n == 0 || r->tl.s[r->tl.n - 1].op != op || op == 0) {
+	if (r->tl.n == 0 || r->tl.last.op != op || op == 0) {
 		if (op && (st = simulate_sample(r, op, "run")))
 			return st;
 	}

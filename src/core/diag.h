@@ -19,8 +19,9 @@ struct fs_diag {
 	char msg[200];         /* what was expected / what went wrong */
 };
 
-/* Enough for any fs_diag_format() text: file, two numbers, message. */
-#define FS_DIAG_TEXT_MAX (512 + 2 * 12 + 200 + 8)
+/* Enough for any fs_diag_format() text: the file and the message escaped
+ * (a byte may become \xHH), two numbers. */
+#define FS_DIAG_TEXT_MAX (4 * 512 + 2 * 12 + 4 * 200 + 8)
 
 /* Set a diagnostic (printf-style message); d may be NULL. Both return
  * -EINVAL for convenience. */
@@ -31,7 +32,8 @@ int fs_diag_vset(struct fs_diag *d, const char *file, unsigned line, unsigned co
 
 /* The diagnostic as the user sees it: "file:line:col: msg", "file:line: msg"
  * when there is no column, "file: msg" when there is no line; "(input)" when
- * there is no file name. Returns buf. */
+ * there is no file name. Control bytes in the file name and the message
+ * (both may quote input) are written as \xHH, never raw. Returns buf. */
 char *fs_diag_format(const struct fs_diag *d, char *buf, size_t size);
 
 #endif

@@ -15,18 +15,9 @@
 int sim_timeline_add(struct sim_timeline *t, const struct sim_machine *m, uint64_t op,
 		     const char *phase, uint64_t used, unsigned focus)
 {
-	struct sim_sample *s;
+	struct sim_sample *s = &t->last;
 	unsigned orders = sim_machine_orders(m), nz = sim_machine_nzones(m);
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 32;
-		void *q = realloc(t->s, cap * sizeof *t->s);
-		if (!q)
-			return -ENOMEM;
-		t->s = q;
-		t->cap = cap;
-	}
-	s = &t->s[t->n++];
 	memset(s, 0, sizeof *s);
 	s->op = op;
 	s->phase = phase;
@@ -50,14 +41,46 @@ int sim_timeline_add(struct sim_timeline *t, const struct sim_machine *m, uint64
 		else
 			zs->verdict = "reclaim";
 	}
+	if (t->n < SIM_TL_MEM) {
+		if (!t->s && !(t->s = malloc(SIM_TL_MEM * sizeof *t->s)))
+			return -ENOMEM;
+		t->s[t->n++] = *s;
+		return 0;
+	}
+	/* The phase and verdict pointers are static strings of this
+	 * process: stored as they are, read back by the same process. */
+	if (!t->spill && !(t->spill = tmpfile()))
+		return errno == ENOMEM ? -ENOMEM : -EIO;
+	if (fwrite(s, sizeof *s, 1, t->spill) != 1)
+		return -EIO;
+	t->n++;
 	return 0;
+}
+
+int sim_timeline_get(const struct sim_timeline *t, size_t i, struct sim_sample *out)
+{
+	if (i < SIM_TL_MEM && i < t->n) {
+		*out = t->s[i];
+		return 0;
+	}
+	if (!t->spill || i >= t->n)
+		return -EIO;
+	long want = (long)((i - SIM_TL_MEM) * sizeof *out);
+	if (i == SIM_TL_MEM || ftell(t->spill) != want) {
+		if (fflush(t->spill) || fseek(t->spill, want, SEEK_SET))
+			return -EIO;
+	}
+	return fread(out, sizeof *out, 1, t->spill) == 1 ? 0 : -EIO;
 }
 
 void sim_timeline_free(struct sim_timeline *t)
 {
 	free(t->s);
+	if (t->spill)
+		fclose(t->spill);
 	t->s = NULL;
-	t->n = t->cap = 0;
+	t->spill = NULL;
+	t->n = 0;
 }
 
 /* "%d.%03d" like the kernel's unusable_index, sign kept for -1.000 */
@@ -102,8 +125,11 @@ static int sim_render_table(FILE *out, const struct sim_run_info *ri, const stru
 	fprintf(out, "\ntimeline (order %u):\n", ri->focus);
 	fprintf(out, "%8s %-6s %9s %5s %6s %-7s %8s %7s %6s %8s\n", "op", "zone", "free",
 		"unus", "frag", "verdict", "alloc_ok", "a_fail", "stall", "migrated");
+	struct sim_sample sample;
 	for (size_t i = 0; i < t->n; i++) {
-		const struct sim_sample *s = &t->s[i];
+		const struct sim_sample *s = &sample;
+		if (sim_timeline_get(t, i, &sample))
+			return -EIO;
 		for (unsigned z = 0; z < nz; z++) {
 			char u[16], f[16];
 			sim_fmt_index(u, sizeof u, s->zones[z].unusable);
@@ -216,6 +242,58 @@ static json_t *sim_json_sample(const struct sim_sample *s, const struct sim_mach
 	return o;
 }
 
+/* The timeline's placeholder: a string no data can hold (it starts with
+ * NUL), and how jansson dumps it. */
+#define TL_MARK_RAW "\0fragstat-timeline"
+#define TL_MARK_DUMPED "\"\\u0000fragstat-timeline\""
+
+/* The timeline array as jansson would print it inside the document (the
+ * array at depth 1: elements indented by two levels), one sample at a
+ * time. 0, -EIO or -ENOMEM. */
+static int sim_json_timeline(FILE *out, const struct sim_timeline *t, const struct sim_machine *m,
+			     size_t flags)
+{
+	unsigned indent = (unsigned)(flags & JSON_MAX_INDENT);
+	struct sim_sample sample;
+	if (t->n == 0)
+		return fputs("[]", out) == EOF ? -EIO : 0;
+	if (fputc('[', out) == EOF)
+		return -EIO;
+	for (size_t i = 0; i < t->n; i++) {
+		if (sim_timeline_get(t, i, &sample))
+			return -EIO;
+		json_t *js = sim_json_sample(&sample, m);
+		char *e = js ? json_dumps(js, flags) : NULL;
+		json_decref(js);
+		if (!e)
+			return -ENOMEM;
+		size_t n = fs_json_u64_fixup(e, strlen(e));
+		int bad = i && fputc(',', out) == EOF;
+		if (indent) {
+			bad |= fputc('\n', out) == EOF || fprintf(out, "%*s", 2 * (int)indent, "") < 0;
+			/* Every line of the element two levels deeper. */
+			static const char pad[] = "                                                                ";
+			size_t np = 2 * indent < sizeof pad - 1 ? 2 * indent : sizeof pad - 1;
+			for (size_t k = 0; k < n && !bad;) {
+				const char *nl = memchr(e + k, '\n', n - k);
+				size_t end = nl ? (size_t)(nl - e) + 1 : n;
+				bad |= fwrite(e + k, 1, end - k, out) != end - k;
+				if (nl)
+					bad |= fwrite(pad, 1, np, out) != np;
+				k = end;
+			}
+		} else {
+			bad |= fwrite(e, 1, n, out) != n;
+		}
+		free(e);
+		if (bad)
+			return -EIO;
+	}
+	if (indent && (fputc('\n', out) == EOF || fprintf(out, "%*s", (int)indent, "") < 0))
+		return -EIO;
+	return fputc(']', out) == EOF ? -EIO : 0;
+}
+
 static int sim_render_json(FILE *out, const struct sim_run_info *ri, const struct sim_machine *m,
 			   const struct sim_timeline *t, const struct fs_report *final,
 			   const struct fs_render_opts *o)
@@ -232,9 +310,10 @@ static int sim_render_json(FILE *out, const struct sim_run_info *ri, const struc
 	json_object_set_new(doc, "schema_version", json_integer(FS_SCHEMA_VERSION));
 	json_object_set_new(doc, "fragstat_version", json_string(PACKAGE_VERSION));
 	json_object_set_new(doc, "simulation", sim_json_run(ri, m));
-	for (size_t i = 0; i < t->n; i++)
-		json_array_append_new(tl, sim_json_sample(&t->s[i], m));
-	json_object_set_new(doc, "timeline", tl);
+	/* The timeline is written sample by sample (below), never held whole:
+	 * here a placeholder marks its place in the document. */
+	json_decref(tl);
+	json_object_set_new(doc, "timeline", json_stringn(TL_MARK_RAW, sizeof TL_MARK_RAW - 1));
 	for (unsigned c = 0; c < SIM_CNT_NR; c++)
 		json_object_set_new(cnt, sim_cnt_name((enum sim_cnt)c),
 				    json_integer((json_int_t)sim_counter(m, (enum sim_cnt)c)));
@@ -260,11 +339,25 @@ static int sim_render_json(FILE *out, const struct sim_run_info *ri, const struc
 	}
 	if (fin)
 		json_object_set_new(doc, "final", fin);
-	if (fs_json_dumpf(doc, out, FS_JSON_DUMP_FLAGS | (o->compact_json ? JSON_COMPACT : JSON_INDENT(2))))
-		rc = -EIO;
-	else if (fputc('\n', out) == EOF)
-		rc = -EIO;
+	size_t flags = FS_JSON_DUMP_FLAGS | (o->compact_json ? JSON_COMPACT : JSON_INDENT(2));
+	char *text = json_dumps(doc, flags);
 	json_decref(doc);
+	char *mark = text ? strstr(text, TL_MARK_DUMPED) : NULL;
+	if (!mark) {
+		free(text);
+		return -ENOMEM;
+	}
+	*mark = '\0';
+	size_t n = fs_json_u64_fixup(text, strlen(text));
+	if (fwrite(text, 1, n, out) != n)
+		rc = -EIO;
+	if (!rc)
+		rc = sim_json_timeline(out, t, m, flags);
+	char *rest = mark + strlen(TL_MARK_DUMPED);
+	n = fs_json_u64_fixup(rest, strlen(rest));
+	if (!rc && (fwrite(rest, 1, n, out) != n || fputc('\n', out) == EOF))
+		rc = -EIO;
+	free(text);
 	return rc;
 }
 

@@ -32,9 +32,16 @@ struct sim_sample {
 	struct sim_zone_sample zones[FS_MAX_ZONES];
 };
 
+/* The first SIM_TL_MEM samples stay in memory; later ones go to an
+ * unlinked temporary file (tmpfile(3): mode 0600, no name), so memory does
+ * not grow with the number of samples (issue 11: --every 1 kept ~6 KB a
+ * sample in memory). Read samples back with sim_timeline_get(). */
+#define SIM_TL_MEM 256
 struct sim_timeline {
-	size_t n, cap;
-	struct sim_sample *s;
+	size_t n;                     /* samples in all */
+	struct sim_sample *s;         /* the first min(n, SIM_TL_MEM) */
+	FILE *spill;                  /* the rest, in order; NULL until needed */
+	struct sim_sample last;       /* the latest sample */
 };
 
 /* What the run was, for the header and the JSON "simulation" object. */
@@ -53,9 +60,11 @@ struct sim_run_info {
 	double seq_pass_ns_per_page;  /* one pass over the per-page metadata, < 0: not measured */
 };
 
-/* Append a sample of m. 0 or -ENOMEM. */
+/* Append a sample of m. 0, -ENOMEM or -EIO (the temporary file). */
 int sim_timeline_add(struct sim_timeline *t, const struct sim_machine *m, uint64_t op,
 		     const char *phase, uint64_t used, unsigned focus);
+/* Sample i (< t->n) into *out; read in order for speed. 0 or -EIO. */
+int sim_timeline_get(const struct sim_timeline *t, size_t i, struct sim_sample *out);
 void sim_timeline_free(struct sim_timeline *t);
 
 /* Render the run: table (timeline, counters, then the final report) or

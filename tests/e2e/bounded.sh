@@ -43,8 +43,13 @@ T=$(tree zero)
 ln -sf /dev/zero "$T/proc/buddyinfo"
 bounded $FRAGSTAT --root "$T" -o json
 is "$rc" 2 "/dev/zero as buddyinfo: exit 2"
-is "$err" "fragstat: $T/proc/buddyinfo: refused: the path leaves the --root tree (a symbolic link or \"..\" pointing outside it)" \
-	"/dev/zero as buddyinfo: refused as a link out of the tree"
+# (openat2 says the path leaves the tree; the walk, used under valgrind,
+# refuses every link.)
+case $err in
+"fragstat: $T/proc/buddyinfo: refused: the path leaves the --root tree"*|"fragstat: $T/proc/buddyinfo: refused: a symbolic link"*) e=refused ;;
+*) e=$err ;;
+esac
+is "$e" refused "/dev/zero as buddyinfo: refused as a link out of the tree"
 
 # ---- 200 MB of valid-looking rows, through a FIFO: refused at once -------
 # (Before, the rows were read up to the 16 MiB bound; a FIFO in a tree is

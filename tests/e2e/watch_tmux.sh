@@ -1,8 +1,8 @@
 #!/bin/sh
 # The real dashboard, driven in tmux: first screen, the tree changing under
 # it, zones going away, help listing every key, pause, views, resize, ASCII
-# and Unicode graphs, and the terminal restored after q, SIGTERM, SIGHUP and
-# C-c; buddyinfo vanishing and coming back while it runs.
+# and Unicode graphs, and the terminal restored after q, SIGTERM, SIGHUP,
+# SIGQUIT and C-c; buddyinfo vanishing and coming back while it runs.
 . "${top_srcdir:-.}/tests/setup.sh"
 command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
 
@@ -47,6 +47,7 @@ $T send-keys -t w "stty -g > '$TMP/stty.before'; echo \$\$ > /dev/null" Enter
 # The wrapper ignores SIGINT itself so that it can report how fragstat ended
 # (fragstat installs its own handler, which replaces the inherited SIG_IGN).
 cat > "$TMP/run.sh" <<RUN
+ulimit -c 0   # SIGQUIT is re-raised: no core file
 trap '' INT
 sh -c 'echo \$\$ > "$TMP/pid"; exec $FRAGSTAT watch --root "$R" -i 0.2'
 echo EXIT:\$?
@@ -161,6 +162,16 @@ kill -HUP "$(cat "$TMP/pid")"
 ok "SIGHUP: exits with 128+1" -- wait_screen '^EXIT:129'
 sleep 0.2
 same_file "$TMP/stty.after" "$TMP/stty.before" "SIGHUP: terminal modes restored"
+
+# --- SIGQUIT (C-\\) restores the terminal too (issue 11) -----------------------
+rm -f "$TMP/stty.after" "$TMP/pid"
+$T send-keys -t w clear Enter "$START" Enter
+wait_screen '^\[1 Orders\]' 10
+kill -QUIT "$(cat "$TMP/pid")"
+ok "SIGQUIT: exits with 128+3" -- wait_screen '^EXIT:131'
+ok "SIGQUIT: the dashboard is gone (alternate screen left)" -- sh -c "! $T capture-pane -p -t w | grep -q 'zones:'"
+sleep 0.2
+same_file "$TMP/stty.after" "$TMP/stty.before" "SIGQUIT: terminal modes restored (echo back on)"
 
 # --- buddyinfo vanishes and comes back while the dashboard runs -------------
 rm -f "$TMP/stty.after"
