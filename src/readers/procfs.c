@@ -289,8 +289,9 @@ int fs_parse_order_row(const struct fs_cursor *c, struct fs_diag *d,
 	return 0;
 }
 
-int fs_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
-		int node, const char *zone, struct fs_zone **z)
+int fs_order_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
+		      struct fs_order_row *how, int node, const char *zone, unsigned n,
+		      struct fs_zone **z)
 {
 	struct fs_node *nd = fs_snapshot_node_get(s, node);
 	if (!nd) {
@@ -302,6 +303,15 @@ int fs_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot
 	if (!*z)
 		return fs_cursor_err(c, d, c->line, "node %d has more than %d zones", node,
 				     FS_MAX_ZONES);
+	bool *seen = how->seen(*z, how->arg);
+	if (*seen)
+		return fs_cursor_err(c, d, c->line, "duplicate row for node %d, zone %s",
+				     node, zone);
+	*seen = true;
+	if (!s->orders)
+		s->orders = n;
+	if (!how->first_line)
+		how->first_line = c->lineno;
 	return 0;
 }
 

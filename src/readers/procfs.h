@@ -15,6 +15,9 @@
 
 #include "diag.h"
 
+struct fs_snapshot;
+struct fs_zone;
+
 /* Largest file the readers accept; /proc files are far smaller. */
 #define FS_FILE_MAX (16u * 1024 * 1024)
 
@@ -98,6 +101,8 @@ struct fs_order_row {
 	 * before it (prev). */
 	int (*accept)(void *arg, const struct fs_cursor *c, struct fs_diag *d,
 		      unsigned n, const char *prev, const char *tok);
+	/* The zone's "this file had a row for it" flag. */
+	bool *(*seen)(struct fs_zone *z, void *arg);
 	void *arg;
 };
 
@@ -109,11 +114,13 @@ struct fs_order_row {
 int fs_parse_order_row(const struct fs_cursor *c, struct fs_diag *d,
 		       const struct fs_order_row *how, int *node, char *zone, unsigned *n);
 
-struct fs_snapshot;
-struct fs_zone;
-/* The zone a row describes, created when new: *z, or an error naming the
- * row (too many nodes or zones) with *d filled, or -ENOMEM. */
-int fs_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
-		int node, const char *zone, struct fs_zone **z);
+/* After fs_parse_order_row(): the zone the row describes (created when
+ * new) in *z, marked seen; a second row for it is an error. The first row
+ * sets s->orders (when no file did) and how->first_line. Returns 0, an
+ * error naming the row (too many nodes or zones, duplicate) with *d
+ * filled, or -ENOMEM. */
+int fs_order_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
+		      struct fs_order_row *how, int node, const char *zone, unsigned n,
+		      struct fs_zone **z);
 
 #endif

@@ -42,6 +42,12 @@ static int bi_count(void *arg, const struct fs_cursor *c, struct fs_diag *d,
 	return 0;
 }
 
+static bool *bi_seen(struct fs_zone *z, void *arg)
+{
+	(void)arg;
+	return &z->has_buddy;
+}
+
 int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data,
 		       size_t len, struct fs_diag *d)
 {
@@ -50,7 +56,7 @@ int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data
 	uint64_t v[FS_MAX_ORDERS];
 	struct fs_order_row how = {
 		.row_shape = ROW_SHAPE, .noun = "count", .first = "a count (digits)",
-		.orders_preset = s->orders != 0, .parse = bi_count, .arg = v,
+		.orders_preset = s->orders != 0, .parse = bi_count, .seen = bi_seen, .arg = v,
 	};
 
 	fs_cursor_init(&c, file, data, len);
@@ -64,18 +70,10 @@ int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data
 		r = fs_parse_order_row(&c, d, &how, &node, zname, &n);
 		if (r)
 			return r;
-		r = fs_row_zone(&c, d, s, node, zname, &z);
+		r = fs_order_row_zone(&c, d, s, &how, node, zname, n, &z);
 		if (r)
 			return r;
-		if (z->has_buddy)
-			return fs_cursor_err(&c, d, c.line,
-					     "duplicate row for node %d, zone %s", node, zname);
-		if (!s->orders)
-			s->orders = n;
-		if (!how.first_line)
-			how.first_line = c.lineno;
 		memcpy(z->free, v, n * sizeof v[0]);
-		z->has_buddy = true;
 		rows++;
 	}
 	if (rows == 0)

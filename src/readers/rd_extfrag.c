@@ -94,6 +94,12 @@ static int ef_accept(void *arg, const struct fs_cursor *c, struct fs_diag *d,
 	return 0;
 }
 
+static bool *ef_seen(struct fs_zone *z, void *arg)
+{
+	const struct ef_row *w = arg;
+	return w->is_extfrag ? &z->has_kextfrag : &z->has_kunusable;
+}
+
 int rd_extfrag_parse(struct fs_snapshot *s, enum fs_src which, const char *file,
 		     const char *data, size_t len, int *new_format, struct fs_diag *d)
 {
@@ -104,6 +110,7 @@ int rd_extfrag_parse(struct fs_snapshot *s, enum fs_src which, const char *file,
 	struct fs_order_row how = {
 		.row_shape = ROW_SHAPE, .noun = "value", .first = "a value",
 		.orders_preset = s->orders != 0, .parse = ef_value, .accept = ef_accept,
+		.seen = ef_seen,
 		.arg = &w,
 	};
 
@@ -120,23 +127,10 @@ int rd_extfrag_parse(struct fs_snapshot *s, enum fs_src which, const char *file,
 		r = fs_parse_order_row(&c, d, &how, &node, zname, &n);
 		if (r)
 			return r;
-		r = fs_row_zone(&c, d, s, node, zname, &z);
+		r = fs_order_row_zone(&c, d, s, &how, node, zname, n, &z);
 		if (r)
 			return r;
-		if (is_extfrag ? z->has_kextfrag : z->has_kunusable)
-			return fs_cursor_err(&c, d, c.line,
-					     "duplicate row for node %d, zone %s", node, zname);
-		if (!s->orders)
-			s->orders = n;
-		if (!how.first_line)
-			how.first_line = c.lineno;
-		if (is_extfrag) {
-			memcpy(z->kextfrag, w.v, n * sizeof w.v[0]);
-			z->has_kextfrag = true;
-		} else {
-			memcpy(z->kunusable, w.v, n * sizeof w.v[0]);
-			z->has_kunusable = true;
-		}
+		memcpy(is_extfrag ? z->kextfrag : z->kunusable, w.v, n * sizeof w.v[0]);
 		rows++;
 	}
 	if (rows == 0)
