@@ -315,6 +315,34 @@ int fs_order_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_sn
 	return 0;
 }
 
+int fs_parse_order_rows(struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
+			struct fs_order_row *how, unsigned *rows)
+{
+	*rows = 0;
+	how->orders_preset = s->orders != 0;
+	how->first_line = 0;
+	while (fs_cursor_next(c)) {
+		unsigned n;
+		int node = 0, r;
+		char zone[FS_NAME_MAX];
+		struct fs_zone *z;
+
+		how->orders = s->orders;
+		r = fs_parse_order_row(c, d, how, &node, zone, &n);
+		if (r)
+			return r;
+		r = fs_order_row_zone(c, d, s, how, node, zone, n, &z);
+		if (r)
+			return r;
+		how->keep(how->arg, z, n);
+		(*rows)++;
+	}
+	if (*rows == 0)
+		return fs_diag_set(d, c->file, 1, 1, "expected a line %s, found an empty file",
+				   how->row_shape);
+	return 0;
+}
+
 int fs_parse_node_zone(const struct fs_cursor *c, struct fs_diag *d, const char **pp,
 		       const char *row_shape, int *node, char *zone)
 {

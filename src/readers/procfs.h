@@ -103,6 +103,8 @@ struct fs_order_row {
 		      unsigned n, const char *prev, const char *tok);
 	/* The zone's "this file had a row for it" flag. */
 	bool *(*seen)(struct fs_zone *z, void *arg);
+	/* Keep the n fields parsed for a row in its zone. */
+	void (*keep)(void *arg, struct fs_zone *z, unsigned n);
 	void *arg;
 };
 
@@ -122,5 +124,13 @@ int fs_parse_order_row(const struct fs_cursor *c, struct fs_diag *d,
 int fs_order_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
 		      struct fs_order_row *how, int node, const char *zone, unsigned n,
 		      struct fs_zone **z);
+
+/* Every row of an order-column file at the cursor (fresh from
+ * fs_cursor_init) into s: fs_parse_order_row(), fs_order_row_zone(),
+ * how->keep(). An empty file is an error. Sets how->orders_preset from s
+ * and *rows; leaves the cursor after the last row. Returns 0, -EINVAL,
+ * -ERANGE (with *d filled) or -ENOMEM. */
+int fs_parse_order_rows(struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
+			struct fs_order_row *how, unsigned *rows);
 
 #endif

@@ -48,37 +48,26 @@ static bool *bi_seen(struct fs_zone *z, void *arg)
 	return &z->has_buddy;
 }
 
+static void bi_keep(void *arg, struct fs_zone *z, unsigned n)
+{
+	memcpy(z->free, arg, n * sizeof z->free[0]);
+}
+
 int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data,
 		       size_t len, struct fs_diag *d)
 {
 	struct fs_cursor c;
-	unsigned rows = 0;
+	unsigned rows;
 	uint64_t v[FS_MAX_ORDERS];
 	struct fs_order_row how = {
 		.row_shape = ROW_SHAPE, .noun = "count", .first = "a count (digits)",
-		.orders_preset = s->orders != 0, .parse = bi_count, .seen = bi_seen, .arg = v,
+		.parse = bi_count, .seen = bi_seen, .keep = bi_keep, .arg = v,
 	};
 
 	fs_cursor_init(&c, file, data, len);
-	while (fs_cursor_next(&c)) {
-		unsigned n;
-		int node = 0, r;
-		char zname[FS_NAME_MAX];
-		struct fs_zone *z;
-
-		how.orders = s->orders;
-		r = fs_parse_order_row(&c, d, &how, &node, zname, &n);
-		if (r)
-			return r;
-		r = fs_order_row_zone(&c, d, s, &how, node, zname, n, &z);
-		if (r)
-			return r;
-		memcpy(z->free, v, n * sizeof v[0]);
-		rows++;
-	}
-	if (rows == 0)
-		return fs_diag_set(d, file, 1, 1,
-				   "expected a line " ROW_SHAPE ", found an empty file");
+	int r = fs_parse_order_rows(&c, d, s, &how, &rows);
+	if (r)
+		return r;
 	/* The kernel ends every row with a newline. A lone row without one
 	 * may have been cut anywhere, and nothing else checks its count. */
 	if (rows == 1 && len > 0 && data[len - 1] != '\n')
