@@ -227,8 +227,9 @@ const char *fs_describe(const char *q, const char *e, char *buf, size_t size)
 	return buf;
 }
 
-int fs_parse_order_row(const struct fs_cursor *c, struct fs_diag *d,
-		       const struct fs_order_row *how, int *node, char *zone, unsigned *n)
+/* One row at the cursor: prefix and fields (see fs_parse_order_rows). */
+static int order_row(const struct fs_cursor *c, struct fs_diag *d,
+		     const struct fs_order_row *how, int *node, char *zone, unsigned *n)
 {
 	const char *p = c->line, *e = c->eol, *q;
 	char fb[48];
@@ -289,9 +290,10 @@ int fs_parse_order_row(const struct fs_cursor *c, struct fs_diag *d,
 	return 0;
 }
 
-int fs_order_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
-		      struct fs_order_row *how, int node, const char *zone, unsigned n,
-		      struct fs_zone **z)
+/* The zone of a row, marked seen, and the order bookkeeping. */
+static int order_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
+			  struct fs_order_row *how, int node, const char *zone, unsigned n,
+			  struct fs_zone **z)
 {
 	struct fs_node *nd = fs_snapshot_node_get(s, node);
 	if (!nd) {
@@ -325,13 +327,13 @@ int fs_parse_order_rows(struct fs_cursor *c, struct fs_diag *d, struct fs_snapsh
 		unsigned n;
 		int node = 0, r;
 		char zone[FS_NAME_MAX];
-		struct fs_zone *z;
+		struct fs_zone *z = NULL;
 
 		how->orders = s->orders;
-		r = fs_parse_order_row(c, d, how, &node, zone, &n);
+		r = order_row(c, d, how, &node, zone, &n);
 		if (r)
 			return r;
-		r = fs_order_row_zone(c, d, s, how, node, zone, n, &z);
+		r = order_row_zone(c, d, s, how, node, zone, n, &z);
 		if (r)
 			return r;
 		how->keep(how->arg, z, n);
