@@ -464,8 +464,9 @@ const char *fs_describe(const char *q, const char *e, char *buf, size_t size)
 	return buf;
 }
 
-int fs_parse_order_row(const struct fs_cursor *c, struct fs_diag *d,
-		       const struct fs_order_row *how, int *node, char *zone, unsigned *n)
+/* One row at the cursor: prefix and fields (see fs_parse_order_rows). */
+static int order_row(const struct fs_cursor *c, struct fs_diag *d,
+		     const struct fs_order_row *how, int *node, char *zone, unsigned *n)
 {
 	const char *p = c->line, *e = c->eol, *q;
 	char fb[48];
@@ -526,8 +527,10 @@ int fs_parse_order_row(const struct fs_cursor *c, struct fs_diag *d,
 	return 0;
 }
 
-int fs_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
-		int node, const char *zone, struct fs_zone **z)
+/* The zone of a row, marked seen, and the order bookkeeping. */
+static int order_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
+			  struct fs_order_row *how, int node, const char *zone, unsigned n,
+			  struct fs_zone **z)
 {
 	struct fs_node *nd = fs_snapshot_node_get(s, node);
 	if (!nd) {
@@ -539,6 +542,43 @@ int fs_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot
 	if (!*z)
 		return fs_cursor_err(c, d, c->line, "node %d has more than %d zones", node,
 				     FS_MAX_ZONES);
+	bool *seen = how->seen(*z, how->arg);
+	if (*seen)
+		return fs_cursor_err(c, d, c->line, "duplicate row for node %d, zone %s",
+				     node, zone);
+	*seen = true;
+	if (!s->orders)
+		s->orders = n;
+	if (!how->first_line)
+		how->first_line = c->lineno;
+	return 0;
+}
+
+int fs_parse_order_rows(struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
+			struct fs_order_row *how, unsigned *rows)
+{
+	*rows = 0;
+	how->orders_preset = s->orders != 0;
+	how->first_line = 0;
+	while (fs_cursor_next(c)) {
+		unsigned n;
+		int node = 0, r;
+		char zone[FS_NAME_MAX];
+		struct fs_zone *z = NULL;
+
+		how->orders = s->orders;
+		r = order_row(c, d, how, &node, zone, &n);
+		if (r)
+			return r;
+		r = order_row_zone(c, d, s, how, node, zone, n, &z);
+		if (r)
+			return r;
+		how->keep(how->arg, z, n);
+		(*rows)++;
+	}
+	if (*rows == 0)
+		return fs_diag_set(d, c->file, 1, 1, "expected a line %s, found an empty file",
+				   how->row_shape);
 	return 0;
 }
 

@@ -15,6 +15,9 @@
 
 #include "diag.h"
 
+struct fs_snapshot;
+struct fs_zone;
+
 /* Largest file the readers accept; /proc files are far smaller. */
 #define FS_FILE_MAX (16u * 1024 * 1024)
 
@@ -109,17 +112,18 @@ const char *fs_describe(const char *q, const char *e, char *buf, size_t size);
 int fs_parse_node_zone(const struct fs_cursor *c, struct fs_diag *d, const char **pp,
 		       const char *row_shape, int *node, char *zone);
 
-/* How fs_parse_order_row() reads the fields of one order-column row
+/* How fs_parse_order_rows() reads the fields of one order-column row
  * (buddyinfo, debugfs extfrag_index and unusable_index). */
 struct fs_order_row {
 	const char *row_shape;   /* the whole row, for messages */
 	const char *noun;        /* one field: "count", "value" ("%u counts") */
 	const char *first;       /* what a row without fields lacks: "a value" */
+	/* Filled by fs_parse_order_rows: */
 	unsigned orders;         /* order count so far (s->orders); 0: none yet */
 	bool orders_preset;      /* ... set by an earlier file, not this one */
 	unsigned first_line;     /* ... else the line of this file that set it */
-	/* Parse the field for order n at *q (advancing it) and keep it;
-	 * 0, or an error with *d filled. */
+	/* Parse the field for order n at *q (advancing it) into arg's row
+	 * buffer; 0, or an error with *d filled. */
 	int (*parse)(void *arg, const struct fs_cursor *c, struct fs_diag *d,
 		     const char *zone, unsigned n, const char **q);
 	/* Optional, once the field is known to end at a blank or the end of
@@ -127,22 +131,23 @@ struct fs_order_row {
 	 * before it (prev). */
 	int (*accept)(void *arg, const struct fs_cursor *c, struct fs_diag *d,
 		      unsigned n, const char *prev, const char *tok);
+	/* The zone's "this file had a row for it" flag. */
+	bool *(*seen)(struct fs_zone *z, void *arg);
+	/* Keep the n fields parsed for a row in its zone. */
+	void (*keep)(void *arg, struct fs_zone *z, unsigned n);
 	void *arg;
 };
 
-/* One "Node N, zone NAME f0 f1 ..." row at the cursor: the prefix, then
- * one blank-separated field per order through how->parse, as many as
- * how->orders when that is known (at most FS_MAX_ORDERS). Sets *node,
- * zone (FS_NAME_MAX bytes) and *n (fields read). Returns 0, -EINVAL or
- * -ERANGE with *d filled. */
-int fs_parse_order_row(const struct fs_cursor *c, struct fs_diag *d,
-		       const struct fs_order_row *how, int *node, char *zone, unsigned *n);
-
-struct fs_snapshot;
-struct fs_zone;
-/* The zone a row describes, created when new: *z, or an error naming the
- * row (too many nodes or zones) with *d filled, or -ENOMEM. */
-int fs_row_zone(const struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
-		int node, const char *zone, struct fs_zone **z);
+/* Every row "Node N, zone NAME f0 f1 ..." of an order-column file at the
+ * cursor (fresh from fs_cursor_init) into s. Each row: the prefix, one
+ * blank-separated field per order through how->parse and how->accept (as
+ * many as s->orders when an earlier row or file set it, at most
+ * FS_MAX_ORDERS), then its zone (created when new; a second row for it is
+ * an error), marked through how->seen and filled by how->keep. The first
+ * row sets s->orders when no file did. An empty file is an error. Sets
+ * *rows; leaves the cursor after the last row. Returns 0, -EINVAL or
+ * -ERANGE with *d filled, or -ENOMEM. */
+int fs_parse_order_rows(struct fs_cursor *c, struct fs_diag *d, struct fs_snapshot *s,
+			struct fs_order_row *how, unsigned *rows);
 
 #endif

@@ -24,7 +24,7 @@
 
 struct bi_row {
 	uint64_t v[FS_MAX_ORDERS];
-	const char *tok[FS_MAX_ORDERS];   /* where each count starts */
+	uint64_t sum;            /* free pages of the row so far */
 };
 
 /* One count of a row, kept in row->v[n]. */
@@ -32,10 +32,10 @@ static int bi_count(void *arg, const struct fs_cursor *c, struct fs_diag *d,
 		    const char *zone, unsigned n, const char **q)
 {
 	struct bi_row *row = arg;
+	uint64_t *v = row->v;
 	const char *tok = *q;
 	char fb[48];
-	row->tok[n] = tok;
-	int r = fs_parse_u64(q, c->eol, &row->v[n]);
+	int r = fs_parse_u64(q, c->eol, &v[n]);
 	if (r == -ERANGE) {
 		fs_cursor_err(c, d, tok, "count for order %u does not fit in 64 bits", n);
 		return -ERANGE;
@@ -48,52 +48,55 @@ static int bi_count(void *arg, const struct fs_cursor *c, struct fs_diag *d,
 	return 0;
 }
 
+/* The row's free pages stay below 2^40 (FS_FREE_PAGES_MAX, as
+ * fs_free_pages_sum() checks), so pages, bytes and the index arithmetic
+ * never wrap: a count that takes the sum past it is refused where it is. */
+static int bi_accept(void *arg, const struct fs_cursor *c, struct fs_diag *d, unsigned n,
+		     const char *prev, const char *tok)
+{
+	struct bi_row *row = arg;
+	uint64_t x = row->v[n];
+	(void)prev;
+	if (n == 0)
+		row->sum = 0;
+	if (n >= 64 ? x != 0 : x > (FS_FREE_PAGES_MAX - row->sum) >> n) {
+		fs_cursor_err(c, d, tok,
+			      "the free pages of this row pass 2^40 at order %u "
+			      "(more than any machine has; the sum would overflow)", n);
+		return -ERANGE;
+	}
+	row->sum += x << n;
+	return 0;
+}
+
+static bool *bi_seen(struct fs_zone *z, void *arg)
+{
+	(void)arg;
+	return &z->has_buddy;
+}
+
+static void bi_keep(void *arg, struct fs_zone *z, unsigned n)
+{
+	const struct bi_row *row = arg;
+	memcpy(z->free, row->v, n * sizeof z->free[0]);
+}
+
 int rd_buddyinfo_parse(struct fs_snapshot *s, const char *file, const char *data,
 		       size_t len, struct fs_diag *d)
 {
 	struct fs_cursor c;
-	unsigned rows = 0;
-	struct bi_row row;
+	unsigned rows;
+	struct bi_row row = { .sum = 0 };
 	struct fs_order_row how = {
 		.row_shape = ROW_SHAPE, .noun = "count", .first = "a count (digits)",
-		.orders_preset = s->orders != 0, .parse = bi_count, .arg = &row,
+		.parse = bi_count, .accept = bi_accept, .seen = bi_seen, .keep = bi_keep,
+		.arg = &row,
 	};
 
 	fs_cursor_init(&c, file, data, len);
-	while (fs_cursor_next(&c)) {
-		unsigned n;
-		int node = 0, r;
-		char zname[FS_NAME_MAX];
-		struct fs_zone *z;
-
-		how.orders = s->orders;
-		r = fs_parse_order_row(&c, d, &how, &node, zname, &n);
-		if (r)
-			return r;
-		unsigned bad;
-		if (fs_free_pages_sum(row.v, n, NULL, &bad)) {
-			fs_cursor_err(&c, d, row.tok[bad],
-				      "the free pages of this row pass 2^40 at order %u "
-				      "(more than any machine has; the sum would overflow)", bad);
-			return -ERANGE;
-		}
-		r = fs_row_zone(&c, d, s, node, zname, &z);
-		if (r)
-			return r;
-		if (z->has_buddy)
-			return fs_cursor_err(&c, d, c.line,
-					     "duplicate row for node %d, zone %s", node, zname);
-		if (!s->orders)
-			s->orders = n;
-		if (!how.first_line)
-			how.first_line = c.lineno;
-		memcpy(z->free, row.v, n * sizeof row.v[0]);
-		z->has_buddy = true;
-		rows++;
-	}
-	if (rows == 0)
-		return fs_diag_set(d, file, 1, 1,
-				   "expected a line " ROW_SHAPE ", found an empty file");
+	int r = fs_parse_order_rows(&c, d, s, &how, &rows);
+	if (r)
+		return r;
 	/* The kernel ends every row with a newline. A lone row without one
 	 * may have been cut anywhere, and nothing else checks its count. */
 	if (rows == 1 && len > 0 && data[len - 1] != '\n')

@@ -94,54 +94,36 @@ static int ef_accept(void *arg, const struct fs_cursor *c, struct fs_diag *d,
 	return 0;
 }
 
+static bool *ef_seen(struct fs_zone *z, void *arg)
+{
+	const struct ef_row *w = arg;
+	return w->is_extfrag ? &z->has_kextfrag : &z->has_kunusable;
+}
+
+static void ef_keep(void *arg, struct fs_zone *z, unsigned n)
+{
+	const struct ef_row *w = arg;
+	memcpy(w->is_extfrag ? z->kextfrag : z->kunusable, w->v, n * sizeof w->v[0]);
+}
+
 int rd_extfrag_parse(struct fs_snapshot *s, enum fs_src which, const char *file,
 		     const char *data, size_t len, int *new_format, struct fs_diag *d)
 {
 	struct fs_cursor c;
-	unsigned rows = 0;
-	const bool is_extfrag = which == FS_SRC_EXTFRAG_INDEX;
-	struct ef_row w = { .is_extfrag = is_extfrag, .fmt = -1 };
+	unsigned rows;
+	struct ef_row w = { .is_extfrag = which == FS_SRC_EXTFRAG_INDEX, .fmt = -1 };
 	struct fs_order_row how = {
 		.row_shape = ROW_SHAPE, .noun = "value", .first = "a value",
-		.orders_preset = s->orders != 0, .parse = ef_value, .accept = ef_accept,
+		.parse = ef_value, .accept = ef_accept, .seen = ef_seen, .keep = ef_keep,
 		.arg = &w,
 	};
 
 	if (which != FS_SRC_EXTFRAG_INDEX && which != FS_SRC_UNUSABLE_INDEX)
 		return fs_diag_set(d, file, 0, 0, "internal error: not an extfrag source");
 	fs_cursor_init(&c, file, data, len);
-	while (fs_cursor_next(&c)) {
-		unsigned n;
-		int node = 0, r;
-		char zname[FS_NAME_MAX];
-		struct fs_zone *z;
-
-		how.orders = s->orders;
-		r = fs_parse_order_row(&c, d, &how, &node, zname, &n);
-		if (r)
-			return r;
-		r = fs_row_zone(&c, d, s, node, zname, &z);
-		if (r)
-			return r;
-		if (is_extfrag ? z->has_kextfrag : z->has_kunusable)
-			return fs_cursor_err(&c, d, c.line,
-					     "duplicate row for node %d, zone %s", node, zname);
-		if (!s->orders)
-			s->orders = n;
-		if (!how.first_line)
-			how.first_line = c.lineno;
-		if (is_extfrag) {
-			memcpy(z->kextfrag, w.v, n * sizeof w.v[0]);
-			z->has_kextfrag = true;
-		} else {
-			memcpy(z->kunusable, w.v, n * sizeof w.v[0]);
-			z->has_kunusable = true;
-		}
-		rows++;
-	}
-	if (rows == 0)
-		return fs_diag_set(d, file, 1, 1,
-				   "expected a line " ROW_SHAPE ", found an empty file");
+	int r = fs_parse_order_rows(&c, d, s, &how, &rows);
+	if (r)
+		return r;
 	if (new_format)
 		*new_format = w.fmt == 0 ? 0 : 1;
 	return 0;

@@ -1,13 +1,16 @@
 #!/bin/sh
 # Bounded resources: a huge or endless input gives a clear error (exit 2,
-# the file named) with bounded memory (ulimit -v) and time (timeout), never
-# an exhausted machine. fragstat reads at most 16 MiB of a kernel file
+# the file named) with bounded memory (ulimit -v) and time (CPU seconds,
+# ulimit -t; and a wall-clock backstop, timeout, for a run that waits
+# instead of working), never an exhausted machine. The limit is on CPU, not
+# on the clock, so a loaded machine (make -j, CI) does not fail the test. fragstat reads at most 16 MiB of a kernel file
 # (FS_FILE_MAX) and 64 MiB of JSON on stdin.
 . "${top_srcdir:-.}/tests/setup.sh"
 command -v timeout >/dev/null 2>&1 || skip_all "no timeout(1)"
 R=$FIX/real/x86_64-vm-6.18-idle
 SECS=5
 [ -n "${VALGRIND-}" ] && SECS=60
+WALL=$((SECS * 12))
 MEM=400000   # KiB of address space
 # ASan and valgrind reserve far more address space than they use: there
 # the time limit alone bounds the run.
@@ -19,7 +22,7 @@ fi
 
 # bounded CMD...: run CMD under the limits; sets $out $err $rc.
 bounded() {
-	run sh -c "$LIMIT exec timeout -s KILL $SECS \"\$@\"" _ "$@"
+	run sh -c "$LIMIT ulimit -t $SECS; exec timeout -s KILL $WALL \"\$@\"" _ "$@"
 }
 
 # tree NAME: a --root tree with every file of $R; echoes its path.

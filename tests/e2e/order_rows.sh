@@ -1,6 +1,6 @@
 #!/bin/sh
 # The rows "Node N, zone NAME f0 f1 ..." of buddyinfo, extfrag_index and
-# unusable_index go through one row parser (fs_parse_order_row); every
+# unusable_index go through one row parser (fs_parse_order_rows); every
 # diagnostic it gives is the one each reader gave before (golden file,
 # written by the readers of commit c6af3fb), byte for byte, with the exit
 # status (--strict: a malformed optional file is an error, as it was).
