@@ -207,8 +207,7 @@ static int process(struct rec_state *s, uint64_t until, bool all)
 /* Run another fragstat command in a child with stdout to /dev/null. */
 static int run_child(int (*fn)(int, char **), int argc, char **argv)
 {
-	fflush(stdout);
-	fflush(stderr);
+	fflush(NULL);   /* no buffered output may be written twice or out of place */
 	pid_t pid = fork();
 	if (pid < 0)
 		return -errno;
@@ -347,11 +346,13 @@ int ev_record_trace(const char *file, uint64_t duration_ns, unsigned buffer_kb,
 		return FS_EXIT_OUTPUT;
 	}
 	s.out = out;
+	setvbuf(out, NULL, _IOFBF, 1 << 16);
 	fprintf(out, "# fragstat events --record-trace: kmem:mm_page_alloc and mm_page_free as\n"
 		"# 'fragstat simulate --trace' operations; IDs number the allocations; replay with\n"
 		"#   fragstat simulate --from %s --trace %s\n", start_dir, file);
 
 	/* The starting state, taken just before recording starts. */
+	fflush(out);
 	uint64_t c0 = ev_trace_now();
 	rc = capture(start_dir);
 	uint64_t c1 = ev_trace_now();
@@ -404,6 +405,12 @@ int ev_record_trace(const char *file, uint64_t duration_ns, unsigned buffer_kb,
 	}
 	uint64_t t1 = ev_trace_now();
 	getrusage(RUSAGE_SELF, &ru1);
+	/* Nothing of the trace may sit in a stdio buffer a child inherits. */
+	if (fflush(out) != 0) {
+		fs_err("%s: write failed", file);
+		status = FS_EXIT_OUTPUT;
+		goto out;
+	}
 	double cpu = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
 		     (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
 	ev_trace_lost(t, &lost1, &d);
