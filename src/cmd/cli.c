@@ -55,19 +55,14 @@ void fs_warn_malformed(const struct fs_collect_result *res)
 	for (int i = 0; i < FS_SRC_COUNT; i++) {
 		if (!(res->malformed & FS_SRC_BIT(i)))
 			continue;
-		const struct fs_diag *d = &res->warn[i];
-		char esc[1024], msg[4 * sizeof d->msg + 1];
-		const char *file = d->file ? fs_escape(esc, sizeof esc, d->file) : fs_src_name(i);
-		const char *m = msg_text(msg, sizeof msg, d->msg);
-		if (d->line && d->col)
-			fs_err("warning: %s:%u:%u: %s (%s left out; --strict makes this an error)",
-			       file, d->line, d->col, m, fs_src_name(i));
-		else if (d->line)
-			fs_err("warning: %s:%u: %s (%s left out; --strict makes this an error)",
-			       file, d->line, m, fs_src_name(i));
-		else
-			fs_err("warning: %s: %s (%s left out; --strict makes this an error)",
-			       file, m, fs_src_name(i));
+		struct fs_diag d = res->warn[i];
+		char buf[FS_DIAG_TEXT_MAX];
+		if (!d.file)
+			d.file = fs_src_name(i);
+		else if (res->warn[i].file == res->warn[i].file_store)
+			d.file = d.file_store;
+		fs_err("warning: %s (%s left out; --strict makes this an error)",
+		       fs_diag_format(&d, buf, sizeof buf), fs_src_name(i));
 	}
 }
 
@@ -162,6 +157,7 @@ static const char *page_size_origin(enum fs_page_size_from f)
 	case FS_PS_MEMINFO: return "from meminfo MemTotal over zoneinfo's managed pages";
 	case FS_PS_JSON: return "from the JSON snapshot";
 	case FS_PS_SIMULATED: return "simulated";
+	case FS_PS_LOG: return "from the kernel log's buddy lines";
 	case FS_PS_OPTION: case FS_PS_ASSUMED: break;
 	}
 	return "given";

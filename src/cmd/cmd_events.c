@@ -177,6 +177,7 @@ static int emit_interval(struct out *o, const struct ev_agg *a)
 		json_decref(j);
 		if (!txt)
 			return -ENOMEM;
+		fs_json_u64_fixup(txt, strlen(txt));   /* counters above INT64_MAX, exact */
 		puts(txt);
 		free(txt);
 		fflush(stdout);
@@ -209,6 +210,7 @@ static int emit_totals(struct out *o, const struct ev_agg *a)
 		json_decref(doc);
 		if (!txt)
 			return -ENOMEM;
+		fs_json_u64_fixup(txt, strlen(txt));   /* counters above INT64_MAX, exact */
 		puts(txt);
 		free(txt);
 	} else if (o->fmt == FMT_PROM) {

@@ -150,7 +150,7 @@ char *fs_escape(char *buf, size_t size, const char *s)
 static const char *const ps_from_names[] = {
 	[FS_PS_ASSUMED] = "assumed", [FS_PS_LIVE] = "live", [FS_PS_CAPTURE] = "capture",
 	[FS_PS_MEMINFO] = "meminfo", [FS_PS_JSON] = "json", [FS_PS_OPTION] = "option",
-	[FS_PS_SIMULATED] = "simulated",
+	[FS_PS_SIMULATED] = "simulated", [FS_PS_LOG] = "log",
 };
 
 const char *fs_page_size_from_name(enum fs_page_size_from f)

@@ -75,6 +75,7 @@ enum fs_page_size_from {
 	FS_PS_JSON,          /* a JSON snapshot that did not assume it */
 	FS_PS_OPTION,        /* --page-size, for data that does not tell */
 	FS_PS_SIMULATED,     /* the simulator's --page-size */
+	FS_PS_LOG,           /* a kernel log's buddy lines (the first column's kB) */
 };
 
 /* A named 64-bit counter, as in vmstat, meminfo or zoneinfo stat lines. */

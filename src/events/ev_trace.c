@@ -54,7 +54,7 @@ static int find_tracefs(char *dir, size_t size)
 		char dev[256], mnt[512], type[64];
 		if (sscanf(line, "%255s %511s %63s", dev, mnt, type) == 3 && strcmp(type, "tracefs") == 0 &&
 		    strlen(mnt) < size && !strchr(mnt, '\\')) {
-			snprintf(dir, size, "%s", mnt);
+			memcpy(dir, mnt, strlen(mnt) + 1);   /* fits: checked above */
 			found = 0;
 			break;
 		}

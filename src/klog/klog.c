@@ -1026,6 +1026,7 @@ static int build_snapshot(struct fs_klog_report *r, const char *file, unsigned o
 		return -ENOMEM;
 	s->page_size = r->page_size;
 	s->page_size_assumed = r->page_size_assumed;
+	s->page_size_from = r->page_size_assumed ? FS_PS_ASSUMED : FS_PS_LOG;
 	s->orders = orders;
 	s->time_sec = 0;
 	for (size_t i = 0; i < r->nzones; i++) {

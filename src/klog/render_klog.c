@@ -553,7 +553,7 @@ int fs_render_klog_json(FILE *out, const struct fs_klog *log, const struct fs_kl
 		return -ENOMEM;
 	}
 	size_t flags = FS_JSON_DUMP_FLAGS | (compact ? JSON_COMPACT : JSON_INDENT(2));
-	int rc = json_dumpf(root, out, flags);
+	int rc = fs_json_dumpf(root, out, flags);
 	json_decref(root);
 	if (rc != 0 && !ferror(out))
 		return -ENOMEM;

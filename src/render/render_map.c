@@ -352,7 +352,7 @@ int fs_render_map_json(FILE *out, const struct fs_report *r)
 			if (r->nodes[i].zones[z].pm)
 				json_array_append_new(zones, map_zone(pm, r, &r->nodes[i], &r->nodes[i].zones[z]));
 	SET(root, "zones", zones);
-	int rc = json_dumpf(root, out, FS_JSON_DUMP_FLAGS | JSON_INDENT(1));
+	int rc = fs_json_dumpf(root, out, FS_JSON_DUMP_FLAGS | JSON_INDENT(1));
 	json_decref(root);
 	if (fs_json_oom())
 		return -ENOMEM;

@@ -103,7 +103,7 @@ static void header(struct tctx *t)
 	static const char *const from[] = {
 		[FS_PS_ASSUMED] = " (assumed)", [FS_PS_LIVE] = "", [FS_PS_CAPTURE] = " (capture note)",
 		[FS_PS_MEMINFO] = " (from meminfo)", [FS_PS_JSON] = "", [FS_PS_OPTION] = " (--page-size)",
-		[FS_PS_SIMULATED] = "",
+		[FS_PS_SIMULATED] = "", [FS_PS_LOG] = " (from the log)",
 	};
 	const char *pf = (unsigned)s->page_size_from < sizeof from / sizeof from[0] &&
 			 from[s->page_size_from] ? from[s->page_size_from] : "";
@@ -728,12 +728,18 @@ static void decisions_detail(struct tctx *t, const struct decisions *ds)
 static void map_limits(struct tctx *t)
 {
 	const struct fs_report *r = t->r;
+	bool heading = false;
 	for (size_t i = 0; i < r->nnodes; i++)
 		for (unsigned z = 0; z < r->nodes[i].nzones; z++) {
 			const struct fs_zone_report *zr = &r->nodes[i].zones[z];
 			char line[1024], lead[96];
 			if (!zr->pm)
 				continue;
+			if (!heading) {
+				fprintf(t->out, "\n%sPage layout%s (kpageflags):\n", col(t, C_BOLD),
+					col(t, C_RESET));
+				heading = true;
+			}
 			fs_map_limit_sentence(line, sizeof line, r, zr);
 			snprintf(lead, sizeof lead, "  %s: ", zr->zone->name);
 			fs_map_wrap(t->out, lead, 4, t->width, line);

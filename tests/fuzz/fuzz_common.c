@@ -749,7 +749,7 @@ static void run_kpage(const char *data, size_t len)
 				CHECK(t, strlen(buf) == n, "map renderer %d wrote a NUL byte", which);
 			if (which == 2 && rc == 0 && buf) {
 				json_error_t je;
-				json_t *j = json_loadb(buf, n, 0, &je);
+				json_t *j = fs_json_loadb(buf, n, &je);
 				CHECK(t, j != NULL, "map JSON does not parse: %s", je.text);
 				json_decref(j);
 			}
@@ -863,7 +863,7 @@ static void run_klog(const char *data, size_t len)
 				      fmt ? "JSON" : "table");
 				if (fmt) {
 					json_error_t je;
-					json_t *j = json_loadb(out, olen, 0, &je);
+					json_t *j = fs_json_loadb(out, olen, &je);
 					CHECK(t, j != NULL, "JSON output does not parse: %s", je.text);
 					json_decref(j);
 				}
