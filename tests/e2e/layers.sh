@@ -27,6 +27,14 @@ src/render/*         src/readers/procfs.h -                     presentation doe
 src/render/*         src/readers/rd_*.h   -                     presentation does not include the file readers
 src/render/*         src/readers/readers.h -                    presentation does not include the file readers
 src/render/*         src/sim/sim_internal.h -                   presentation does not include the simulator internals
+src/io/*             src/render/*         -                     file writing does not include presentation
+src/io/*             src/watch/*          -                     file writing does not include the dashboard
+src/io/*             src/cmd/*            -                     file writing does not include the commands
+src/events/*         src/render/*         -                     event collection and aggregation do not include presentation
+src/events/*         src/watch/*          -                     event collection and aggregation do not include the dashboard
+src/events/*         src/cmd/*            -                     event collection and aggregation do not include the commands
+src/klog/klog*       src/watch/*          -                     kernel-log parsing does not include the dashboard
+src/klog/klog*       src/cmd/*            -                     kernel-log parsing does not include the commands
 src/*.h              <jansson.h>          -                     jansson does not leak through a header
 src/core/*           <jansson.h>          -                     computation does not parse or write JSON
 src/*                <curses.h>           src/watch/ui_curses.h curses only through src/watch/ui_curses.h
