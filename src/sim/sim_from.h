@@ -16,6 +16,7 @@
 #ifndef FRAGSTAT_SIM_FROM_H
 #define FRAGSTAT_SIM_FROM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,8 @@ struct sim_from_info {
 	uint64_t free_pages;          /* free pages placed */
 	uint64_t unplaced_pages;      /* free pages that found no room (counted, not placed) */
 	uint64_t pages;               /* pages simulated */
+	bool layout;                  /* every page placed from the captured page layout
+				       * (deterministic); false: synthesized from counts */
 };
 
 /* Build a machine from node `node` (-1: the first) of snapshot s, with
