@@ -33,8 +33,10 @@ src/io/*             src/cmd/*            -                     file writing doe
 src/events/*         src/render/*         -                     event collection and aggregation do not include presentation
 src/events/*         src/watch/*          -                     event collection and aggregation do not include the dashboard
 src/events/*         src/cmd/*            -                     event collection and aggregation do not include the commands
-src/klog/klog*       src/watch/*          -                     kernel-log parsing does not include the dashboard
-src/klog/klog*       src/cmd/*            -                     kernel-log parsing does not include the commands
+src/klog/*           src/render/*         -                     kernel-log parsing does not include presentation
+src/klog/*           src/watch/*          -                     kernel-log parsing does not include the dashboard
+src/klog/*           src/cmd/*            -                     kernel-log parsing does not include the commands
+src/render/*         src/klog/klog_read.h -                     presentation does not include the file readers
 src/*.h              <jansson.h>          -                     jansson does not leak through a header
 src/core/*           <jansson.h>          -                     computation does not parse or write JSON
 src/*                <curses.h>           src/watch/ui_curses.h curses only through src/watch/ui_curses.h
