@@ -53,20 +53,7 @@ static void copy_clean(char *dst, size_t size, const char *s, size_t n)
 /* Decimal at *pp (no sign); -ERANGE past UINT64_MAX, -EINVAL no digit. */
 static int num(const char **pp, uint64_t *out)
 {
-	const char *p = *pp;
-	uint64_t v = 0;
-	if (!is_digit(*p))
-		return -EINVAL;
-	while (is_digit(*p)) {
-		unsigned d = (unsigned)(*p - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-		p++;
-	}
-	*pp = p;
-	*out = v;
-	return 0;
+	return fs_parse_u64(pp, *pp + strspn(*pp, "0123456789"), out);
 }
 
 static int hexnum(const char **pp, uint64_t *out)

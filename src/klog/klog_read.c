@@ -22,49 +22,6 @@ const char *const fs_klog_root_paths[] = {
 	NULL,
 };
 
-static int read_fd(int fd, struct fs_buf *out)
-{
-	size_t cap = 8192, len = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (len + 1 >= cap) {
-			if (cap > FS_KLOG_MAX_INPUT) {
-				free(buf);
-				return -EFBIG;
-			}
-			size_t ncap = cap * 2;
-			char *nb = realloc(buf, ncap);
-			if (!nb) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		ssize_t r = read(fd, buf + len, cap - 1 - len);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = -errno;
-			free(buf);
-			return e;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	if (len > FS_KLOG_MAX_INPUT) {
-		free(buf);
-		return -EFBIG;
-	}
-	buf[len] = '\0';
-	out->data = buf;
-	out->len = len;
-	return 0;
-}
-
 static int err(struct fs_diag *d, const char *file, int e)
 {
 	if (e == -EFBIG)
@@ -83,7 +40,7 @@ static int read_open_fd(int fd, const char *file, struct fs_buf *out, struct fs_
 		return err(d, file, -errno);
 	if (need_reg && !S_ISREG(st.st_mode))
 		return err(d, file, -ENOTSUP);
-	int r = read_fd(fd, out);
+	int r = fs_read_fd(fd, FS_KLOG_MAX_INPUT, out);
 	return r ? err(d, file, r) : 0;
 }
 

@@ -30,17 +30,6 @@ void fs_clock_now(int64_t *sec, int32_t *nsec)
 	*nsec = (int32_t)ts.tv_nsec;
 }
 
-static enum fs_src_status status_of(int err)
-{
-	switch (err) {
-	case 0: return FS_ST_OK;
-	case -ENOENT: case -ENOTDIR: return FS_ST_MISSING;
-	case -EACCES: case -EPERM: return FS_ST_DENIED;
-	case -EINVAL: case -ERANGE: return FS_ST_MALFORMED;
-	default: return FS_ST_ERROR;
-	}
-}
-
 /* Copy a diagnostic whose file may point into its own storage. */
 static void diag_copy(struct fs_diag *dst, const struct fs_diag *src)
 {
@@ -140,7 +129,7 @@ static int read_src(struct fs_snapshot *s, const struct fs_collect_opts *o, enum
 	struct fs_buf b;
 	int r = read_file(o, src, &b, d);
 	res->err[src] = r;
-	s->src[src] = status_of(r);
+	s->src[src] = fs_src_status_of(r);
 	if (r) {
 		if (src == FS_SRC_BUDDYINFO || r == -EINVAL || r == -ENOMEM || fs_read_refused(r))
 			return r;
@@ -391,7 +380,7 @@ static int collect_once(struct fs_snapshot *s, const struct fs_collect_opts *o, 
 		if (r) {
 			if (sr.err_buddy) {
 				res->err[FS_SRC_BUDDYINFO] = r;
-				s->src[FS_SRC_BUDDYINFO] = status_of(r);
+				s->src[FS_SRC_BUDDYINFO] = fs_src_status_of(r);
 			}
 			fs_stable_read_free(&sr);
 			return r == -EFBIG ? -EINVAL : r;
@@ -411,7 +400,7 @@ static int collect_once(struct fs_snapshot *s, const struct fs_collect_opts *o, 
 		int errs[2] = { sr.err_extfrag, sr.err_unusable };
 		for (int i = 0; i < 2; i++) {
 			res->err[which[i]] = errs[i];
-			s->src[which[i]] = status_of(errs[i]);
+			s->src[which[i]] = fs_src_status_of(errs[i]);
 			if (!errs[i] && (mask & FS_SRC_BIT(which[i]))) {
 				r = parse_checked(s, o, which[i], bufs[i], res, d);
 				if (r) {

@@ -11,44 +11,6 @@
 #include "collect.h"
 #include "load_json.h"
 
-static int read_stdin(struct fs_buf *b)
-{
-	size_t cap = 65536, len = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (len + 1 >= cap) {
-			if (cap >= FS_FILE_MAX * 4) {
-				free(buf);
-				return -EFBIG;
-			}
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t r = read(STDIN_FILENO, buf + len, cap - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = -errno;
-			free(buf);
-			return e;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	buf[len] = '\0';
-	b->data = buf;
-	b->len = len;
-	return 0;
-}
-
 int fs_load_state(const char *path, struct fs_snapshot **out, struct fs_diag *d)
 {
 	return fs_load_state_ex(path, false, false, NULL, out, d);
@@ -93,7 +55,9 @@ int fs_load_state_ex(const char *path, bool strict, bool pages, struct fs_collec
 	}
 	struct fs_buf b;
 	bool is_stdin = strcmp(path, "-") == 0;
-	int r = is_stdin ? read_stdin(&b) : fs_file_read_user(path, &b);
+	/* stdin is bounded at four times FS_FILE_MAX (a named file at FS_FILE_MAX). */
+	int r = is_stdin ? fs_read_fd(STDIN_FILENO, 4 * (size_t)FS_FILE_MAX - 2, &b)
+			 : fs_file_read_user(path, &b);
 	const char *name = is_stdin ? "(stdin)" : path;
 	if (r) {
 		if (r == -EFBIG)

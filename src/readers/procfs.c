@@ -24,31 +24,28 @@ void fs_buf_free(struct fs_buf *b)
 	b->len = 0;
 }
 
-/* Read all of fd (bounded by FS_FILE_MAX) into out; closes fd. */
-static int read_fd(int fd, struct fs_buf *out)
+int fs_read_fd(int fd, size_t max, struct fs_buf *out)
 {
-	size_t cap = 8192, len = 0;
+	/* One byte past max tells a file of max bytes from a longer one, and
+	 * one more holds the NUL: the buffer never grows past max + 2. */
+	size_t limit = max + 2, cap = limit < 8192 ? limit : 8192, len = 0;
 	char *buf;
 
 	out->data = NULL;
 	out->len = 0;
 	buf = malloc(cap);
-	if (!buf) {
-		close(fd);
+	if (!buf)
 		return -ENOMEM;
-	}
 	for (;;) {
 		if (len + 1 >= cap) {
-			if (cap >= FS_FILE_MAX) {
+			if (cap >= limit) {
 				free(buf);
-				close(fd);
 				return -EFBIG;
 			}
-			size_t ncap = cap * 2 > FS_FILE_MAX ? FS_FILE_MAX : cap * 2;
+			size_t ncap = cap * 2 > limit ? limit : cap * 2;
 			char *nb = realloc(buf, ncap);
 			if (!nb) {
 				free(buf);
-				close(fd);
 				return -ENOMEM;
 			}
 			buf = nb;
@@ -60,18 +57,25 @@ static int read_fd(int fd, struct fs_buf *out)
 				continue;
 			int e = -errno;
 			free(buf);
-			close(fd);
 			return e;
 		}
 		if (r == 0)
 			break;
 		len += (size_t)r;
 	}
-	close(fd);
 	buf[len] = '\0';
 	out->data = buf;
 	out->len = len;
 	return 0;
+}
+
+/* fs_read_fd() with the readers' bound (FS_FILE_MAX - 2 bytes: a file that
+ * fills FS_FILE_MAX - 1 is refused), then close fd. */
+static int read_fd(int fd, struct fs_buf *out)
+{
+	int r = fs_read_fd(fd, FS_FILE_MAX - 2, out);
+	close(fd);
+	return r;
 }
 
 /* What a non-regular file is, for messages. */
@@ -146,6 +150,17 @@ int fs_file_read_user(const char *path, struct fs_buf *out)
 		return -FS_ENOTREG;
 	}
 	return read_fd(fd, out);
+}
+
+enum fs_src_status fs_src_status_of(int err)
+{
+	switch (err) {
+	case 0: return FS_ST_OK;
+	case -ENOENT: case -ENOTDIR: return FS_ST_MISSING;
+	case -EACCES: case -EPERM: return FS_ST_DENIED;
+	case -EINVAL: case -ERANGE: return FS_ST_MALFORMED;
+	default: return FS_ST_ERROR;
+	}
 }
 
 bool fs_read_refused(int err)

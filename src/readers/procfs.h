@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "snapshot.h"
 
 struct fs_snapshot;
 struct fs_zone;
@@ -30,6 +31,12 @@ struct fs_buf {
  * Returns 0, -ENOENT, -EACCES, -EFBIG, -EIO, ... */
 int fs_file_read(const char *path, struct fs_buf *out);
 void fs_buf_free(struct fs_buf *b);
+
+/* Read fd to its end into out (NUL-terminated, retrying EINTR): at most
+ * max bytes, -EFBIG for a longer input (its buffer freed); -ENOMEM, or the
+ * read's -errno. The caller keeps fd (open, position at the end or where
+ * the error struck). */
+int fs_read_fd(int fd, size_t max, struct fs_buf *out);
 
 /* Read a file the user named (an --input, a diff side): like
  * fs_file_read() but a pipe or FIFO is accepted ("<(cmd)"), and waited for. */
@@ -56,6 +63,11 @@ int fs_read_beneath(const char *root, const char *rel, struct fs_buf *out, struc
 /* True for the errors of fs_read_beneath() that refuse a path (an attack or
  * a wrong tree), which are never treated as a merely missing file. */
 bool fs_read_refused(int err);
+
+/* What a source's read error makes of it in a snapshot: 0 ok, missing
+ * (-ENOENT, -ENOTDIR), denied (-EACCES, -EPERM), malformed (-EINVAL,
+ * -ERANGE), any other error. */
+enum fs_src_status fs_src_status_of(int err);
 
 /* strerror() that also knows FS_ENOTREG. */
 const char *fs_strerror(int err);

@@ -353,17 +353,6 @@ int rd_iomem_parse(const char *file, const char *data, size_t len, uint64_t page
 	return 0;
 }
 
-static enum fs_src_status status_of(int err)
-{
-	switch (err) {
-	case 0: return FS_ST_OK;
-	case -ENOENT: case -ENOTDIR: return FS_ST_MISSING;
-	case -EACCES: case -EPERM: return FS_ST_DENIED;
-	case -EINVAL: case -ERANGE: return FS_ST_MALFORMED;
-	default: return FS_ST_ERROR;
-	}
-}
-
 /* Open a page file: a regular file (or the proc file), never a FIFO or a
  * device that could block or grow without end. */
 static int open_page_file(const char *path, int *fd)
@@ -552,12 +541,12 @@ int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 	}
 	r = rd_kpage_open(root, &fsrc, &csrc, pf, pc, sizeof pf, &which, d);
 	if (r) {
-		s->kpage_src[which] = status_of(r);
+		s->kpage_src[which] = fs_src_status_of(r);
 		s->kpage_src[!which] = which ? FS_ST_OK : FS_ST_UNREAD;
 		if (!which && !fsrc.rle && r != -EINVAL) {
 			/* Say how kpagecount fares too (non-root: denied as well). */
 			int fd = -1, rc = open_page_file(pc, &fd);
-			s->kpage_src[1] = status_of(rc);
+			s->kpage_src[1] = fs_src_status_of(rc);
 			if (fd >= 0)
 				close(fd);
 		}
@@ -598,7 +587,7 @@ int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 	r = rd_kpage_scan(pm, s, &fsrc, &csrc, d);
 	if (r) {
 		bool count_file = d->file && strcmp(d->file, pc) == 0 && !csrc.rle;
-		s->kpage_src[count_file ? 1 : 0] = status_of(r);
+		s->kpage_src[count_file ? 1 : 0] = fs_src_status_of(r);
 		goto out;
 	}
 	fs_pagemap_free(s->pagemap);
