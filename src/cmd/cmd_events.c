@@ -173,11 +173,10 @@ static int emit_interval(struct out *o, const struct ev_agg *a)
 		if (!j)
 			return -ENOMEM;
 		json_object_set_new(j, "interval", json_integer(o->n));
-		char *txt = json_dumps(j, FS_JSON_DUMP_FLAGS | JSON_COMPACT);
+		char *txt = fs_json_dumps(j, JSON_COMPACT, NULL);
 		json_decref(j);
 		if (!txt)
 			return -ENOMEM;
-		fs_json_u64_fixup(txt, strlen(txt));   /* counters above INT64_MAX, exact */
 		puts(txt);
 		free(txt);
 		fflush(stdout);
@@ -206,11 +205,10 @@ static int emit_totals(struct out *o, const struct ev_agg *a)
 		if (!o->json_lines)
 			json_object_set_new(doc, "intervals", json_incref(o->intervals));
 		json_object_set_new(doc, "totals", ev_json_stats(ev_agg_config(a), t));
-		char *txt = json_dumps(doc, FS_JSON_DUMP_FLAGS | (o->json_lines ? JSON_COMPACT : JSON_INDENT(2)));
+		char *txt = fs_json_dumps(doc, o->json_lines ? JSON_COMPACT : JSON_INDENT(2), NULL);
 		json_decref(doc);
 		if (!txt)
 			return -ENOMEM;
-		fs_json_u64_fixup(txt, strlen(txt));   /* counters above INT64_MAX, exact */
 		puts(txt);
 		free(txt);
 	} else if (o->fmt == FMT_PROM) {

@@ -55,48 +55,6 @@ json_t *fs_json_udelta(uint64_t a, uint64_t b)
 	return json_stringn(buf, (size_t)n + 1);
 }
 
-/* The dumped form of a marker: a quote, jansson's escape of NUL, digits,
- * a quote. */
-#define U64_MARK "\"\\u0000"
-#define U64_MARK_LEN 7
-
-size_t fs_json_u64_fixup(char *buf, size_t len)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < len;) {
-		if (buf[i] == '"' && len - i > U64_MARK_LEN && memcmp(buf + i, U64_MARK, U64_MARK_LEN) == 0) {
-			size_t d = i + U64_MARK_LEN, e = d;
-			if (e < len && buf[e] == '-')
-				e++;
-			size_t digits = e;
-			while (e < len && buf[e] >= '0' && buf[e] <= '9')
-				e++;
-			if (e > digits && e < len && buf[e] == '"') {
-				memmove(buf + w, buf + d, e - d);
-				w += e - d;
-				i = e + 1;
-				continue;
-			}
-		}
-		buf[w++] = buf[i++];
-	}
-	if (w < len)
-		buf[w] = '\0';
-	return w;
-}
-
-int fs_json_dumpf(const json_t *doc, FILE *out, size_t flags)
-{
-	char *t = json_dumps(doc, flags);
-	if (!t)
-		return -1;
-	size_t n = fs_json_u64_fixup(t, strlen(t));
-	size_t wr = fwrite(t, 1, n, out);
-	free(t);
-	return wr == n ? 0 : -1;
-}
-
-
 static json_t *jidx(int kernel_value)
 {
 	/* The kernel's integer divided by 1000: at most three decimals. */

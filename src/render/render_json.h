@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "json_alloc.h"
+#include "json_write.h"
 #include "report.h"
 
 struct json_t;
@@ -26,7 +27,7 @@ struct json_t *fs_json_report(const struct fs_report *r);
 
 /* A 64-bit count as a JSON integer, and an array of n of them. New
  * references. Above INT64_MAX (jansson's integers are signed) the value is
- * a marker that only fs_json_dumpf() / fs_json_u64_fixup() print right: as
+ * a marker that only json_write.h's functions print right: as
  * the exact decimal integer. Every dump of a document that may hold one
  * goes through them; fs_json_loadb() reads such integers back exactly. */
 struct json_t *fs_json_u64(uint64_t v);
@@ -34,14 +35,5 @@ struct json_t *fs_json_u64_array(const uint64_t *v, unsigned n);
 
 /* b - a exactly (negative when b < a, down to -(2^64 - 1)). */
 struct json_t *fs_json_udelta(uint64_t a, uint64_t b);
-
-/* json_dumpf() with the 64-bit markers written as integers; 0 or -1. */
-int fs_json_dumpf(const struct json_t *doc, FILE *out, size_t flags);
-/* Rewrite the markers in dumped text buf[0..len) in place; the new length. */
-size_t fs_json_u64_fixup(char *buf, size_t len);
-
-/* Dump flags used everywhere (stable key order, fixed precision); jansson's
- * names, so only usable where <jansson.h> is included. */
-#define FS_JSON_DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
 
 #endif

@@ -263,11 +263,11 @@ static int sim_json_timeline(FILE *out, const struct sim_timeline *t, const stru
 		if (sim_timeline_get(t, i, &sample))
 			return -EIO;
 		json_t *js = sim_json_sample(&sample, m);
-		char *e = js ? json_dumps(js, flags) : NULL;
+		size_t n;
+		char *e = js ? fs_json_dumps(js, flags, &n) : NULL;
 		json_decref(js);
 		if (!e)
 			return -ENOMEM;
-		size_t n = fs_json_u64_fixup(e, strlen(e));
 		int bad = i && fputc(',', out) == EOF;
 		if (indent) {
 			bad |= fputc('\n', out) == EOF || fprintf(out, "%*s", 2 * (int)indent, "") < 0;
@@ -340,21 +340,20 @@ static int sim_render_json(FILE *out, const struct sim_run_info *ri, const struc
 	if (fin)
 		json_object_set_new(doc, "final", fin);
 	size_t flags = FS_JSON_DUMP_FLAGS | (o->compact_json ? JSON_COMPACT : JSON_INDENT(2));
-	char *text = json_dumps(doc, flags);
+	char *text = fs_json_dumps(doc, flags, NULL);   /* the mark is no 64-bit marker: kept */
 	json_decref(doc);
 	char *mark = text ? strstr(text, TL_MARK_DUMPED) : NULL;
 	if (!mark) {
 		free(text);
 		return -ENOMEM;
 	}
-	*mark = '\0';
-	size_t n = fs_json_u64_fixup(text, strlen(text));
+	size_t n = (size_t)(mark - text);
 	if (fwrite(text, 1, n, out) != n)
 		rc = -EIO;
 	if (!rc)
 		rc = sim_json_timeline(out, t, m, flags);
 	char *rest = mark + strlen(TL_MARK_DUMPED);
-	n = fs_json_u64_fixup(rest, strlen(rest));
+	n = strlen(rest);
 	if (!rc && (fwrite(rest, 1, n, out) != n || fputc('\n', out) == EOF))
 		rc = -EIO;
 	free(text);
