@@ -80,6 +80,37 @@ int fs_usage_error(const char *cmd, const char *fmt, ...)
 	return FS_EXIT_USAGE;
 }
 
+int fs_opt_other(const char *cmd, int c, char **argv, void (*usage)(FILE *))
+{
+	switch (c) {
+	case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
+	case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
+	case ':': return fs_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+	default: return fs_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+	}
+}
+
+int fs_opt_table_json(const char *cmd, const char *arg, bool *json)
+{
+	if (strcmp(arg, "json") == 0)
+		*json = true;
+	else if (strcmp(arg, "table") == 0)
+		*json = false;
+	else
+		return fs_usage_error(cmd, "unknown format '%s' (table or json)", arg);
+	return FS_EXIT_OK;
+}
+
+int fs_read_failed(int r, const struct fs_diag *d)
+{
+	if (r == -ENOMEM) {
+		fs_err("out of memory");
+		return FS_EXIT_INTERNAL;
+	}
+	fs_err_diag(d);
+	return FS_EXIT_INPUT;
+}
+
 int fs_finish(int status)
 {
 	/* A command that wrote its output must not "succeed" if the write

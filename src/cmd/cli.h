@@ -34,6 +34,21 @@ void fs_warn_malformed(const struct fs_collect_result *res);
 /* Report a usage error with a hint to --help; returns FS_EXIT_USAGE. */
 int fs_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The tail of every command's option switch (`default:`), given
+ * getopt_long()'s return c: -h prints usage on stdout and -V the version,
+ * both FS_EXIT_OK through fs_finish(); ':' (a missing value) and anything
+ * else (an unknown option) are usage errors naming argv[optind - 1]. */
+int fs_opt_other(const char *cmd, int c, char **argv, void (*usage)(FILE *));
+
+/* --format table|json: *json set; another value is a usage error
+ * (FS_EXIT_USAGE returned, message printed), else FS_EXIT_OK. */
+int fs_opt_table_json(const char *cmd, const char *arg, bool *json);
+
+/* The exit status of a failed read, load or collection (r < 0, d filled by
+ * the reader): -ENOMEM prints "out of memory" and gives FS_EXIT_INTERNAL;
+ * anything else prints d and gives FS_EXIT_INPUT. */
+int fs_read_failed(int r, const struct fs_diag *d);
+
 /* Flush and close stdout; FS_EXIT_OUTPUT (with a message) when a write
  * failed, else `status`. Every command returns through this. */
 int fs_finish(int status);

@@ -270,10 +270,7 @@ int cmd_capture_main(int argc, char **argv)
 			break;
 		case 'f': force = true; break;
 		case 'P': pages = false; break;
-		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
-		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
-		case ':': return fs_usage_error("capture", "option '%s' needs a value", argv[optind - 1]);
-		default: return fs_usage_error("capture", "unknown option '%s'", argv[optind - 1]);
+		default: return fs_opt_other("capture", opt, argv, usage);
 		}
 	}
 	if (argc - optind != 1)

@@ -56,14 +56,8 @@ static int load(const char *path, bool strict, bool pages, struct fs_snapshot **
 	if (!r)
 		fs_warn_malformed(res);
 	free(res);
-	if (r) {
-		if (r == -ENOMEM) {
-			fs_err("out of memory");
-			return FS_EXIT_INTERNAL;
-		}
-		fs_err_diag(&d);
-		return FS_EXIT_INPUT;
-	}
+	if (r)
+		return fs_read_failed(r, &d);
 	/* Only a real time of reading: a JSON snapshot's (null for a tree it was
 	 * converted from) or a capture note's, never the time of loading. */
 	*has_time = (*s)->time_known;
@@ -90,20 +84,13 @@ int cmd_diff_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (strcmp(optarg, "json") == 0)
-				json = true;
-			else if (strcmp(optarg, "table") == 0)
-				json = false;
-			else
-				return fs_usage_error("diff", "unknown format '%s' (table or json)", optarg);
+			if (fs_opt_table_json("diff", optarg, &json))
+				return FS_EXIT_USAGE;
 			break;
 		case OPT_COMPACT: compact = true; break;
 		case OPT_STRICT: strict = true; break;
 		case OPT_PAGES: pages = true; break;
-		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
-		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
-		case ':': return fs_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
-		default: return fs_usage_error("diff", "unknown option '%s'", argv[optind - 1]);
+		default: return fs_opt_other("diff", c, argv, usage);
 		}
 	}
 	if (argc - optind != 2)

@@ -240,24 +240,15 @@ static int from_raw(const char *dir, struct out *o)
 	rc = ev_raw_meta_parse(path, b.data, b.len, &m, &d);
 	fs_buf_free(&b);
 	if (rc) {
-		if (rc == -ENOMEM)
-			return fs_err("out of memory"), FS_EXIT_INTERNAL;
-		fs_err_diag(&d);
 		ev_raw_meta_free(&m);
-		return FS_EXIT_INPUT;
+		return fs_read_failed(rc, &d);
 	}
 	snprintf(path, sizeof path, "%s/events", dir);
 	rc = ev_decoder_open(path, EV_MASK_REPORT, &dec, &d);
 	if (!rc)
 		rc = ev_raw_replay(dir, &m, dec, rec_sink, &rb, &st, &d);
 	if (rc) {
-		if (rc == -ENOMEM) {
-			fs_err("out of memory");
-			status = FS_EXIT_INTERNAL;
-		} else {
-			fs_err_diag(&d);
-			status = FS_EXIT_INPUT;
-		}
+		status = fs_read_failed(rc, &d);
 		goto out;
 	}
 	ev_cfg_from_decoder(&m.cfg, dec);
@@ -536,10 +527,7 @@ int cmd_events_main(int argc, char **argv)
 		case OPT_SAVE_RAW: save_dir = optarg; break;
 		case OPT_FROM_RAW: from_dir = optarg; break;
 		case OPT_RECORD_TRACE: record = optarg; break;
-		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
-		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
-		case ':': return fs_usage_error("events", "option '%s' needs a value", argv[optind - 1]);
-		default: return fs_usage_error("events", "unknown option '%s'", argv[optind - 1]);
+		default: return fs_opt_other("events", opt, argv, usage);
 		}
 	}
 	if (optind < argc)

@@ -64,19 +64,12 @@ int cmd_log_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (strcmp(optarg, "json") == 0)
-				json = true;
-			else if (strcmp(optarg, "table") == 0)
-				json = false;
-			else
-				return fs_usage_error("log", "unknown format '%s' (table or json)", optarg);
+			if (fs_opt_table_json("log", optarg, &json))
+				return FS_EXIT_USAGE;
 			break;
 		case OPT_COMPACT: compact = true; break;
 		case OPT_ROOT: root = optarg; break;
-		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
-		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
-		case ':': return fs_usage_error("log", "option '%s' needs a value", argv[optind - 1]);
-		default: return fs_usage_error("log", "unknown option '%s'", argv[optind - 1]);
+		default: return fs_opt_other("log", c, argv, usage);
 		}
 	}
 	if (argc - optind > 1)
@@ -100,25 +93,13 @@ int cmd_log_main(int argc, char **argv)
 		r = fs_klog_read(path, &b, &d);
 		snprintf(shown, sizeof shown, "%s", strcmp(path, "-") == 0 ? "(stdin)" : path);
 	}
-	if (r) {
-		if (r == -ENOMEM) {
-			fs_err("out of memory");
-			return fs_finish(FS_EXIT_INTERNAL);
-		}
-		fs_err_diag(&d);
-		return fs_finish(FS_EXIT_INPUT);
-	}
+	if (r)
+		return fs_finish(fs_read_failed(r, &d));
 	struct fs_klog *log = NULL;
 	r = fs_klog_parse(shown, b.data, b.len, &log, &d);
 	fs_buf_free(&b);
-	if (r) {
-		if (r == -ENOMEM) {
-			fs_err("out of memory");
-			return fs_finish(FS_EXIT_INTERNAL);
-		}
-		fs_err_diag(&d);
-		return fs_finish(FS_EXIT_INPUT);
-	}
+	if (r)
+		return fs_finish(fs_read_failed(r, &d));
 	struct fs_klog_analysis *an = calloc(log->n ? log->n : 1, sizeof *an);
 	if (!an) {
 		fs_klog_free(log);

@@ -62,12 +62,8 @@ int cmd_map_main(int argc, char **argv)
 		switch (c) {
 		case 'r': root = optarg; break;
 		case 'o':
-			if (strcmp(optarg, "json") == 0)
-				json = true;
-			else if (strcmp(optarg, "table") == 0)
-				json = false;
-			else
-				return fs_usage_error("map", "unknown format '%s' (table or json)", optarg);
+			if (fs_opt_table_json("map", optarg, &json))
+				return FS_EXIT_USAGE;
 			break;
 		case OPT_COLOR: color = optarg; break;
 		case 'N':
@@ -85,9 +81,7 @@ int cmd_map_main(int argc, char **argv)
 				return fs_usage_error("map", "--per-cell takes a number of pageblocks >= 1, not '%s'", optarg);
 			mo.per_cell = (unsigned)v;
 			break;
-		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
-		case ':': return fs_usage_error("map", "option '%s' needs a value", argv[optind - 1]);
-		default: return fs_usage_error("map", "unknown option '%s'", argv[optind - 1]);
+		default: return fs_opt_other("map", c, argv, usage);
 		}
 	}
 	if (optind < argc)
@@ -110,12 +104,7 @@ int cmd_map_main(int argc, char **argv)
 	int r = s ? fs_collect(s, &co, &res, &d) : -ENOMEM;
 	if (r) {
 		fs_snapshot_free(s);
-		if (r == -ENOMEM) {
-			fs_err("out of memory");
-			return FS_EXIT_INTERNAL;
-		}
-		fs_err_diag(&d);
-		return FS_EXIT_INPUT;
+		return fs_read_failed(r, &d);
 	}
 	if (!s->pagemap) {
 		char path[4096];

@@ -138,10 +138,7 @@ int cmd_snapshot_main(int argc, char **argv)
 			if ((rep.focus_order = (int)fs_opt_long(optarg, FS_MAX_ORDERS - 1)) < 0)
 				return fs_usage_error("snapshot", "--order takes an order 0..%d, not '%s'", FS_MAX_ORDERS - 1, optarg);
 			break;
-		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
-		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
-		case ':': return fs_usage_error("snapshot", "option '%s' needs a value", argv[optind - 1]);
-		default: return fs_usage_error("snapshot", "unknown option '%s'", argv[optind - 1]);
+		default: return fs_opt_other("snapshot", c, argv, usage);
 		}
 	}
 	if (optind < argc)
@@ -200,12 +197,7 @@ int cmd_snapshot_main(int argc, char **argv)
 		if (output)
 			fclose(out);
 		free(obuf);
-		if (r == -ENOMEM) {
-			fs_err("out of memory");
-			return FS_EXIT_INTERNAL;
-		}
-		fs_err_diag(&d);
-		return FS_EXIT_INPUT;
+		return fs_read_failed(r, &d);
 	}
 	fs_warn_malformed(&res);
 	if ((r = fs_apply_page_size("snapshot", s, page_size)) != FS_EXIT_OK) {
