@@ -328,6 +328,99 @@ static int pt_free_header(struct pt *t)
 	return 0;
 }
 
+/* A count at *q (advanced past it) ending at a blank or the end of the
+ * line: the `noun` for `of` ("count" for "order 3", "block count" for
+ * "type Movable"), `alt` what else the field may hold, for messages. */
+static int pt_count(struct pt *t, const char **q, uint64_t *v, const char *noun, const char *alt,
+		    const char *of)
+{
+	const char *tok = *q, *e = t->c.eol;
+	char fb[48];
+	int r = fs_parse_u64(q, e, v);
+	if (r == -ERANGE) {
+		fs_cursor_err(&t->c, t->d, tok, "%s for %s does not fit in 64 bits", noun, of);
+		return -ERANGE;
+	}
+	if (r)
+		return fs_cursor_err(&t->c, t->d, tok, "expected a %s (digits)%s for %s, found %s", noun,
+				     alt, of, fs_describe(tok, e, fb, sizeof fb));
+	if (*q < e && **q != ' ' && **q != '\t')
+		return fs_cursor_err(&t->c, t->d, *q,
+				     "expected a blank or the end of the line after the %s for %s, found %s",
+				     noun, of, fs_describe(*q, e, fb, sizeof fb));
+	return 0;
+}
+
+/* The blank-separated fields of a row from p to the end of the line, at
+ * most max (`what` names them: "counts (...)"), field n parsed at *q by
+ * col(); their number in *got. */
+static int pt_fields(struct pt *t, const char *p, unsigned max, const char *what,
+		     int (*col)(struct pt *t, const char **q, unsigned n, void *arg), void *arg,
+		     unsigned *got)
+{
+	const char *e = t->c.eol, *q;
+	char fb[48];
+	unsigned n = 0;
+	int r;
+	for (;;) {
+		q = fs_skip_blank(p, e);
+		if (q == e)
+			break;
+		if (n == max)
+			return fs_cursor_err(&t->c, t->d, q, "expected the end of the line after %u %s, found %s",
+					     n, what, fs_describe(q, e, fb, sizeof fb));
+		if ((r = col(t, &q, n, arg)))
+			return r;
+		n++;
+		p = q;
+	}
+	*got = n;
+	return 0;
+}
+
+/* A free row's zone and migratetype, for free_col(). */
+struct free_cols {
+	struct fs_zone *z;
+	int mt;
+};
+
+/* Order n's free count: digits or the kernel's cap CAP_TEXT. */
+static int free_col(struct pt *t, const char **q, unsigned n, void *arg)
+{
+	struct free_cols *fc = arg;
+	const char *e = t->c.eol, *tok = *q;
+	char of[32], fb[48];
+	uint64_t v;
+	bool capped = false;
+	snprintf(of, sizeof of, "order %u", n);
+	if (*tok == '>') {
+		if (!fs_match(tok, e, CAP_TEXT) ||
+		    (tok + strlen(CAP_TEXT) < e && tok[strlen(CAP_TEXT)] != ' ' &&
+		     tok[strlen(CAP_TEXT)] != '\t'))
+			return fs_cursor_err(&t->c, t->d, tok,
+					     "expected a count (digits) or \"" CAP_TEXT "\" for %s, found %s",
+					     of, fs_describe(tok, e, fb, sizeof fb));
+		*q += strlen(CAP_TEXT);
+		v = CAP_VALUE;
+		capped = true;
+	} else {
+		int r = pt_count(t, q, &v, "count", " or \"" CAP_TEXT "\"", of);
+		if (r)
+			return r;
+	}
+	fc->z->free_by_type[fc->mt][n] = v;
+	fc->z->capped[fc->mt][n] = capped;
+	return 0;
+}
+
+/* Type n's pageblock count into arg (uint64_t[FS_MAX_MT]). */
+static int block_col(struct pt *t, const char **q, unsigned n, void *arg)
+{
+	char of[FS_NAME_MAX + 8];
+	snprintf(of, sizeof of, "type %s", t->s->mt_names[t->mt[n]]);
+	return pt_count(t, q, (uint64_t *)arg + n, "block count", "", of);
+}
+
 /* The zone being read has had all its type rows (or fixes the list). */
 static int pt_zone_done(struct pt *t, const char *what)
 {
@@ -352,7 +445,7 @@ static int pt_zone_done(struct pt *t, const char *what)
 static int pt_free_row(struct pt *t)
 {
 	struct fs_snapshot *s = t->s;
-	const char *p = t->c.line, *e = t->c.eol, *q;
+	const char *p = t->c.line, *e = t->c.eol;
 	char zname[FS_NAME_MAX], tname[FS_NAME_MAX], fb[48];
 	int node = 0, r, mt;
 
@@ -452,52 +545,9 @@ static int pt_free_row(struct pt *t)
 	if (p < e && *p != ' ' && *p != '\t')
 		return fs_cursor_err(&t->c, t->d, p, "expected a blank after \"type %s\", found %s",
 				     tname, fs_describe(p, e, fb, sizeof fb));
-	for (;;) {
-		q = fs_skip_blank(p, e);
-		if (q == e)
-			break;
-		if (n == s->orders)
-			return fs_cursor_err(&t->c, t->d, q,
-					     "expected the end of the line after %u counts (the "
-					     "orders of the header), found %s", n,
-					     fs_describe(q, e, fb, sizeof fb));
-		const char *tok = q;
-		uint64_t v;
-		bool capped = false;
-		if (*q == '>') {
-			if (!fs_match(q, e, CAP_TEXT) ||
-			    (q + strlen(CAP_TEXT) < e && q[strlen(CAP_TEXT)] != ' ' &&
-			     q[strlen(CAP_TEXT)] != '\t'))
-				return fs_cursor_err(&t->c, t->d, tok,
-						     "expected a count (digits) or \"" CAP_TEXT
-						     "\" for order %u, found %s", n,
-						     fs_describe(tok, e, fb, sizeof fb));
-			q += strlen(CAP_TEXT);
-			v = CAP_VALUE;
-			capped = true;
-		} else {
-			r = fs_parse_u64(&q, e, &v);
-			if (r == -ERANGE) {
-				fs_cursor_err(&t->c, t->d, tok,
-					      "count for order %u does not fit in 64 bits", n);
-				return -ERANGE;
-			}
-			if (r)
-				return fs_cursor_err(&t->c, t->d, tok,
-						     "expected a count (digits) or \"" CAP_TEXT
-						     "\" for order %u, found %s", n,
-						     fs_describe(tok, e, fb, sizeof fb));
-			if (q < e && *q != ' ' && *q != '\t')
-				return fs_cursor_err(&t->c, t->d, q,
-						     "expected a blank or the end of the line after "
-						     "the count for order %u, found %s", n,
-						     fs_describe(q, e, fb, sizeof fb));
-		}
-		z->free_by_type[mt][n] = v;
-		z->capped[mt][n] = capped;
-		n++;
-		p = q;
-	}
+	struct free_cols fc = { z, mt };
+	if ((r = pt_fields(t, p, s->orders, "counts (the orders of the header)", free_col, &fc, &n)))
+		return r;
 	if (n != s->orders)
 		return fs_cursor_err(&t->c, t->d, e,
 				     "expected %u counts (the orders of the header), found %u",
@@ -550,7 +600,7 @@ static int pt_type_header(struct pt *t, const char *label)
 static int pt_count_row(struct pt *t, bool store)
 {
 	struct fs_snapshot *s = t->s;
-	const char *p = t->c.line, *e = t->c.eol, *q;
+	const char *p = t->c.line, *e = t->c.eol;
 	char zname[FS_NAME_MAX], fb[48];
 	uint64_t v[FS_MAX_MT];
 	unsigned k, n = 0;
@@ -576,33 +626,8 @@ static int pt_count_row(struct pt *t, bool store)
 	if (p < e && *p != ' ' && *p != '\t')
 		return fs_cursor_err(&t->c, t->d, p, "expected a blank after \"zone %s\", found %s",
 				     zname, fs_describe(p, e, fb, sizeof fb));
-	for (;;) {
-		q = fs_skip_blank(p, e);
-		if (q == e)
-			break;
-		if (n == t->nmt)
-			return fs_cursor_err(&t->c, t->d, q,
-					     "expected the end of the line after %u block counts "
-					     "(one per type), found %s", n, fs_describe(q, e, fb, sizeof fb));
-		const char *tok = q;
-		r = fs_parse_u64(&q, e, &v[n]);
-		if (r == -ERANGE) {
-			fs_cursor_err(&t->c, t->d, tok, "block count for type %s does not fit in 64 bits",
-				      s->mt_names[t->mt[n]]);
-			return -ERANGE;
-		}
-		if (r)
-			return fs_cursor_err(&t->c, t->d, tok,
-					     "expected a block count (digits) for type %s, found %s",
-					     s->mt_names[t->mt[n]], fs_describe(tok, e, fb, sizeof fb));
-		if (q < e && *q != ' ' && *q != '\t')
-			return fs_cursor_err(&t->c, t->d, q,
-					     "expected a blank or the end of the line after the block "
-					     "count for type %s, found %s", s->mt_names[t->mt[n]],
-					     fs_describe(q, e, fb, sizeof fb));
-		n++;
-		p = q;
-	}
+	if ((r = pt_fields(t, p, t->nmt, "block counts (one per type)", block_col, v, &n)))
+		return r;
 	if (n != t->nmt)
 		return fs_cursor_err(&t->c, t->d, e,
 				     "expected a block count for type %s, found %s",
