@@ -336,31 +336,57 @@ static bool keyis(const char *k, size_t kl, const char *name)
 	return strlen(name) == kl && memcmp(k, name, kl) == 0;
 }
 
+/* The fields of show_free_areas()' zone line that a report keeps, in the
+ * order they go into a snapshot: the printed key; where the klog zone
+ * keeps the kB value and its "printed" flag (KZ_ALWAYS: "free", which
+ * every zone line has); in the snapshot zone, a zoneinfo field and its
+ * FS_ZI_* bit, or (bit 0) the zone counter `stat`. */
+#define KZ(f) offsetof(struct fs_klog_zone, f)
+#define ZI(f) offsetof(struct fs_zone, f)
+#define KZ_ALWAYS SIZE_MAX
+static const struct kz_field {
+	const char *key;
+	size_t kb, has, pg;
+	unsigned bit;
+	const char *stat;
+} kz_fields[] = {
+	{ "free", KZ(free_kb), KZ_ALWAYS, ZI(pages_free), FS_ZI_FREE, NULL },
+	{ "min", KZ(min_kb), KZ(has_min), ZI(min), FS_ZI_MIN, NULL },
+	{ "low", KZ(low_kb), KZ(has_low), ZI(low), FS_ZI_LOW, NULL },
+	{ "high", KZ(high_kb), KZ(has_high), ZI(high), FS_ZI_HIGH, NULL },
+	{ "boost", KZ(boost_kb), KZ(has_boost), ZI(boost), FS_ZI_BOOST, NULL },
+	{ "present", KZ(present_kb), KZ(has_present), ZI(present), FS_ZI_PRESENT, NULL },
+	{ "managed", KZ(managed_kb), KZ(has_managed), ZI(managed), FS_ZI_MANAGED, NULL },
+	{ "free_cma", KZ(free_cma_kb), KZ(has_free_cma), 0, 0, "nr_free_cma" },
+	{ "reserved_highatomic", KZ(reserved_ha_kb), KZ(has_reserved_ha), 0, 0, "nr_reserved_highatomic" },
+	{ "free_highatomic", KZ(free_ha_kb), KZ(has_free_ha), 0, 0, "nr_free_highatomic" },
+};
+#define KZ_NFIELDS (sizeof kz_fields / sizeof kz_fields[0])
+
+static uint64_t *kz_kb(struct fs_klog_zone *z, const struct kz_field *f)
+{
+	return (uint64_t *)((char *)z + f->kb);
+}
+
+static bool kz_has(const struct fs_klog_zone *z, const struct kz_field *f)
+{
+	return f->has == KZ_ALWAYS || *(const bool *)((const char *)z + f->has);
+}
+
 static void zone_kv(void *ctx, const char *k, size_t kl, uint64_t v, bool kb, unsigned line)
 {
 	struct fs_klog_zone *z = ctx;
 	(void)kb;
 	(void)line;
-	if (keyis(k, kl, "free"))
-		z->free_kb = v;
-	else if (keyis(k, kl, "min"))
-		z->min_kb = v, z->has_min = true;
-	else if (keyis(k, kl, "low"))
-		z->low_kb = v, z->has_low = true;
-	else if (keyis(k, kl, "high"))
-		z->high_kb = v, z->has_high = true;
-	else if (keyis(k, kl, "boost"))
-		z->boost_kb = v, z->has_boost = true;
-	else if (keyis(k, kl, "present"))
-		z->present_kb = v, z->has_present = true;
-	else if (keyis(k, kl, "managed"))
-		z->managed_kb = v, z->has_managed = true;
-	else if (keyis(k, kl, "free_cma"))
-		z->free_cma_kb = v, z->has_free_cma = true;
-	else if (keyis(k, kl, "reserved_highatomic"))
-		z->reserved_ha_kb = v, z->has_reserved_ha = true;
-	else if (keyis(k, kl, "free_highatomic"))
-		z->free_ha_kb = v, z->has_free_ha = true;
+	for (size_t i = 0; i < KZ_NFIELDS; i++) {
+		const struct kz_field *f = &kz_fields[i];
+		if (!keyis(k, kl, f->key))
+			continue;
+		*kz_kb(z, f) = v;
+		if (f->has != KZ_ALWAYS)
+			*(bool *)((char *)z + f->has) = true;
+		return;
+	}
 }
 
 static void counter_kv(void *ctx, const char *k, size_t kl, uint64_t v, bool kb, unsigned line)
@@ -1035,54 +1061,25 @@ static int build_snapshot(struct fs_klog_report *r, const char *file, unsigned o
 			continue;
 		z->has_zoneinfo = true;
 		z->zi_index = kz->type;
-		to_pages(r, kz, "free", kz->free_kb, &z->pages_free);
-		z->zi_have |= FS_ZI_FREE;
-		static const struct {
-			size_t has, kb, pg;
-			unsigned bit;
-			const char *name;
-		} f[] = {
-			{ offsetof(struct fs_klog_zone, has_min), offsetof(struct fs_klog_zone, min_kb),
-			  offsetof(struct fs_zone, min), FS_ZI_MIN, "min" },
-			{ offsetof(struct fs_klog_zone, has_low), offsetof(struct fs_klog_zone, low_kb),
-			  offsetof(struct fs_zone, low), FS_ZI_LOW, "low" },
-			{ offsetof(struct fs_klog_zone, has_high), offsetof(struct fs_klog_zone, high_kb),
-			  offsetof(struct fs_zone, high), FS_ZI_HIGH, "high" },
-			{ offsetof(struct fs_klog_zone, has_boost), offsetof(struct fs_klog_zone, boost_kb),
-			  offsetof(struct fs_zone, boost), FS_ZI_BOOST, "boost" },
-			{ offsetof(struct fs_klog_zone, has_present), offsetof(struct fs_klog_zone, present_kb),
-			  offsetof(struct fs_zone, present), FS_ZI_PRESENT, "present" },
-			{ offsetof(struct fs_klog_zone, has_managed), offsetof(struct fs_klog_zone, managed_kb),
-			  offsetof(struct fs_zone, managed), FS_ZI_MANAGED, "managed" },
-		};
-		for (size_t j = 0; j < sizeof f / sizeof f[0]; j++) {
-			if (!*(bool *)((char *)kz + f[j].has))
+		uint64_t pg;
+		for (size_t j = 0; j < KZ_NFIELDS; j++) {
+			const struct kz_field *f = &kz_fields[j];
+			if (!kz_has(kz, f))
 				continue;
-			to_pages(r, kz, f[j].name, *(uint64_t *)((char *)kz + f[j].kb),
-				 (uint64_t *)((char *)z + f[j].pg));
-			z->zi_have |= f[j].bit;
+			if (f->bit) {
+				to_pages(r, kz, f->key, *kz_kb(kz, f), (uint64_t *)((char *)z + f->pg));
+				z->zi_have |= f->bit;
+			} else {
+				to_pages(r, kz, f->key, *kz_kb(kz, f), &pg);
+				if (fs_kv_append(&z->zone_stats, f->stat, pg))
+					return -ENOMEM;
+			}
 		}
 		if (kz->nreserve) {
 			z->nprotection = kz->nreserve;
 			for (unsigned j = 0; j < kz->nreserve; j++)
 				z->protection[j] = kz->reserve[j] > INT64_MAX ? INT64_MAX : (int64_t)kz->reserve[j];
 			z->zi_have |= FS_ZI_PROTECTION;
-		}
-		uint64_t pg;
-		if (kz->has_free_cma) {
-			to_pages(r, kz, "free_cma", kz->free_cma_kb, &pg);
-			if (fs_kv_append(&z->zone_stats, "nr_free_cma", pg))
-				return -ENOMEM;
-		}
-		if (kz->has_reserved_ha) {
-			to_pages(r, kz, "reserved_highatomic", kz->reserved_ha_kb, &pg);
-			if (fs_kv_append(&z->zone_stats, "nr_reserved_highatomic", pg))
-				return -ENOMEM;
-		}
-		if (kz->has_free_ha) {
-			to_pages(r, kz, "free_highatomic", kz->free_ha_kb, &pg);
-			if (fs_kv_append(&z->zone_stats, "nr_free_highatomic", pg))
-				return -ENOMEM;
 		}
 	}
 	return 0;
