@@ -99,34 +99,6 @@ static int parse_secs(const char *s, uint64_t *ns)
 	return 0;
 }
 
-/* Records of one read, sorted by time before they are fed. */
-struct recbuf {
-	struct ev_rec *r;
-	size_t n, cap, max;
-	uint64_t dropped;
-};
-
-static int rec_sink(const struct ev_rec *r, void *ctx)
-{
-	struct recbuf *b = ctx;
-	if (b->n == b->cap) {
-		if (b->cap >= b->max) {
-			b->dropped++;
-			return 0;
-		}
-		size_t nc = b->cap ? b->cap * 2 : 4096;
-		if (nc > b->max)
-			nc = b->max;
-		void *q = realloc(b->r, nc * sizeof *b->r);
-		if (!q)
-			return -ENOMEM;
-		b->r = q;
-		b->cap = nc;
-	}
-	b->r[b->n++] = *r;
-	return 0;
-}
-
 static int rec_cmp(const void *a, const void *b)
 {
 	const struct ev_rec *x = a, *y = b;
@@ -138,19 +110,15 @@ static int rec_cmp(const void *a, const void *b)
 }
 
 /* Feed the records before `until` (sorted), keep the rest for later. */
-static int feed_until(struct ev_agg *a, struct recbuf *b, uint64_t until, bool all)
+static int feed_until(struct ev_agg *a, struct ev_recbuf *b, uint64_t until, bool all)
 {
-	if (!b->n)
-		return 0;   /* b->r may be NULL: qsort/memmove must not see it */
-	qsort(b->r, b->n, sizeof *b->r, rec_cmp);
-	size_t i = 0;
-	for (; i < b->n && (all || b->r[i].ts < until); i++) {
+	size_t k = ev_recbuf_before(b, until, all, rec_cmp);
+	for (size_t i = 0; i < k; i++) {
 		int rc = ev_agg_feed(a, &b->r[i]);
 		if (rc)
 			return rc;
 	}
-	memmove(b->r, b->r + i, (b->n - i) * sizeof *b->r);
-	b->n -= i;
+	ev_recbuf_shift(b, k);
 	return 0;
 }
 
@@ -226,7 +194,7 @@ static int from_raw(const char *dir, struct out *o)
 	struct fs_diag d = { 0 };
 	struct ev_raw_meta m;
 	struct ev_decoder *dec = NULL;
-	struct recbuf rb = { .max = SIZE_MAX / sizeof(struct ev_rec) };
+	struct ev_recbuf rb = { .max = SIZE_MAX / sizeof(struct ev_rec) };
 	struct ev_agg *a = NULL;
 	struct ev_decode_stats st = { 0 };
 	int status = FS_EXIT_OK, rc;
@@ -246,7 +214,7 @@ static int from_raw(const char *dir, struct out *o)
 	snprintf(path, sizeof path, "%s/events", dir);
 	rc = ev_decoder_open(path, EV_MASK_REPORT, &dec, &d);
 	if (!rc)
-		rc = ev_raw_replay(dir, &m, dec, rec_sink, &rb, &st, &d);
+		rc = ev_raw_replay(dir, &m, dec, ev_recbuf_sink, &rb, &st, &d);
 	if (rc) {
 		status = fs_read_failed(rc, &d);
 		goto out;
@@ -350,7 +318,7 @@ static int live(struct out *o, uint64_t duration_ns, unsigned buffer_kb, const c
 	struct ev_trace_info ti;
 	struct fs_diag d = { 0 };
 	struct ev_trace_opts to = { .want = EV_MASK_REPORT, .buffer_kb = buffer_kb, .save_dir = save_dir };
-	struct recbuf rb = { .max = 1u << 20 };
+	struct ev_recbuf rb = { .max = 1u << 20 };
 	struct ev_decode_stats st = { 0 };
 	struct ev_agg *a = NULL;
 	struct ev_raw_meta meta = { 0 };
@@ -409,7 +377,7 @@ static int live(struct out *o, uint64_t duration_ns, unsigned buffer_kb, const c
 		}
 		/* Otherwise the interval ends at its nominal time: records after
 		 * it wait in rb for the next one. */
-		rc = ev_trace_drain(t, rec_sink, &rb, &st, &d);
+		rc = ev_trace_drain(t, ev_recbuf_sink, &rb, &st, &d);
 		if (rc == -ENOMEM)
 			goto oom;
 		if (rc) {

@@ -108,35 +108,8 @@ struct rec_state {
 	uint64_t next_id;
 	uint64_t allocs, frees, failed_allocs, other_mt, pre_frees, pre_free_pages, inferred_frees,
 		 order_mismatch;
-	struct ev_rec *buf;
-	size_t n, cap, max;
-	uint64_t reader_dropped;
+	struct ev_recbuf rb;   /* dropped: records this reader could not keep */
 };
-
-static int sink(const struct ev_rec *r, void *ctx)
-{
-	struct rec_state *s = ctx;
-	if (s->n == s->cap) {
-		if (s->cap >= s->max) {
-			s->reader_dropped++;
-			return 0;
-		}
-		size_t nc = s->cap ? s->cap * 2 : 65536;
-		void *q = realloc(s->buf, nc * sizeof *s->buf);
-		if (!q)
-			return -ENOMEM;
-		s->buf = q;
-		s->cap = nc;
-	}
-	s->buf[s->n++] = *r;
-	return 0;
-}
-
-static int cmp_ts(const void *a, const void *b)
-{
-	const struct ev_rec *x = a, *y = b;
-	return x->ts < y->ts ? -1 : x->ts > y->ts;
-}
 
 static const char *mt_word(int64_t mt)
 {
@@ -154,12 +127,9 @@ static const char *mt_word(int64_t mt)
  * sees it, whether the page came from or went to a per-CPU list). */
 static int process(struct rec_state *s, uint64_t until, bool all)
 {
-	if (!s->n)
-		return ferror(s->out) ? -EIO : 0;
-	qsort(s->buf, s->n, sizeof *s->buf, cmp_ts);
-	size_t i = 0;
-	for (; i < s->n && (all || s->buf[i].ts < until); i++) {
-		const struct ev_rec *r = &s->buf[i];
+	size_t k = ev_recbuf_before(&s->rb, until, all, ev_rec_cmp_ts);
+	for (size_t i = 0; i < k; i++) {
+		const struct ev_rec *r = &s->rb.r[i];
 		uint64_t pfn = (uint64_t)r->f[0];
 		long at;
 		if (r->kind == EV_PAGE_ALLOC) {
@@ -199,8 +169,7 @@ static int process(struct rec_state *s, uint64_t until, bool all)
 			s->frees++;
 		}
 	}
-	memmove(s->buf, s->buf + i, (s->n - i) * sizeof *s->buf);
-	s->n -= i;
+	ev_recbuf_shift(&s->rb, k);
 	return ferror(s->out) ? -EIO : 0;
 }
 
@@ -316,7 +285,7 @@ int ev_record_trace(const char *file, uint64_t duration_ns, unsigned buffer_kb,
 	struct fs_diag d = { 0 };
 	struct ev_trace_opts to = { .want = EV_MASK_RECORD, .buffer_kb = buffer_kb };
 	struct ev_decode_stats st = { 0 };
-	struct rec_state s = { .max = 1u << 22 };
+	struct rec_state s = { .rb = { .max = 1u << 22, .first = 65536 } };
 	int status = FS_EXIT_OK, rc;
 	FILE *out = NULL;
 
@@ -382,7 +351,7 @@ int ev_record_trace(const char *file, uint64_t duration_ns, unsigned buffer_kb,
 			nanosleep(&ts, NULL);
 			now = ev_trace_now();
 		}
-		rc = ev_trace_drain(t, sink, &s, &st, &d);
+		rc = ev_trace_drain(t, ev_recbuf_sink, &s.rb, &st, &d);
 		if (!rc)
 			rc = process(&s, now, last);
 		if (rc == -ENOMEM) {
@@ -432,7 +401,7 @@ int ev_record_trace(const char *file, uint64_t duration_ns, unsigned buffer_kb,
 		"# lost: %" PRIu64 " events dropped by the ring buffer, %" PRIu64 " by fragstat's reader\n"
 		"# %" PRIu64 " allocations still live at the end\n",
 		(double)(t1 - t0) / 1e9, s.allocs, s.frees, s.pre_frees, s.pre_free_pages, s.failed_allocs, s.other_mt,
-		s.inferred_frees, s.order_mismatch, lost, s.reader_dropped, (uint64_t)s.live.n);
+		s.inferred_frees, s.order_mismatch, lost, s.rb.dropped, (uint64_t)s.live.n);
 	if (fclose(out) != 0) {
 		out = NULL;
 		fs_err("%s: write failed", file);
@@ -464,7 +433,7 @@ int ev_record_trace(const char *file, uint64_t duration_ns, unsigned buffer_kb,
 	       "  %" PRIu64 " frees of another order than allocated (replayed as freeing it whole)\n",
 	       s.inferred_frees, s.order_mismatch);
 	printf("  lost: %" PRIu64 " events dropped by the ring buffer, %" PRIu64 " by fragstat's reader%s\n", lost,
-	       s.reader_dropped, lost || s.reader_dropped ? ": the trace misses operations" : "");
+	       s.rb.dropped, lost || s.rb.dropped ? ": the trace misses operations" : "");
 	int64_t p0 = pcp_pages(start_dir), p1 = pcp_pages(end_dir);
 	printf("  per-CPU lists: pages of order <= 3 freed into them stay off the buddy lists\n"
 	       "                 (zoneinfo pagesets count: %" PRId64 " pages at the start, %" PRId64
@@ -485,7 +454,7 @@ out:
 		fclose(out);
 	if (t && (rc = ev_trace_close(t)))
 		fs_err("events: removing the tracefs instance %s failed: %s", ti.instance, strerror(-rc));
-	free(s.buf);
+	free(s.rb.r);
 	free(s.live.pfn);
 	free(s.live.id);
 	free(s.live.order);

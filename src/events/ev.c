@@ -2,7 +2,10 @@
 
 #include "ev.h"
 
+#include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Field names follow include/trace/events/{kmem,compaction,migrate}.h of
  * v6.18 (and v6.1/v6.12, which match); "a|b" lists an older name after the
@@ -53,3 +56,50 @@ const char *ev_kind_system(enum ev_kind k) { return kinds[k].sys; }
 const char *ev_kind_name(enum ev_kind k) { return kinds[k].name; }
 const char *const *ev_kind_fields(enum ev_kind k) { return kinds[k].fields; }
 unsigned ev_kind_required(enum ev_kind k) { return kinds[k].required; }
+
+int ev_recbuf_sink(const struct ev_rec *rec, void *ctx)
+{
+	struct ev_recbuf *b = ctx;
+	if (b->n == b->cap) {
+		if (b->cap >= b->max) {
+			b->dropped++;
+			return 0;
+		}
+		size_t nc = b->cap ? b->cap * 2 : b->first ? b->first : 4096;
+		if (nc > b->max)
+			nc = b->max;
+		void *q = realloc(b->r, nc * sizeof *b->r);
+		if (!q)
+			return -ENOMEM;
+		b->r = q;
+		b->cap = nc;
+	}
+	b->r[b->n++] = *rec;
+	return 0;
+}
+
+size_t ev_recbuf_before(struct ev_recbuf *b, uint64_t until, bool all,
+			int (*cmp)(const void *, const void *))
+{
+	if (!b->n)
+		return 0;   /* b->r may be NULL: qsort must not see it */
+	qsort(b->r, b->n, sizeof *b->r, cmp);
+	size_t k = 0;
+	while (k < b->n && (all || b->r[k].ts < until))
+		k++;
+	return k;
+}
+
+void ev_recbuf_shift(struct ev_recbuf *b, size_t k)
+{
+	if (!k)
+		return;
+	memmove(b->r, b->r + k, (b->n - k) * sizeof *b->r);
+	b->n -= k;
+}
+
+int ev_rec_cmp_ts(const void *a, const void *b)
+{
+	const struct ev_rec *x = a, *y = b;
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}

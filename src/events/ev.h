@@ -8,6 +8,8 @@
 #ifndef FRAGSTAT_EV_H
 #define FRAGSTAT_EV_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum ev_kind {
@@ -54,6 +56,27 @@ struct ev_rec {
 	uint16_t cpu;
 	int64_t f[EV_NFIELDS];
 };
+
+/* The records of one read, kept until they are handled in time order: a
+ * growing array bounded at max records (past it a record is counted in
+ * dropped, not kept). Zero-initialise with max set; free(r) at the end. */
+struct ev_recbuf {
+	struct ev_rec *r;
+	size_t n, cap, max;
+	size_t first;         /* records of the first allocation; 0: 4096 */
+	uint64_t dropped;
+};
+
+/* Keep a copy of *rec (or count it dropped); 0, or -ENOMEM. The signature
+ * of the decoders' sinks, ctx a struct ev_recbuf. */
+int ev_recbuf_sink(const struct ev_rec *rec, void *ctx);
+/* Sort the records with cmp; how many come before until (all: every one). */
+size_t ev_recbuf_before(struct ev_recbuf *b, uint64_t until, bool all,
+			int (*cmp)(const void *, const void *));
+/* Forget the first k records (handled), keeping the rest in order. */
+void ev_recbuf_shift(struct ev_recbuf *b, size_t k);
+/* Records by time stamp (qsort). */
+int ev_rec_cmp_ts(const void *a, const void *b);
 
 /* "kmem", "compaction" or "migrate". */
 const char *ev_kind_system(enum ev_kind k);

@@ -88,14 +88,14 @@ static const char *names_find(const struct ev_names *n, int64_t v)
 	return NULL;
 }
 
-const char *ev_agg_mt_name(const struct ev_agg *a, int mt, char *buf, size_t size)
+const char *ev_mt_name(const struct ev_agg_config *cfg, int mt, char *buf, size_t size)
 {
 	/* Migratetype numbers since v4.4 (include/linux/mmzone.h enum
 	 * migratetype): Unmovable, Movable, Reclaimable, then HighAtomic and
 	 * the configured ones, in the order pagetypeinfo prints them. */
 	static const char *const def[] = { "Unmovable", "Movable", "Reclaimable", "HighAtomic" };
-	if (mt >= 0 && (unsigned)mt < a->cfg.nmt && a->cfg.mt_names[mt][0])
-		return a->cfg.mt_names[mt];
+	if (mt >= 0 && (unsigned)mt < cfg->nmt && cfg->mt_names[mt][0])
+		return cfg->mt_names[mt];
 	if (mt >= 0 && mt < 4)
 		return def[mt];
 	snprintf(buf, size, "type%d", mt);
@@ -480,50 +480,50 @@ void ev_agg_add_lost(struct ev_agg *a, uint64_t known, uint64_t unknown_subbufs)
 	a->tot.lost_unknown += unknown_subbufs;
 }
 
+/* -1, 0 or 1 as a is below, equal to or above b. */
+static int cmp_num(long long a, long long b)
+{
+	return (a > b) - (a < b);
+}
+
 static int cmp_extfrag(const void *x, const void *y)
 {
 	const struct ev_extfrag_row *a = x, *b = y;
-	if (a->alloc_order != b->alloc_order)
-		return a->alloc_order < b->alloc_order ? -1 : 1;
-	if (a->fallback_order != b->fallback_order)
-		return a->fallback_order < b->fallback_order ? -1 : 1;
-	if (a->alloc_mt != b->alloc_mt)
-		return a->alloc_mt < b->alloc_mt ? -1 : 1;
-	if (a->fallback_mt != b->fallback_mt)
-		return a->fallback_mt < b->fallback_mt ? -1 : 1;
-	return (int)a->claim - (int)b->claim;
+	int c;
+	if ((c = cmp_num(a->alloc_order, b->alloc_order)) || (c = cmp_num(a->fallback_order, b->fallback_order)) ||
+	    (c = cmp_num(a->alloc_mt, b->alloc_mt)) || (c = cmp_num(a->fallback_mt, b->fallback_mt)))
+		return c;
+	return cmp_num(a->claim, b->claim);
+}
+
+/* Node, then zone name: the first keys of the per-zone rows. */
+static int cmp_node_zone(int na, const char *za, int nb, const char *zb)
+{
+	int c = cmp_num(na, nb);
+	return c ? c : strcmp(za, zb);
 }
 
 static int cmp_compact(const void *x, const void *y)
 {
 	const struct ev_compact_row *a = x, *b = y;
 	int c;
-	if (a->nid != b->nid)
-		return a->nid < b->nid ? -1 : 1;
-	if ((c = strcmp(a->zone, b->zone)))
+	if ((c = cmp_node_zone(a->nid, a->zone, b->nid, b->zone)) || (c = cmp_num(a->order, b->order)) ||
+	    (c = cmp_num(a->trigger, b->trigger)))
 		return c;
-	if (a->order != b->order)
-		return a->order < b->order ? -1 : 1;
-	if (a->trigger != b->trigger)
-		return a->trigger < b->trigger ? -1 : 1;
-	return a->status < b->status ? -1 : a->status > b->status;
+	return cmp_num(a->status, b->status);
 }
 
 static int cmp_defer(const void *x, const void *y)
 {
 	const struct ev_defer_row *a = x, *b = y;
-	int c;
-	if (a->nid != b->nid)
-		return a->nid < b->nid ? -1 : 1;
-	if ((c = strcmp(a->zone, b->zone)))
-		return c;
-	return a->order < b->order ? -1 : a->order > b->order;
+	int c = cmp_node_zone(a->nid, a->zone, b->nid, b->zone);
+	return c ? c : cmp_num(a->order, b->order);
 }
 
 static int cmp_migrate(const void *x, const void *y)
 {
 	const struct ev_migrate_row *a = x, *b = y;
-	return a->reason < b->reason ? -1 : a->reason > b->reason;
+	return cmp_num(a->reason, b->reason);
 }
 
 /* Rows in a fixed order, so that output does not depend on arrival. */

@@ -137,8 +137,9 @@ const struct ev_stats *ev_agg_totals(const struct ev_agg *a);
 /* Runs begun and not yet ended (reported, never counted as runs). */
 uint64_t ev_agg_open_runs(const struct ev_agg *a);
 
-/* Name of migratetype mt (pagetypeinfo's when configured). */
-const char *ev_agg_mt_name(const struct ev_agg *a, int mt, char *buf, size_t size);
+/* Name of migratetype mt (pagetypeinfo's when cfg names it, else the
+ * kernel's default, else "typeN" written into buf). */
+const char *ev_mt_name(const struct ev_agg_config *cfg, int mt, char *buf, size_t size);
 const struct ev_agg_config *ev_agg_config(const struct ev_agg *a);
 
 #endif

@@ -69,37 +69,10 @@ struct ev_live {
 	struct ev_trace *t;
 	struct ev_agg *a;
 	struct ev_agg_config cfg;
-	struct ev_rec *r;
-	size_t n, cap;
+	struct ev_recbuf rb;          /* dropped: records this reader could not keep */
 	uint64_t lost_prev;
-	uint64_t dropped;             /* records this reader could not keep */
 	struct ev_decode_stats st;
 };
-
-static int sink(const struct ev_rec *r, void *ctx)
-{
-	struct ev_live *l = ctx;
-	if (l->n == l->cap) {
-		if (l->cap >= (1u << 20)) {
-			l->dropped++;   /* bounded: shown with the lost events */
-			return 0;
-		}
-		size_t nc = l->cap ? l->cap * 2 : 4096;
-		void *q = realloc(l->r, nc * sizeof *l->r);
-		if (!q)
-			return -ENOMEM;
-		l->r = q;
-		l->cap = nc;
-	}
-	l->r[l->n++] = *r;
-	return 0;
-}
-
-static int cmp_ts(const void *a, const void *b)
-{
-	const struct ev_rec *x = a, *y = b;
-	return x->ts < y->ts ? -1 : x->ts > y->ts;
-}
 
 static void explain(char *why, size_t size, int rc, const struct fs_diag *d)
 {
@@ -120,6 +93,7 @@ int ev_live_open(struct ev_live **out, unsigned buffer_kb, char *why, size_t why
 	struct ev_live *l = calloc(1, sizeof *l);
 	if (!l)
 		return -ENOMEM;
+	l->rb.max = 1u << 20;
 	int rc = ev_trace_open(&o, &l->t, &ti, &d);
 	if (rc) {
 		explain(why, whysize, rc, &d);
@@ -144,26 +118,22 @@ int ev_live_tick(struct ev_live *l, char *why, size_t whysize)
 {
 	struct fs_diag d = { 0 };
 	uint64_t now = ev_trace_now(), lost = 0;
-	int rc = ev_trace_drain(l->t, sink, l, &l->st, &d);
+	int rc = ev_trace_drain(l->t, ev_recbuf_sink, &l->rb, &l->st, &d);
 	if (rc) {
 		explain(why, whysize, rc, &d);
 		return rc;
 	}
-	if (l->n) {
-		qsort(l->r, l->n, sizeof *l->r, cmp_ts);
-		size_t i = 0;
-		for (; i < l->n && l->r[i].ts < now; i++)
-			if ((rc = ev_agg_feed(l->a, &l->r[i])))
-				return rc;
-		memmove(l->r, l->r + i, (l->n - i) * sizeof *l->r);
-		l->n -= i;
-	}
+	size_t k = ev_recbuf_before(&l->rb, now, false, ev_rec_cmp_ts);
+	for (size_t i = 0; i < k; i++)
+		if ((rc = ev_agg_feed(l->a, &l->rb.r[i])))
+			return rc;
+	ev_recbuf_shift(&l->rb, k);
 	if (ev_trace_lost(l->t, &lost, &d) == 0 && lost >= l->lost_prev) {
 		ev_agg_add_lost(l->a, lost - l->lost_prev, 0);
 		l->lost_prev = lost;
 	}
-	ev_agg_add_lost(l->a, l->dropped, 0);
-	l->dropped = 0;
+	ev_agg_add_lost(l->a, l->rb.dropped, 0);   /* bounded: shown with the lost events */
+	l->rb.dropped = 0;
 	ev_agg_close(l->a, now);
 	return 0;
 }
@@ -177,6 +147,6 @@ void ev_live_close(struct ev_live *l)
 		return;
 	ev_trace_close(l->t);
 	ev_agg_free(l->a);
-	free(l->r);
+	free(l->rb.r);
 	free(l);
 }

@@ -9,17 +9,6 @@
 
 #include "render_json.h"
 
-static const char *mt_name(const struct ev_agg_config *cfg, int mt, char *buf, size_t size)
-{
-	static const char *const def[] = { "Unmovable", "Movable", "Reclaimable", "HighAtomic" };
-	if (mt >= 0 && (unsigned)mt < cfg->nmt && cfg->mt_names[mt][0])
-		return cfg->mt_names[mt];
-	if (mt >= 0 && mt < 4)
-		return def[mt];
-	snprintf(buf, size, "type%d", mt);
-	return buf;
-}
-
 static double secs(const struct ev_stats *s)
 {
 	return s->t_end > s->t_start ? (double)(s->t_end - s->t_start) / 1e9 : 0.0;
@@ -67,8 +56,8 @@ json_t *ev_json_stats(const struct ev_agg_config *cfg, const struct ev_stats *s)
 		json_t *x = json_object();
 		json_object_set_new(x, "alloc_order", json_integer(r->alloc_order));
 		json_object_set_new(x, "fallback_order", json_integer(r->fallback_order));
-		json_object_set_new(x, "alloc_migratetype", json_string(mt_name(cfg, r->alloc_mt, b1, sizeof b1)));
-		json_object_set_new(x, "fallback_migratetype", json_string(mt_name(cfg, r->fallback_mt, b2, sizeof b2)));
+		json_object_set_new(x, "alloc_migratetype", json_string(ev_mt_name(cfg, r->alloc_mt, b1, sizeof b1)));
+		json_object_set_new(x, "fallback_migratetype", json_string(ev_mt_name(cfg, r->fallback_mt, b2, sizeof b2)));
 		json_object_set_new(x, "kind", json_string(r->claim ? "claim" : "steal"));
 		json_object_set_new(x, "mixing", json_boolean(r->mixing));
 		if (cfg->pageblock_order >= 0)
@@ -169,8 +158,8 @@ void ev_table_stats(FILE *out, const struct ev_agg_config *cfg, const struct ev_
 		for (size_t i = 0; i < s->nextfrag; i++) {
 			const struct ev_extfrag_row *r = &s->extfrag[i];
 			fprintf(out, "    %-5d %-8d %-11s %-11s %-5s %10" PRIu64 " %9.1f%s\n", r->alloc_order,
-				r->fallback_order, mt_name(cfg, r->alloc_mt, b1, sizeof b1),
-				mt_name(cfg, r->fallback_mt, b2, sizeof b2), r->claim ? "claim" : "steal",
+				r->fallback_order, ev_mt_name(cfg, r->alloc_mt, b1, sizeof b1),
+				ev_mt_name(cfg, r->fallback_mt, b2, sizeof b2), r->claim ? "claim" : "steal",
 				r->count, rate(r->count, s), r->mixing ? "  mixing" : "");
 		}
 	}
@@ -241,9 +230,9 @@ void ev_prom_totals(FILE *out, const struct ev_agg_config *cfg, const struct ev_
 		const struct ev_extfrag_row *r = &s->extfrag[i];
 		fprintf(out, "fragstat_events_extfrag_total{alloc_order=\"%d\",fallback_order=\"%d\",alloc_migratetype=\"",
 			r->alloc_order, r->fallback_order);
-		prom_esc(out, mt_name(cfg, r->alloc_mt, b1, sizeof b1));
+		prom_esc(out, ev_mt_name(cfg, r->alloc_mt, b1, sizeof b1));
 		fputs("\",fallback_migratetype=\"", out);
-		prom_esc(out, mt_name(cfg, r->fallback_mt, b2, sizeof b2));
+		prom_esc(out, ev_mt_name(cfg, r->fallback_mt, b2, sizeof b2));
 		fprintf(out, "\",kind=\"%s\"} %" PRIu64 "\n", r->claim ? "claim" : "steal", r->count);
 	}
 	fputs("# HELP fragstat_events_compaction_runs_total Compaction runs (mm_compaction_end) by zone, order, trigger and end status.\n"
