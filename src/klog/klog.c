@@ -413,6 +413,22 @@ static void unreclaimable(const char *s, bool *has, bool *val)
 	}
 }
 
+/* The zone (node, name p[0..nl)) a zone or buddy line of a dump is about,
+ * in the current report; a dump without a report header opens one. NULL
+ * when there is no report or no room left (said in a diagnostic). */
+static struct fs_klog_zone *dump_zone(struct parser *ps, const struct fs_kline *l, int node, bool np,
+				      const char *p, size_t nl, int *idx)
+{
+	if (!ps->r && open_report(ps, l, FS_KLOG_SHOW_MEM, FS_KT_NONE))
+		return NULL;
+	if (!ps->r)
+		return NULL;
+	struct fs_klog_zone *z = zone_get(ps->r, node, np, p, nl, idx);
+	if (!z)
+		rdiag(ps->r, l->lineno, "too many zones in one report");
+	return z;
+}
+
 static bool parse_zone_line(struct parser *ps, const struct fs_kline *l, const char *s)
 {
 	int node;
@@ -423,17 +439,11 @@ static bool parse_zone_line(struct parser *ps, const struct fs_kline *l, const c
 		return false;
 	if (np && strncmp(p, "active_anon", 11) == 0)
 		return false;
-	if (!ps->r && open_report(ps, l, FS_KLOG_SHOW_MEM, FS_KT_NONE))
+	int idx;
+	struct fs_klog_zone *z = dump_zone(ps, l, node, np, p, nl, &idx);
+	if (!z)
 		return true;
 	struct fs_klog_report *r = ps->r;
-	if (!r)
-		return true;
-	int idx;
-	struct fs_klog_zone *z = zone_get(r, node, np, p, nl, &idx);
-	if (!z) {
-		rdiag(r, l->lineno, "too many zones in one report");
-		return true;
-	}
 	if (z->has_zone_line)
 		rdiag(r, l->lineno, "second zone line for %.*s on node %d (the first is kept)",
 		      (int)nl, p, node);
@@ -514,17 +524,11 @@ static bool parse_buddy_line(struct parser *ps, const struct fs_kline *l, const 
 		if (num(&d, &v) || *d != '*' || !is_digit(d[1]))
 			return false;
 	}
-	if (!ps->r && open_report(ps, l, FS_KLOG_SHOW_MEM, FS_KT_NONE))
+	int idx;
+	struct fs_klog_zone *z = dump_zone(ps, l, node, np, p, nl, &idx);
+	if (!z)
 		return true;
 	struct fs_klog_report *r = ps->r;
-	if (!r)
-		return true;
-	int idx;
-	struct fs_klog_zone *z = zone_get(r, node, np, p, nl, &idx);
-	if (!z) {
-		rdiag(r, l->lineno, "too many zones in one report");
-		return true;
-	}
 	if (z->has_buddy_line) {
 		rdiag(r, l->lineno, "second buddy line for %s (the first is kept)", z->name);
 		return true;

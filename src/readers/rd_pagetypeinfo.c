@@ -276,58 +276,6 @@ static int pt_ppb(struct pt *t)
 	return 0;
 }
 
-static int pt_free_header(struct pt *t)
-{
-	struct fs_snapshot *s = t->s;
-	const char *p = t->c.line, *e = t->c.eol, *q;
-	char fb[48];
-	unsigned n = 0;
-	int r;
-
-	if (!fs_match(p, e, FREE_LABEL))
-		return fs_cursor_err(&t->c, t->d, p, "expected \"" FREE_LABEL " 0 1 2 ...\", found %s",
-				     pt_found_line(&t->c, fb, sizeof fb));
-	p += strlen(FREE_LABEL);
-	for (;;) {
-		q = fs_skip_blank(p, e);
-		if (q == e)
-			break;
-		if (q == p)
-			return fs_cursor_err(&t->c, t->d, q, "expected a blank, found %s",
-					     fs_describe(q, e, fb, sizeof fb));
-		if (n == FS_MAX_ORDERS)
-			return fs_cursor_err(&t->c, t->d, q,
-					     "more than %d orders (at most %d are supported)",
-					     FS_MAX_ORDERS, FS_MAX_ORDERS);
-		const char *tok = q;
-		uint64_t o;
-		r = fs_parse_u64(&q, e, &o);
-		if (r || o != n || (q < e && *q != ' ' && *q != '\t'))
-			return fs_cursor_err(&t->c, t->d, tok, "expected order %u, found %s", n,
-					     fs_describe(tok, e, fb, sizeof fb));
-		n++;
-		p = q;
-	}
-	if (n == 0)
-		return fs_cursor_err(&t->c, t->d, e, "expected order 0 after \"" FREE_LABEL "\", found %s",
-				     fs_describe(e, e, fb, sizeof fb));
-	if (s->orders && n != s->orders) {
-		if (t->orders_line)
-			return fs_cursor_err(&t->c, t->d, e,
-					     "header lists %u orders, but the header on line %u "
-					     "lists %u", n, t->orders_line, s->orders);
-		return fs_cursor_err(&t->c, t->d, e,
-				     "header lists %u orders, but an earlier file set the "
-				     "order count to %u", n, s->orders);
-	}
-	if (!s->orders) {
-		s->orders = n;
-		t->orders_line = t->c.lineno;
-	}
-	t->st = PT_FREE;
-	return 0;
-}
-
 /* A count at *q (advanced past it) ending at a blank or the end of the
  * line: the `noun` for `of` ("count" for "order 3", "block count" for
  * "type Movable"), `alt` what else the field may hold, for messages. */
@@ -351,12 +299,20 @@ static int pt_count(struct pt *t, const char **q, uint64_t *v, const char *noun,
 	return 0;
 }
 
-/* The blank-separated fields of a row from p to the end of the line, at
- * most max (`what` names them: "counts (...)"), field n parsed at *q by
- * col(); their number in *got. */
-static int pt_fields(struct pt *t, const char *p, unsigned max, const char *what,
-		     int (*col)(struct pt *t, const char **q, unsigned n, void *arg), void *arg,
-		     unsigned *got)
+/* How pt_fields() reads a line's blank-separated fields. */
+struct pt_cols {
+	bool sep;            /* a blank must come before each field (headers) */
+	unsigned max;        /* more fields: "expected the end of the line after
+			      * <pre><n> <what>, found ..." */
+	const char *pre, *what;
+	/* Parse field n at *q (advancing it); 0, or an error with *d filled. */
+	int (*col)(struct pt *t, const char **q, unsigned n, void *arg);
+	void *arg;
+};
+
+/* The fields of the line from p to its end, through how->col(); their
+ * number in *got. */
+static int pt_fields(struct pt *t, const char *p, const struct pt_cols *how, unsigned *got)
 {
 	const char *e = t->c.eol, *q;
 	char fb[48];
@@ -366,10 +322,13 @@ static int pt_fields(struct pt *t, const char *p, unsigned max, const char *what
 		q = fs_skip_blank(p, e);
 		if (q == e)
 			break;
-		if (n == max)
-			return fs_cursor_err(&t->c, t->d, q, "expected the end of the line after %u %s, found %s",
-					     n, what, fs_describe(q, e, fb, sizeof fb));
-		if ((r = col(t, &q, n, arg)))
+		if (how->sep && q == p)
+			return fs_cursor_err(&t->c, t->d, q, "expected a blank, found %s",
+					     fs_describe(q, e, fb, sizeof fb));
+		if (n == how->max)
+			return fs_cursor_err(&t->c, t->d, q, "expected the end of the line after %s%u %s, found %s",
+					     how->pre, n, how->what, fs_describe(q, e, fb, sizeof fb));
+		if ((r = how->col(t, &q, n, how->arg)))
 			return r;
 		n++;
 		p = q;
@@ -419,6 +378,58 @@ static int block_col(struct pt *t, const char **q, unsigned n, void *arg)
 	char of[FS_NAME_MAX + 8];
 	snprintf(of, sizeof of, "type %s", t->s->mt_names[t->mt[n]]);
 	return pt_count(t, q, (uint64_t *)arg + n, "block count", "", of);
+}
+
+/* Column n of the free header: the order number n. */
+static int order_col(struct pt *t, const char **q, unsigned n, void *arg)
+{
+	const char *tok = *q, *e = t->c.eol;
+	char fb[48];
+	uint64_t o;
+	(void)arg;
+	if (n == FS_MAX_ORDERS)
+		return fs_cursor_err(&t->c, t->d, tok, "more than %d orders (at most %d are supported)",
+				     FS_MAX_ORDERS, FS_MAX_ORDERS);
+	int r = fs_parse_u64(q, e, &o);
+	if (r || o != n || (*q < e && **q != ' ' && **q != '\t'))
+		return fs_cursor_err(&t->c, t->d, tok, "expected order %u, found %s", n,
+				     fs_describe(tok, e, fb, sizeof fb));
+	return 0;
+}
+
+static int pt_free_header(struct pt *t)
+{
+	struct fs_snapshot *s = t->s;
+	const char *p = t->c.line, *e = t->c.eol;
+	char fb[48];
+	unsigned n = 0;
+	int r;
+
+	if (!fs_match(p, e, FREE_LABEL))
+		return fs_cursor_err(&t->c, t->d, p, "expected \"" FREE_LABEL " 0 1 2 ...\", found %s",
+				     pt_found_line(&t->c, fb, sizeof fb));
+	p += strlen(FREE_LABEL);
+	struct pt_cols how = { true, UINT_MAX, "", "", order_col, NULL };
+	if ((r = pt_fields(t, p, &how, &n)))
+		return r;
+	if (n == 0)
+		return fs_cursor_err(&t->c, t->d, e, "expected order 0 after \"" FREE_LABEL "\", found %s",
+				     fs_describe(e, e, fb, sizeof fb));
+	if (s->orders && n != s->orders) {
+		if (t->orders_line)
+			return fs_cursor_err(&t->c, t->d, e,
+					     "header lists %u orders, but the header on line %u "
+					     "lists %u", n, t->orders_line, s->orders);
+		return fs_cursor_err(&t->c, t->d, e,
+				     "header lists %u orders, but an earlier file set the "
+				     "order count to %u", n, s->orders);
+	}
+	if (!s->orders) {
+		s->orders = n;
+		t->orders_line = t->c.lineno;
+	}
+	t->st = PT_FREE;
+	return 0;
 }
 
 /* The zone being read has had all its type rows (or fixes the list). */
@@ -546,7 +557,8 @@ static int pt_free_row(struct pt *t)
 		return fs_cursor_err(&t->c, t->d, p, "expected a blank after \"type %s\", found %s",
 				     tname, fs_describe(p, e, fb, sizeof fb));
 	struct free_cols fc = { z, mt };
-	if ((r = pt_fields(t, p, s->orders, "counts (the orders of the header)", free_col, &fc, &n)))
+	struct pt_cols how = { false, s->orders, "", "counts (the orders of the header)", free_col, &fc };
+	if ((r = pt_fields(t, p, &how, &n)))
 		return r;
 	if (n != s->orders)
 		return fs_cursor_err(&t->c, t->d, e,
@@ -555,12 +567,28 @@ static int pt_free_row(struct pt *t)
 	return 0;
 }
 
+/* Column n of a blocks header: the name of the free rows' type n. */
+static int type_col(struct pt *t, const char **q, unsigned n, void *arg)
+{
+	const char *tok = *q;
+	char name[FS_NAME_MAX];
+	int r;
+	(void)arg;
+	if ((r = pt_word(t, q, name, "a migratetype name")))
+		return r;
+	if (strcmp(name, t->s->mt_names[t->mt[n]]) != 0)
+		return fs_cursor_err(&t->c, t->d, tok,
+				     "expected type \"%s\" (column %u of the free rows), "
+				     "found \"%s\"", t->s->mt_names[t->mt[n]], n + 1, name);
+	return 0;
+}
+
 /* "Number of blocks type" / "Number of mixed blocks" + the type names. */
 static int pt_type_header(struct pt *t, const char *label)
 {
 	struct fs_snapshot *s = t->s;
-	const char *p = t->c.line, *e = t->c.eol, *q;
-	char name[FS_NAME_MAX], fb[48];
+	const char *p = t->c.line, *e = t->c.eol;
+	char fb[48];
 	unsigned k = 0;
 	int r;
 
@@ -568,27 +596,9 @@ static int pt_type_header(struct pt *t, const char *label)
 		return fs_cursor_err(&t->c, t->d, p, "expected \"%s\" and the migratetype names, found %s",
 				     label, pt_found_line(&t->c, fb, sizeof fb));
 	p += strlen(label);
-	for (;;) {
-		q = fs_skip_blank(p, e);
-		if (q == e)
-			break;
-		if (q == p)
-			return fs_cursor_err(&t->c, t->d, q, "expected a blank, found %s",
-					     fs_describe(q, e, fb, sizeof fb));
-		if (k == t->nmt)
-			return fs_cursor_err(&t->c, t->d, q,
-					     "expected the end of the line after the %u types of the "
-					     "free rows, found %s", k, fs_describe(q, e, fb, sizeof fb));
-		const char *tok = q;
-		if ((r = pt_word(t, &q, name, "a migratetype name")))
-			return r;
-		if (strcmp(name, s->mt_names[t->mt[k]]) != 0)
-			return fs_cursor_err(&t->c, t->d, tok,
-					     "expected type \"%s\" (column %u of the free rows), "
-					     "found \"%s\"", s->mt_names[t->mt[k]], k + 1, name);
-		k++;
-		p = q;
-	}
+	struct pt_cols how = { true, t->nmt, "the ", "types of the free rows", type_col, NULL };
+	if ((r = pt_fields(t, p, &how, &k)))
+		return r;
 	if (k != t->nmt)
 		return fs_cursor_err(&t->c, t->d, e,
 				     "expected type \"%s\" (column %u of the free rows), found %s",
@@ -626,7 +636,8 @@ static int pt_count_row(struct pt *t, bool store)
 	if (p < e && *p != ' ' && *p != '\t')
 		return fs_cursor_err(&t->c, t->d, p, "expected a blank after \"zone %s\", found %s",
 				     zname, fs_describe(p, e, fb, sizeof fb));
-	if ((r = pt_fields(t, p, t->nmt, "block counts (one per type)", block_col, v, &n)))
+	struct pt_cols how = { false, t->nmt, "", "block counts (one per type)", block_col, v };
+	if ((r = pt_fields(t, p, &how, &n)))
 		return r;
 	if (n != t->nmt)
 		return fs_cursor_err(&t->c, t->d, e,
