@@ -58,28 +58,7 @@ static int num(const char **pp, uint64_t *out)
 
 static int hexnum(const char **pp, uint64_t *out)
 {
-	const char *p = *pp;
-	uint64_t v = 0;
-	int n = 0;
-	for (;; p++, n++) {
-		int d;
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
-			d = *p - 'A' + 10;
-		else
-			break;
-		if (v >> 60)
-			return -ERANGE;
-		v = v << 4 | (uint64_t)d;
-	}
-	if (!n)
-		return -EINVAL;
-	*pp = p;
-	*out = v;
-	return 0;
+	return fs_parse_hex64(pp, *pp + strspn(*pp, "0123456789abcdefABCDEF"), out);
 }
 
 /* Find pat in s where each ' ' of pat matches any run of blanks (also

@@ -411,6 +411,34 @@ int fs_parse_u64(const char **pp, const char *end, uint64_t *out)
 	return 0;
 }
 
+int fs_parse_hex64(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	if (p >= end)
+		return -EINVAL;
+	while (p < end) {
+		int dg;
+		if (*p >= '0' && *p <= '9')
+			dg = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			dg = *p - 'a' + 10;
+		else if (*p >= 'A' && *p <= 'F')
+			dg = *p - 'A' + 10;
+		else
+			break;
+		if (v >> 60)
+			return -ERANGE;
+		v = v << 4 | (uint64_t)dg;
+		p++;
+	}
+	if (p == *pp)
+		return -EINVAL;
+	*pp = p;
+	*out = v;
+	return 0;
+}
+
 int fs_parse_i64(const char **pp, const char *end, int64_t *out)
 {
 	const char *p = *pp;

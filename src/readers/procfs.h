@@ -105,6 +105,9 @@ bool fs_only_blank(const char *p, const char *end);
 int fs_parse_u64(const char **pp, const char *end, uint64_t *out);
 /* Same with an optional leading '-' and the int64 range. */
 int fs_parse_i64(const char **pp, const char *end, int64_t *out);
+/* Hexadecimal digits (either case, no "0x") at *pp before end, as
+ * fs_parse_u64(). */
+int fs_parse_hex64(const char **pp, const char *end, uint64_t *out);
 
 /* Copy the word at *pp (up to blank or end) into buf; -ENAMETOOLONG when it
  * does not fit, -EINVAL when empty. Advances *pp. */

@@ -244,34 +244,6 @@ static int cmp_range(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-static int hexnum(const char **pp, const char *end, uint64_t *out)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-	if (p >= end)
-		return -EINVAL;
-	while (p < end) {
-		int dg;
-		if (*p >= '0' && *p <= '9')
-			dg = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			dg = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
-			dg = *p - 'A' + 10;
-		else
-			break;
-		if (v >> 60)
-			return -ERANGE;
-		v = v << 4 | (uint64_t)dg;
-		p++;
-	}
-	if (p == *pp)
-		return -EINVAL;
-	*pp = p;
-	*out = v;
-	return 0;
-}
-
 /* Lines are "START-END : NAME" (kernel/resource.c r_show: "%*s%0*llx-%0*llx : %s"),
  * nested resources indented by two blanks per level. */
 int rd_iomem_parse(const char *file, const char *data, size_t len, uint64_t page_size,
@@ -294,7 +266,7 @@ int rd_iomem_parse(const char *file, const char *data, size_t len, uint64_t page
 		const char *q = fs_skip_blank(p, e);
 		bool top = q == p;
 		uint64_t a, b;
-		int r = hexnum(&q, e, &a);
+		int r = fs_parse_hex64(&q, e, &a);
 		if (r) {
 			free(v);
 			return fs_cursor_err(&c, d, q, r == -ERANGE ? "address wider than 60 bits"
@@ -305,7 +277,7 @@ int rd_iomem_parse(const char *file, const char *data, size_t len, uint64_t page
 			return fs_cursor_err(&c, d, q, "expected '-' after the start address");
 		}
 		q++;
-		if ((r = hexnum(&q, e, &b))) {
+		if ((r = fs_parse_hex64(&q, e, &b))) {
 			free(v);
 			return fs_cursor_err(&c, d, q, r == -ERANGE ? "address wider than 60 bits"
 								  : "expected a hexadecimal end address");
