@@ -623,12 +623,30 @@ static bool parse_buddy_line(struct parser *ps, const struct fs_kline *l, const 
 	return true;
 }
 
+/* A per-node line "Node N PREFIX...": false when s is not one; else *node
+ * and *p (after "Node N "). */
+static bool node_line(const char *s, const char *prefix, int *node, const char **p)
+{
+	bool np;
+	*p = node_prefix(s, node, &np);
+	return np && strncmp(*p, prefix, strlen(prefix)) == 0;
+}
+
+/* A new zeroed element at the end of array *v (*n used of *cap, elements
+ * of elem bytes), at most max of them; NULL when full or out of memory
+ * (the line is then left out). */
+static void *push_elem(void **v, size_t *n, size_t *cap, size_t max, size_t elem)
+{
+	if (*n >= max || grow(v, cap, *n, elem))
+		return NULL;
+	return (char *)*v + (*n)++ * elem;
+}
+
 static bool parse_huge(struct parser *ps, const struct fs_kline *l, const char *s)
 {
 	int node;
-	bool np;
-	const char *p = node_prefix(s, &node, &np);
-	if (!np || strncmp(p, "hugepages_total=", 16) != 0)
+	const char *p;
+	if (!node_line(s, "hugepages_total=", &node, &p))
 		return false;
 	struct fs_klog_report *r = ps->r;
 	if (!r)
@@ -643,9 +661,9 @@ static bool parse_huge(struct parser *ps, const struct fs_kline *l, const char *
 			return true;
 		}
 	}
-	if (r->nhuge >= 256 || grow((void **)&r->huge, &r->huge_cap, r->nhuge, sizeof *r->huge))
+	struct fs_klog_huge *h = push_elem((void **)&r->huge, &r->nhuge, &r->huge_cap, 256, sizeof *r->huge);
+	if (!h)
 		return true;
-	struct fs_klog_huge *h = &r->huge[r->nhuge++];
 	h->node = node;
 	h->total = v[0];
 	h->free = v[1];
@@ -657,16 +675,14 @@ static bool parse_huge(struct parser *ps, const struct fs_kline *l, const char *
 static bool parse_node_line(struct parser *ps, const char *s)
 {
 	int node;
-	bool np;
-	const char *p = node_prefix(s, &node, &np);
-	if (!np || strncmp(p, "active_anon:", 12) != 0)
+	const char *p;
+	if (!node_line(s, "active_anon:", &node, &p))
 		return false;
 	struct fs_klog_report *r = ps->r;
-	if (!r)
+	struct fs_klog_node *n = r ? push_elem((void **)&r->nodes, &r->nnodes, &r->nodes_cap, 1024,
+					       sizeof *r->nodes) : NULL;
+	if (!n)
 		return true;
-	if (r->nnodes >= 1024 || grow((void **)&r->nodes, &r->nodes_cap, r->nnodes, sizeof *r->nodes))
-		return true;
-	struct fs_klog_node *n = &r->nodes[r->nnodes++];
 	n->id = node;
 	unreclaimable(p, &n->has_unreclaimable, &n->all_unreclaimable);
 	return true;
