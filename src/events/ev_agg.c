@@ -116,6 +116,17 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz)
 	return 0;
 }
 
+/* A new zeroed element at the end of array *p (n used of *cap); NULL on
+ * ENOMEM. */
+static void *append(void **p, size_t *cap, size_t *n, size_t sz)
+{
+	if (grow(p, cap, *n, sz))
+		return NULL;
+	void *e = (char *)*p + (*n)++ * sz;
+	memset(e, 0, sz);
+	return e;
+}
+
 static int add_extfrag(struct ev_stats *s, const struct ev_extfrag_row *k)
 {
 	for (size_t i = 0; i < s->nextfrag; i++) {
@@ -126,10 +137,11 @@ static int add_extfrag(struct ev_stats *s, const struct ev_extfrag_row *k)
 			goto totals;
 		}
 	}
-	if (grow((void **)&s->extfrag, &s->caps[0], s->nextfrag, sizeof *s->extfrag))
+	struct ev_extfrag_row *n = append((void **)&s->extfrag, &s->caps[0], &s->nextfrag, sizeof *n);
+	if (!n)
 		return -ENOMEM;
-	s->extfrag[s->nextfrag] = *k;
-	s->extfrag[s->nextfrag++].count = 1;
+	*n = *k;
+	n->count = 1;
 totals:
 	s->extfrag_events++;
 	if (k->claim)
@@ -153,9 +165,8 @@ static int add_compact(struct ev_stats *s, const struct ev_compact_row *k)
 		}
 	}
 	if (!r) {
-		if (grow((void **)&s->compact, &s->caps[1], s->ncompact, sizeof *s->compact))
+		if (!(r = append((void **)&s->compact, &s->caps[1], &s->ncompact, sizeof *r)))
 			return -ENOMEM;
-		r = &s->compact[s->ncompact++];
 		*r = *k;
 		r->runs = r->sync_runs = r->migrate_scanned = r->free_scanned = 0;
 		r->isolated_migrate = r->isolated_free = r->migrated = r->failed = r->ns = 0;
@@ -191,10 +202,8 @@ static int add_defer(struct ev_stats *s, int nid, const char *zone, int order, b
 		if (s->defer[i].nid == nid && s->defer[i].order == order && strcmp(s->defer[i].zone, zone) == 0)
 			r = &s->defer[i];
 	if (!r) {
-		if (grow((void **)&s->defer, &s->caps[2], s->ndefer, sizeof *s->defer))
+		if (!(r = append((void **)&s->defer, &s->caps[2], &s->ndefer, sizeof *r)))
 			return -ENOMEM;
-		r = &s->defer[s->ndefer++];
-		memset(r, 0, sizeof *r);
 		r->nid = nid;
 		r->order = order;
 		snprintf(r->zone, sizeof r->zone, "%s", zone);
@@ -213,10 +222,8 @@ static int add_migrate(struct ev_stats *s, int reason, const char *name, uint64_
 		if (s->migrate[i].reason == reason)
 			r = &s->migrate[i];
 	if (!r) {
-		if (grow((void **)&s->migrate, &s->caps[3], s->nmigrate, sizeof *s->migrate))
+		if (!(r = append((void **)&s->migrate, &s->caps[3], &s->nmigrate, sizeof *r)))
 			return -ENOMEM;
-		r = &s->migrate[s->nmigrate++];
-		memset(r, 0, sizeof *r);
 		r->reason = reason;
 		snprintf(r->reason_name, sizeof r->reason_name, "%s", name);
 	}
@@ -231,10 +238,9 @@ static struct ev_task *task_get(struct ev_agg *a, int32_t pid)
 	for (size_t i = 0; i < a->ntasks; i++)
 		if (a->tasks[i].pid == pid)
 			return &a->tasks[i];
-	if (grow((void **)&a->tasks, &a->captasks, a->ntasks, sizeof *a->tasks))
+	struct ev_task *t = append((void **)&a->tasks, &a->captasks, &a->ntasks, sizeof *t);
+	if (!t)
 		return NULL;
-	struct ev_task *t = &a->tasks[a->ntasks++];
-	memset(t, 0, sizeof *t);
 	t->pid = pid;
 	t->kcd_working = -1;
 	for (unsigned i = 0; i < a->cfg.nkcd; i++)
