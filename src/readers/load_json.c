@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "json_alloc.h"
+#include "kvocab.h"
 #include "load_json.h"
 
 /* Rebuilding a snapshot from fragstat's own JSON. Only raw data is read
@@ -250,20 +251,6 @@ static int idx_array(struct ld *l, json_t *a, unsigned n, int32_t *out, int lo)
 	return 0;
 }
 
-static const struct { unsigned bit; const char *name; size_t off; } zi_fields[] = {
-	{ FS_ZI_FREE, "pages_free", offsetof(struct fs_zone, pages_free) },
-	{ FS_ZI_SPANNED, "spanned", offsetof(struct fs_zone, spanned) },
-	{ FS_ZI_PRESENT, "present", offsetof(struct fs_zone, present) },
-	{ FS_ZI_MANAGED, "managed", offsetof(struct fs_zone, managed) },
-	{ FS_ZI_CMA, "cma", offsetof(struct fs_zone, cma) },
-	{ FS_ZI_START_PFN, "start_pfn", offsetof(struct fs_zone, start_pfn) },
-	{ FS_ZI_MIN, "min", offsetof(struct fs_zone, min) },
-	{ FS_ZI_LOW, "low", offsetof(struct fs_zone, low) },
-	{ FS_ZI_HIGH, "high", offsetof(struct fs_zone, high) },
-	{ FS_ZI_BOOST, "boost", offsetof(struct fs_zone, boost) },
-	{ FS_ZI_PROMO, "promo", offsetof(struct fs_zone, promo) },
-};
-
 static int zone_zoneinfo(struct ld *l, const char *base, json_t *zo, struct fs_zone *z)
 {
 	json_t *wm = json_object_get(zo, "watermarks"), *zi = json_object_get(zo, "zoneinfo");
@@ -278,19 +265,21 @@ static int zone_zoneinfo(struct ld *l, const char *base, json_t *zo, struct fs_z
 	if (!zi)
 		return 0;
 	z->has_zoneinfo = true;
-	for (size_t i = 0; i < sizeof zi_fields / sizeof zi_fields[0]; i++) {
-		json_t *obj = i < 6 ? zi : wm;
-		json_t *v = obj ? json_object_get(obj, zi_fields[i].name) : NULL;
+	/* kvocab.h's fields, each in its object. */
+	for (size_t i = 0; i < FS_ZF_COUNT; i++) {
+		const struct fs_zi_field *f = &fs_zi_fields[i];
+		json_t *obj = f->watermark ? wm : zi;
+		json_t *v = obj ? json_object_get(obj, f->key) : NULL;
 		if (!v)
 			continue;
-		at(l, "%s.%s.%s", base, i < 6 ? "zoneinfo" : "watermarks", zi_fields[i].name);
-		if (get_u64(l, v, (uint64_t *)((char *)z + zi_fields[i].off)))
+		at(l, "%s.%s.%s", base, f->watermark ? "watermarks" : "zoneinfo", f->key);
+		if (get_u64(l, v, fs_zi_slot(z, f)))
 			return -EINVAL;
-		z->zi_have |= zi_fields[i].bit;
+		z->zi_have |= f->bit;
 	}
-	json_t *prot = json_object_get(zi, "protection");
+	json_t *prot = json_object_get(zi, FS_ZI_PROTECTION_NAME);
 	if (prot) {
-		at(l, "%s.zoneinfo.protection", base);
+		at(l, "%s.zoneinfo.%s", base, FS_ZI_PROTECTION_NAME);
 		if (!json_is_array(prot) || json_array_size(prot) > FS_MAX_ZONES)
 			return fail(l, "expected an array of at most %d integers", FS_MAX_ZONES);
 		for (size_t i = 0; i < json_array_size(prot); i++) {

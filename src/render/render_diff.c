@@ -16,14 +16,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "fragindex.h"
 #include "render_json.h"
 #include "timefmt.h"
-
-static void milli(char *buf, size_t size, long long v, bool plus)
-{
-	unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	snprintf(buf, size, "%s%llu.%03llu", v < 0 ? "-" : (plus ? "+" : ""), a / 1000, a % 1000);
-}
 
 /* ---- table ------------------------------------------------------------- */
 
@@ -88,10 +83,10 @@ static void zone_table(FILE *out, const struct fs_diff *d, const struct fs_diff_
 	for (unsigned k = 0; k < d->orders; k++) {
 		char u[24] = "-", ud[24] = "-", f[24] = "-", fd[24] = "-", v[40] = "-";
 		if (z->indices_delta_ok) {
-			milli(u, sizeof u, z->b.unusable[k], false);
-			milli(ud, sizeof ud, z->unusable_delta[k], true);
-			milli(f, sizeof f, z->b.fragidx[k], false);
-			milli(fd, sizeof fd, z->fragidx_delta[k], true);
+			fs_index_format(u, sizeof u, z->b.unusable[k], false);
+			fs_index_format(ud, sizeof ud, z->unusable_delta[k], true);
+			fs_index_format(f, sizeof f, z->b.fragidx[k], false);
+			fs_index_format(fd, sizeof fd, z->fragidx_delta[k], true);
 		}
 		if (z->verdicts_compared) {
 			if (z->verdict_changed[k])

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kvocab.h"
 #include "pagemap.h"
 #include "render.h"
 #include "timefmt.h"
@@ -138,26 +139,26 @@ static json_t *kv_object(const struct fs_kvlist *l)
 	return o;
 }
 
+/* kvocab.h's zoneinfo fields of one JSON object ("zoneinfo" or
+ * "watermarks") that z has, in the table's order. */
+static void zi_fields(json_t *o, const struct fs_zone *z, bool watermark)
+{
+	for (size_t i = 0; i < FS_ZF_COUNT; i++) {
+		const struct fs_zi_field *f = &fs_zi_fields[i];
+		if (f->watermark == watermark && (z->zi_have & f->bit))
+			json_object_set_new_nocheck(o, f->key, fs_json_u64(fs_zi_get(z, f)));
+	}
+}
+
 static json_t *zoneinfo_object(const struct fs_zone *z)
 {
 	json_t *o = json_object();
-	static const struct { unsigned bit; const char *name; size_t off; } f[] = {
-		{ FS_ZI_FREE, "pages_free", offsetof(struct fs_zone, pages_free) },
-		{ FS_ZI_SPANNED, "spanned", offsetof(struct fs_zone, spanned) },
-		{ FS_ZI_PRESENT, "present", offsetof(struct fs_zone, present) },
-		{ FS_ZI_MANAGED, "managed", offsetof(struct fs_zone, managed) },
-		{ FS_ZI_CMA, "cma", offsetof(struct fs_zone, cma) },
-		{ FS_ZI_START_PFN, "start_pfn", offsetof(struct fs_zone, start_pfn) },
-	};
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		if (z->zi_have & f[i].bit)
-			json_object_set_new_nocheck(o, f[i].name,
-					    fs_json_u64(*(const uint64_t *)((const char *)z + f[i].off)));
+	zi_fields(o, z, false);
 	if (z->zi_have & FS_ZI_PROTECTION) {
 		json_t *a = json_array();
 		for (unsigned i = 0; i < z->nprotection; i++)
 			json_array_append_new(a, json_integer(z->protection[i]));
-		SET(o, "protection", a);
+		SET(o, FS_ZI_PROTECTION_NAME, a);
 	}
 	SET(o, "index", json_integer(z->zi_index));
 	SET(o, "stats", kv_object(&z->zone_stats));
@@ -167,17 +168,7 @@ static json_t *zoneinfo_object(const struct fs_zone *z)
 static json_t *watermarks_object(const struct fs_zone *z)
 {
 	json_t *o = json_object();
-	static const struct { unsigned bit; const char *name; size_t off; } f[] = {
-		{ FS_ZI_MIN, "min", offsetof(struct fs_zone, min) },
-		{ FS_ZI_LOW, "low", offsetof(struct fs_zone, low) },
-		{ FS_ZI_HIGH, "high", offsetof(struct fs_zone, high) },
-		{ FS_ZI_BOOST, "boost", offsetof(struct fs_zone, boost) },
-		{ FS_ZI_PROMO, "promo", offsetof(struct fs_zone, promo) },
-	};
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		if (z->zi_have & f[i].bit)
-			json_object_set_new_nocheck(o, f[i].name,
-					    fs_json_u64(*(const uint64_t *)((const char *)z + f[i].off)));
+	zi_fields(o, z, true);
 	return o;
 }
 
