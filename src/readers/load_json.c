@@ -303,6 +303,27 @@ static int zone_zoneinfo(struct ld *l, const char *base, json_t *zo, struct fs_z
 	return kv_load(l, json_object_get(zi, "stats"), &z->zone_stats);
 }
 
+/* base.what must be an object of migratetype -> `of`. */
+static int mt_object(struct ld *l, const char *base, const char *what, json_t *o, const char *of)
+{
+	at(l, "%s.%s", base, what);
+	return json_is_object(o) ? 0 : fail(l, "expected an object of migratetype -> %s", of);
+}
+
+/* A migratetype key of base.what: its index in the snapshot's types (added
+ * when new) in *t, the path at base.what.key. */
+static int mt_key(struct ld *l, const char *base, const char *what, const char *key, int *t)
+{
+	at(l, "%s.%s", base, what);
+	if (!fs_name_ok(key, FS_NAME_MAX))
+		return fail(l, "a key is not a migratetype name (printable, no blanks)");
+	*t = fs_snapshot_mt_index(l->s, key);
+	at(l, "%s.%s.%s", base, what, key);
+	if (*t < 0)
+		return fail(l, "too many migratetypes (at most %d)", FS_MAX_MT);
+	return 0;
+}
+
 static int zone_types(struct ld *l, const char *base, json_t *zo, struct fs_zone *z)
 {
 	struct fs_snapshot *s = l->s;
@@ -312,17 +333,12 @@ static int zone_types(struct ld *l, const char *base, json_t *zo, struct fs_zone
 	const char *key;
 	json_t *v;
 	if (bt) {
-		at(l, "%s.free_blocks_by_type", base);
-		if (!json_is_object(bt))
-			return fail(l, "expected an object of migratetype -> counts");
+		if (mt_object(l, base, "free_blocks_by_type", bt, "counts"))
+			return -EINVAL;
 		json_object_foreach(bt, key, v) {
-			at(l, "%s.free_blocks_by_type", base);
-			if (!fs_name_ok(key, FS_NAME_MAX))
-				return fail(l, "a key is not a migratetype name (printable, no blanks)");
-			int t = fs_snapshot_mt_index(s, key);
-			at(l, "%s.free_blocks_by_type.%s", base, key);
-			if (t < 0)
-				return fail(l, "too many migratetypes (at most %d)", FS_MAX_MT);
+			int t;
+			if (mt_key(l, base, "free_blocks_by_type", key, &t))
+				return -EINVAL;
 			if (u64_array(l, v, s->orders, z->free_by_type[t]))
 				return -EINVAL;
 			json_t *c = cap ? json_object_get(cap, key) : NULL;
@@ -341,16 +357,12 @@ static int zone_types(struct ld *l, const char *base, json_t *zo, struct fs_zone
 		z->has_types = true;
 	}
 	if (pb) {
-		at(l, "%s.pageblocks", base);
-		if (!json_is_object(pb))
-			return fail(l, "expected an object of migratetype -> pageblocks");
+		if (mt_object(l, base, "pageblocks", pb, "pageblocks"))
+			return -EINVAL;
 		json_object_foreach(pb, key, v) {
-			if (!fs_name_ok(key, FS_NAME_MAX))
-				return fail(l, "a key is not a migratetype name (printable, no blanks)");
-			int t = fs_snapshot_mt_index(s, key);
-			at(l, "%s.pageblocks.%s", base, key);
-			if (t < 0)
-				return fail(l, "too many migratetypes (at most %d)", FS_MAX_MT);
+			int t;
+			if (mt_key(l, base, "pageblocks", key, &t))
+				return -EINVAL;
 			if (get_u64(l, v, &z->blocks[t]))
 				return -EINVAL;
 		}

@@ -50,8 +50,7 @@ static bool rd_vmstat_namech(char ch)
 	       (ch >= '0' && ch <= '9') || ch == '_';
 }
 
-/* Only spaces, tabs and newlines from p to end. */
-static bool rd_vmstat_rest_blank(const char *p, const char *end)
+bool rd_vmstat_rest_blank(const char *p, const char *end)
 {
 	for (; p < end; p++)
 		if (*p != ' ' && *p != '\t' && *p != '\n')

@@ -27,4 +27,8 @@ void rd_vmstat_uniq_init(struct rd_vmstat_uniq *u, struct fs_kvlist *l);
  * this section), -ENAMETOOLONG (len >= FS_NAME_MAX) or -ENOMEM. */
 int rd_vmstat_uniq_add(struct rd_vmstat_uniq *u, const char *name, size_t len, uint64_t value);
 
+/* Only spaces, tabs and newlines from p to end (the blank lines a
+ * "name value" file may end with). */
+bool rd_vmstat_rest_blank(const char *p, const char *end);
+
 #endif

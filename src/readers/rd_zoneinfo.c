@@ -92,24 +92,36 @@ static int rd_zoneinfo_numerr(struct rd_zoneinfo_st *st, const char *q, int r,
 	return rd_zoneinfo_err(st, q, "expected a number for \"%.*s\"", (int)wlen, what);
 }
 
+/* An unsigned number at q, then only blanks to the end of the line. A bad
+ * number is named what[0..wlen); a line that goes on after it is "expected
+ * the end of the line after" `after`, or after the value of what when
+ * after is NULL. */
+static int rd_zoneinfo_num_eol(struct rd_zoneinfo_st *st, const char *q, const char *what,
+			       size_t wlen, const char *after, uint64_t *out)
+{
+	const char *eol = st->c.eol, *num = q;
+	int r = fs_parse_u64(&q, eol, out);
+	if (r)
+		return rd_zoneinfo_numerr(st, num, r, what, wlen);
+	if (fs_only_blank(q, eol))
+		return 0;
+	q = fs_skip_blank(q, eol);
+	if (after)
+		return rd_zoneinfo_err(st, q, "expected the end of the line after %s", after);
+	return rd_zoneinfo_err(st, q, "expected the end of the line after the value of \"%.*s\"",
+			       (int)wlen, what);
+}
+
 /* The end of a "name value" line from p (just after the name): one or more
  * blanks, an unsigned number, then only blanks. */
 static int rd_zoneinfo_value(struct rd_zoneinfo_st *st, const char *p, const char *name,
 			     size_t nlen, uint64_t *out)
 {
-	const char *eol = st->c.eol, *q = fs_skip_blank(p, eol);
+	const char *q = fs_skip_blank(p, st->c.eol);
 	if (q == p)
 		return rd_zoneinfo_err(st, p, "expected a blank and a number after \"%.*s\"",
 				       (int)nlen, name);
-	const char *num = q;
-	int r = fs_parse_u64(&q, eol, out);
-	if (r)
-		return rd_zoneinfo_numerr(st, num, r, name, nlen);
-	if (!fs_only_blank(q, eol))
-		return rd_zoneinfo_err(st, fs_skip_blank(q, eol),
-				       "expected the end of the line after the value of \"%.*s\"",
-				       (int)nlen, name);
-	return 0;
+	return rd_zoneinfo_num_eol(st, q, name, nlen, NULL, out);
 }
 
 /* "name: N" (pagesets, trailer) from p: the name, ':', blanks, a number
@@ -172,13 +184,7 @@ static int rd_zoneinfo_stat(struct rd_zoneinfo_st *st, const char *p, struct rd_
 		 * 12 of padding and one separator before the number. */
 		if (p - st->c.line < 17)
 			return rd_zoneinfo_err(st, p, "expected \"name value\" in the %s", where);
-		int r = fs_parse_u64(&p, eol, &v);
-		if (r)
-			return rd_zoneinfo_numerr(st, name, r, "(unnamed counter)", 17);
-		if (!fs_only_blank(p, eol))
-			return rd_zoneinfo_err(st, fs_skip_blank(p, eol),
-					       "expected the end of the line after a number");
-		return 0;
+		return rd_zoneinfo_num_eol(st, p, "(unnamed counter)", 17, "a number", &v);
 	}
 	while (p < eol && rd_zoneinfo_namech(*p))
 		p++;
@@ -512,14 +518,8 @@ static int rd_zoneinfo_two(struct rd_zoneinfo_st *st, const char *p)
 		uint64_t v;
 		if (st->sec != ZS_PAGESETS)
 			return rd_zoneinfo_err(st, p, "\"vm stats threshold:\" outside the pagesets");
-		const char *q = fs_skip_blank(p + 19, eol), *num = q;
-		int r = fs_parse_u64(&q, eol, &v);
-		if (r)
-			return rd_zoneinfo_numerr(st, num, r, "vm stats threshold", 18);
-		if (!fs_only_blank(q, eol))
-			return rd_zoneinfo_err(st, fs_skip_blank(q, eol),
-					       "expected the end of the line after the threshold");
-		return 0;
+		return rd_zoneinfo_num_eol(st, fs_skip_blank(p + 19, eol), "vm stats threshold", 18,
+					   "the threshold", &v);
 	}
 	if (st->sec == ZS_ZONE)
 		return rd_zoneinfo_err(st, p, "expected \"pagesets\" or a zone line indented more");

@@ -161,14 +161,6 @@ static json_t *i64s(const int64_t *v, unsigned n)
 	return a;
 }
 
-static json_t *idxs(const int *v, unsigned n)
-{
-	json_t *a = json_array();
-	for (unsigned i = 0; i < n; i++)
-		json_array_append_new(a, json_real(v[i] / 1000.0));
-	return a;
-}
-
 static json_t *verdicts(const enum fs_verdict_kind *v, unsigned n)
 {
 	json_t *a = json_array();
@@ -230,11 +222,13 @@ static json_t *zone_json(const struct fs_diff *d, const struct fs_diff_zone *z)
 				   both ? json_integer(z->free_pages_delta) : NULL));
 	bool ia = ha && z->a.indices_ok, ib = hb && z->b.indices_ok;
 	json_object_set_new(o, "unusable_index",
-			    triple(ia ? idxs(z->a.unusable, na) : NULL, ib ? idxs(z->b.unusable, nb) : NULL,
-				   both && z->indices_delta_ok ? idxs(z->unusable_delta, n) : NULL));
+			    triple(ia ? fs_json_idx_array(z->a.unusable, na) : NULL,
+				   ib ? fs_json_idx_array(z->b.unusable, nb) : NULL,
+				   both && z->indices_delta_ok ? fs_json_idx_array(z->unusable_delta, n) : NULL));
 	json_object_set_new(o, "fragmentation_index",
-			    triple(ia ? idxs(z->a.fragidx, na) : NULL, ib ? idxs(z->b.fragidx, nb) : NULL,
-				   both && z->indices_delta_ok ? idxs(z->fragidx_delta, n) : NULL));
+			    triple(ia ? fs_json_idx_array(z->a.fragidx, na) : NULL,
+				   ib ? fs_json_idx_array(z->b.fragidx, nb) : NULL,
+				   both && z->indices_delta_ok ? fs_json_idx_array(z->fragidx_delta, n) : NULL));
 	json_t *v = json_object();
 	if (ha && z->a.has_verdicts)
 		json_object_set_new(v, "a", verdicts(z->a.verdict, na));

@@ -112,7 +112,7 @@ json_t *fs_json_u64_array(const uint64_t *v, unsigned n)
 	return a;
 }
 
-static json_t *idx_array(const int *v, unsigned n)
+json_t *fs_json_idx_array(const int *v, unsigned n)
 {
 	json_t *a = json_array();
 	for (unsigned i = 0; i < n; i++)
@@ -220,8 +220,8 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 		SET(o, "lower_bounds", lb);
 	}
 	if (zr->indices_ok) {
-		SET(o, "unusable_index", idx_array(zr->unusable, n));
-		SET(o, "fragmentation_index", idx_array(zr->fragidx, n));
+		SET(o, "unusable_index", fs_json_idx_array(zr->unusable, n));
+		SET(o, "fragmentation_index", fs_json_idx_array(zr->fragidx, n));
 		json_t *a = json_array();
 		for (unsigned k = 0; k < n; k++)
 			json_array_append_new(a, json_integer(zr->extfrag_pct[k]));
@@ -277,9 +277,9 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 	if (z->has_kextfrag || z->has_kunusable) {
 		json_t *k = json_object();
 		if (z->has_kextfrag)
-			SET(k, "extfrag_index", idx_array(z->kextfrag, n));
+			SET(k, "extfrag_index", fs_json_idx_array(z->kextfrag, n));
 		if (z->has_kunusable)
-			SET(k, "unusable_index", idx_array(z->kunusable, n));
+			SET(k, "unusable_index", fs_json_idx_array(z->kunusable, n));
 		SET(k, "mismatches", json_integer(zr->kcheck_mismatch));
 		SET(o, "kernel", k);
 	}
