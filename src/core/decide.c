@@ -163,7 +163,7 @@ void fs_kernel_era(const struct fs_snapshot *s, struct fs_kernel_era *e)
 	if (any_zone_stat(s, fs_vm_name(FS_VM_NR_FREE_PAGES_BLOCKS)))
 		era_add(e, FS_KVER(6, 15), FS_KVER_MAX, "zoneinfo has nr_free_pages_blocks (6.15+)");
 	if (any_capped(s))
-		era_add(e, FS_KVER(4, 20), FS_KVER_MAX, "pagetypeinfo caps counts at >100000 (after 4.19)");
+		era_add(e, FS_KVER(4, 20), FS_KVER_MAX, "pagetypeinfo caps counts at " FS_CAPPED_MARK FS_PAGETYPE_COUNT_CAP_TEXT " (after 4.19)");
 	if (s->thp_defrag.present) {
 		if (choice_offers(&s->thp_defrag, "defer+madvise"))
 			era_add(e, FS_KVER(4, 10), FS_KVER_MAX, "THP defrag offers defer+madvise (after 4.9)");

@@ -165,10 +165,11 @@ uint64_t fs_zi_get(const struct fs_zone *z, const struct fs_zi_field *f);
 uint64_t *fs_zi_slot(struct fs_zone *z, const struct fs_zi_field *f);
 
 /* ---- /proc/pagetypeinfo ----------------------------------------------------
- * The kernel stops counting a free list at 100000 entries and prints
- * ">100000" (mm/vmstat.c pagetypeinfo_showfree_print, 5.4+; the marker
- * ">" before the count). fragstat keeps the count as a lower bound and
- * every renderer shows such a count with FS_CAPPED_MARK before it. */
+ * The kernel stops counting a free list when it reaches 100000 entries and
+ * prints ">100000" (mm/vmstat.c pagetypeinfo_showfree_print, 5.4+ and
+ * stable backports: "%s%6lu " with ">"). fragstat keeps the count as a
+ * lower bound and every renderer shows such a count with FS_CAPPED_MARK
+ * before it. */
 #define FS_PAGETYPE_COUNT_CAP 100000
 #define FS_KV_STR_(x) #x
 #define FS_KV_STR(x) FS_KV_STR_(x)
