@@ -15,7 +15,7 @@
 #include "sim_internal.h"
 
 /* The vmstat counters by their kvocab.h names, then the simulator's own. */
-static const enum fs_vm sim_cnt_vm[SIM_CNT_NR_VMSTAT] = {
+static const enum fs_vm sim_cnt_vm[] = {
 	[SIM_CNT_COMPACT_STALL] = FS_VM_COMPACT_STALL,
 	[SIM_CNT_COMPACT_FAIL] = FS_VM_COMPACT_FAIL,
 	[SIM_CNT_COMPACT_SUCCESS] = FS_VM_COMPACT_SUCCESS,
@@ -28,7 +28,7 @@ static const enum fs_vm sim_cnt_vm[SIM_CNT_NR_VMSTAT] = {
 	[SIM_CNT_PGMIGRATE_SUCCESS] = FS_VM_PGMIGRATE_SUCCESS,
 	[SIM_CNT_PGMIGRATE_FAIL] = FS_VM_PGMIGRATE_FAIL,
 };
-static const char *const sim_cnt_names[SIM_CNT_NR - SIM_CNT_NR_VMSTAT] = {
+static const char *const sim_cnt_names[] = {
 	[SIM_CNT_ALLOC_SUCCESS - SIM_CNT_NR_VMSTAT] = "alloc_success",
 	[SIM_CNT_ALLOC_FAIL - SIM_CNT_NR_VMSTAT] = "alloc_fail",
 	[SIM_CNT_FREE - SIM_CNT_NR_VMSTAT] = "free",
@@ -36,6 +36,9 @@ static const char *const sim_cnt_names[SIM_CNT_NR - SIM_CNT_NR_VMSTAT] = {
 	[SIM_CNT_CLAIM - SIM_CNT_NR_VMSTAT] = "pageblock_claimed",
 	[SIM_CNT_COMPACT_RUNS - SIM_CNT_NR_VMSTAT] = "compact_runs",
 };
+_Static_assert(sizeof sim_cnt_vm / sizeof sim_cnt_vm[0] == SIM_CNT_NR_VMSTAT &&
+	       sizeof sim_cnt_names / sizeof sim_cnt_names[0] == SIM_CNT_NR - SIM_CNT_NR_VMSTAT,
+	       "counter name tables out of sync");
 
 static const char *const sim_mt_names[SIM_NR_MT] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic",
