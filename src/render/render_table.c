@@ -300,7 +300,8 @@ static void capacity_text(char *buf, size_t size, const struct fs_report *r,
 		snprintf(buf, size, "%s%s free now", lower ? "at least " : "", grp(a, sizeof a, now));
 	else if (lower)
 		snprintf(buf, size, "at least %s free now; ideal compaction could make at least %s "
-			 "(a count is capped at " FS_PAGETYPE_COUNT_CAP_TEXT ")", grp(a, sizeof a, now), grp(b, sizeof b, max));
+			 "(a count is capped at " FS_PAGETYPE_COUNT_CAP_TEXT ")", grp(a, sizeof a, now),
+			 grp(b, sizeof b, max));
 	else
 		snprintf(buf, size, "%s free now, at most %s after compaction%s", grp(a, sizeof a, now),
 			 grp(b, sizeof b, max),
