@@ -20,9 +20,9 @@
 #include <strings.h>
 
 #include "fragindex.h"
+#include "kpolicy.h"
+#include "kvocab.h"
 
-#define PAGE_ALLOC_COSTLY_ORDER 3
-#define EXTFRAG_THRESHOLD_DEFAULT 500
 #define NEWEST_RULES FS_KVER(6, 18)
 
 /* ------------------------------------------------------------------ */
@@ -160,10 +160,10 @@ void fs_kernel_era(const struct fs_snapshot *s, struct fs_kernel_era *e)
 	}
 	if (any_zone_has(s, FS_ZI_CMA))
 		era_add(e, FS_KVER(5, 11), FS_KVER_MAX, "zoneinfo prints cma (after 5.10)");
-	if (any_zone_stat(s, "nr_free_pages_blocks"))
+	if (any_zone_stat(s, fs_vm_name(FS_VM_NR_FREE_PAGES_BLOCKS)))
 		era_add(e, FS_KVER(6, 15), FS_KVER_MAX, "zoneinfo has nr_free_pages_blocks (6.15+)");
 	if (any_capped(s))
-		era_add(e, FS_KVER(4, 20), FS_KVER_MAX, "pagetypeinfo caps counts at >100000 (after 4.19)");
+		era_add(e, FS_KVER(4, 20), FS_KVER_MAX, "pagetypeinfo caps counts at " FS_CAPPED_MARK FS_PAGETYPE_COUNT_CAP_TEXT " (after 4.19)");
 	if (s->thp_defrag.present) {
 		if (choice_offers(&s->thp_defrag, "defer+madvise"))
 			era_add(e, FS_KVER(4, 10), FS_KVER_MAX, "THP defrag offers defer+madvise (after 4.9)");
@@ -171,7 +171,7 @@ void fs_kernel_era(const struct fs_snapshot *s, struct fs_kernel_era *e)
 			era_add(e, FS_KVER(4, 5), FS_KVER(4, 18), "THP defrag offers defer, not defer+madvise");
 	}
 	uint64_t x;
-	if (fs_kv_get(&s->vmstat, "compact_daemon_wake", &x))
+	if (fs_vm_get(s, FS_VM_COMPACT_DAEMON_WAKE, &x))
 		era_add(e, FS_KVER(4, 6), FS_KVER_MAX, "vmstat has compact_daemon_wake (4.6+)");
 	if (e->lo > e->hi) {
 		/* Contradictory evidence (a backport): trust the newest sign. */
@@ -630,7 +630,7 @@ static int64_t highatomic_pages(const struct fs_snapshot *s, const struct fs_zon
 static int64_t cma_free(const struct fs_zone *z)
 {
 	uint64_t v;
-	if (fs_kv_get(&z->zone_stats, "nr_free_cma", &v))
+	if (fs_vm_kv(&z->zone_stats, FS_VM_NR_FREE_CMA, &v))
 		return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 	return 0;
 }
@@ -872,7 +872,7 @@ static int decide(const struct fs_snapshot *s, const struct fs_kernel_era *era,
 	}
 	d->extfrag_threshold_default = !s->extfrag_threshold.present;
 	d->extfrag_threshold = s->extfrag_threshold.present ? (int)s->extfrag_threshold.value
-							    : EXTFRAG_THRESHOLD_DEFAULT;
+							    : FS_EXTFRAG_THRESHOLD_DEFAULT;
 	d->wakes_kswapd = (g & FS_GFP_KSWAPD_RECLAIM) != 0;
 	d->can_wait = (g & FS_GFP_DIRECT_RECLAIM) != 0;
 	d->costly = k > PAGE_ALLOC_COSTLY_ORDER;
@@ -1202,10 +1202,13 @@ static void sb_check(struct sb *b, const struct fs_zone_decision *zd, const stru
 
 static void sb_fi(struct sb *b, int fi)
 {
-	if (fi == INT32_MIN)
+	char t[24];
+	if (fi == INT32_MIN) {
 		sbf(b, "unknown");
-	else
-		sbf(b, "%s%d.%03d", fi < 0 ? "-" : "", (fi < 0 ? -fi : fi) / 1000, (fi < 0 ? -fi : fi) % 1000);
+		return;
+	}
+	fs_index_format(t, sizeof t, fi, false);
+	sbf(b, "%s", t);
 }
 
 static const struct fs_zone_decision *dzone(const struct fs_decision *d)
@@ -1340,7 +1343,7 @@ size_t fs_decision_reason(const struct fs_decision *d, char *buf, size_t n)
 		sbf(&b, "; compaction is suitable (whether it succeeds depends on movable pages)");
 		break;
 	case FS_RULE_THRESHOLD:
-		if (d->fragidx > EXTFRAG_THRESHOLD_DEFAULT) {
+		if (d->fragidx > FS_EXTFRAG_THRESHOLD_DEFAULT) {
 			sbf(&b, "fragmented (index ");
 			sb_fi(&b, d->fragidx);
 			sbf(&b, " in ");

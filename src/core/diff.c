@@ -7,19 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool fs_vmstat_tracked(const char *name)
-{
-	static const char *const prefixes[] = { "compact_", "pgmigrate_", "thp_" };
-	static const char *const exact[] = { "numa_pages_migrated" };
-	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
-			return true;
-	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
-		if (strcmp(name, exact[i]) == 0)
-			return true;
-	return false;
-}
-
 const char *fs_diff_presence_name(enum fs_diff_presence p)
 {
 	switch (p) {

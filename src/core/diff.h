@@ -13,12 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kvocab.h"
 #include "pagemap.h"
 #include "report.h"
-
-/* True for the vmstat event counters fragstat tracks (compaction, page
- * migration, THP): the ones the diff and the Prometheus output carry. */
-bool fs_vmstat_tracked(const char *name);
 
 enum fs_diff_presence { FS_DIFF_BOTH, FS_DIFF_ONLY_A, FS_DIFF_ONLY_B };
 

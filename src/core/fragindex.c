@@ -98,6 +98,14 @@ int fs_kfmt_value(char *buf, size_t size, enum fs_kfmt fmt, int value)
 	return n < 0 ? 0 : n;
 }
 
+int fs_index_format(char *buf, size_t size, long long v, bool plus)
+{
+	unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	int n = snprintf(buf, size, "%s%llu.%03llu", v < 0 ? "-" : (plus ? "+" : ""),
+			 a / 1000, a % 1000);
+	return n < 0 ? 0 : n;
+}
+
 int fs_kfmt_prefix(char *buf, size_t size, int node, const char *zone)
 {
 	int n = snprintf(buf, size, "Node %d, zone %8s ", node, zone);

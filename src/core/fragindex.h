@@ -8,6 +8,7 @@
 #ifndef FRAGSTAT_FRAGINDEX_H
 #define FRAGSTAT_FRAGINDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,6 +49,14 @@ enum fs_kfmt {
  * C division semantics included (-500 -> " 0.-500"). Returns the length
  * written (buffer of 16 bytes is always enough). */
 int fs_kfmt_value(char *buf, size_t size, enum fs_kfmt fmt, int value);
+
+/* A kernel index (value x 1000) as people read it: three decimals, the
+ * sign before the digits ("-0.500", "0.964", "-1.000"); with plus, "+"
+ * before a value that is not negative (deltas: "+0.000"). Tables,
+ * sentences and text reports print indices through it; only
+ * fs_kfmt_value copies the kernel's debugfs text (whose C division prints
+ * -500 as "0.-500"). Returns the length written (24 bytes always do). */
+int fs_index_format(char *buf, size_t size, long long v, bool plus);
 
 /* Format the "Node %d, zone %8s " prefix. Returns the length written. */
 int fs_kfmt_prefix(char *buf, size_t size, int node, const char *zone);

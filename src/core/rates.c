@@ -5,31 +5,17 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const rates_names[] = {
-	[FS_RATE_COMPACT_STALL] = "compact_stall",
-	[FS_RATE_COMPACT_SUCCESS] = "compact_success",
-	[FS_RATE_COMPACT_FAIL] = "compact_fail",
-	[FS_RATE_COMPACT_MIGRATE_SCANNED] = "compact_migrate_scanned",
-	[FS_RATE_COMPACT_FREE_SCANNED] = "compact_free_scanned",
-	[FS_RATE_COMPACT_ISOLATED] = "compact_isolated",
-	[FS_RATE_COMPACT_DAEMON_WAKE] = "compact_daemon_wake",
-	[FS_RATE_COMPACT_DAEMON_MIGRATE_SCANNED] = "compact_daemon_migrate_scanned",
-	[FS_RATE_COMPACT_DAEMON_FREE_SCANNED] = "compact_daemon_free_scanned",
-	[FS_RATE_PGMIGRATE_SUCCESS] = "pgmigrate_success",
-	[FS_RATE_PGMIGRATE_FAIL] = "pgmigrate_fail",
-	[FS_RATE_THP_FAULT_ALLOC] = "thp_fault_alloc",
-	[FS_RATE_THP_FAULT_FALLBACK] = "thp_fault_fallback",
-	[FS_RATE_THP_COLLAPSE_ALLOC] = "thp_collapse_alloc",
-	[FS_RATE_THP_COLLAPSE_ALLOC_FAILED] = "thp_collapse_alloc_failed",
+static const enum fs_vm rates_vm[FS_RATE_COUNT] = {
+#define RATES_VM_(id) [FS_RATE_##id] = FS_VM_##id,
+	FS_RATE_COUNTERS(RATES_VM_)
+#undef RATES_VM_
 };
-_Static_assert(sizeof rates_names / sizeof rates_names[0] == FS_RATE_COUNT,
-	       "rates_names must name every enum fs_rate_counter");
 
 const char *fs_rates_name(enum fs_rate_counter c)
 {
 	if ((unsigned)c >= FS_RATE_COUNT)
 		return NULL;
-	return rates_names[c];
+	return fs_vm_name(rates_vm[c]);
 }
 
 /* fs_kv_get() searching from *pos onwards (wrapping round): the same answer
@@ -64,10 +50,10 @@ void fs_rates_compute(const struct fs_snapshot *prev, const struct fs_snapshot *
 	size_t pp = 0;
 	for (int c = 0; c < FS_RATE_COUNT; c++) {
 		uint64_t a, b;
-		if (!kv_find(&prev->vmstat, rates_names[c], &pp, &a))
+		if (!kv_find(&prev->vmstat, fs_rates_name(c), &pp, &a))
 			continue;
 		size_t cp = pp;
-		if (!kv_find(&cur->vmstat, rates_names[c], &cp, &b))
+		if (!kv_find(&cur->vmstat, fs_rates_name(c), &cp, &b))
 			continue;
 		out->have[c] = true;
 		if (b < a) {

@@ -8,10 +8,8 @@
 #include <string.h>
 
 #include "fragindex.h"
-
-#define PAGE_ALLOC_COSTLY_ORDER 3
-#define EXTFRAG_THRESHOLD_DEFAULT 500
-#define PROACTIVENESS_DEFAULT 20
+#include "kpolicy.h"
+#include "kvocab.h"
 
 const char *fs_verdict_name(enum fs_verdict_kind k)
 {
@@ -195,21 +193,16 @@ static void proactive(const struct fs_report *r, struct fs_node_report *nr)
 		return;
 	int p = r->proactiveness;
 	int ver = r->era.known ? r->era.version : r->era.hi;
-	int wl, wh;
-	if (ver < 616) {
-		wl = 100 - p < 5 ? 5 : 100 - p;
-		wh = wl + 10 > 100 ? 100 : wl + 10;
-	} else {
-		wl = 100 - p;
-		int leeway = wl / 2 < 10 ? wl / 2 : 10;
-		wh = wl + leeway > 100 ? 100 : wl + leeway;
-	}
+	unsigned wl, wh;
+	fs_proactive_wmarks(p, ver, &wl, &wh);
 	nr->has_proactive = true;
 	nr->node_present = node_present;
 	nr->score = (unsigned)score;
-	nr->wmark_low = (unsigned)wl;
-	nr->wmark_high = (unsigned)wh;
-	nr->would_compact = p != 0 && score > (uint64_t)wh;
+	nr->wmark_low = wl;
+	nr->wmark_high = wh;
+	/* kcompactd compacts while the score exceeds the high watermark
+	 * (mm/compaction.c should_proactive_compact_node). */
+	nr->would_compact = p != 0 && score > (uint64_t)(int)wh;
 }
 
 /* Which indices a lower-bound count cannot change (mm/vmstat.c):
@@ -230,6 +223,25 @@ static void exact_indices(const struct fs_snapshot *s, struct fs_zone_report *zr
 		if ((int)k >= hpage_order && fs_zone_free_lower_bound(s, z, k))
 			zr->huge_now_lower_bound = true;
 	}
+}
+
+/* The share of the zone's pageblocks that unmovable and reclaimable
+ * allocations hold (pagetypeinfo "Number of blocks type"). */
+static void pollution(const struct fs_snapshot *s, struct fs_zone_report *zr)
+{
+	const struct fs_zone *z = zr->zone;
+	if (!z->has_blocks)
+		return;
+	for (unsigned t = 0; t < s->nmt; t++) {
+		zr->blocks_total += z->blocks[t];
+		if (fs_mt_pollutes(s->mt_names[t]))
+			zr->blocks_polluted += z->blocks[t];
+	}
+	if (!zr->blocks_total)
+		return;
+	zr->has_pollution = true;
+	zr->polluted_permille = (unsigned)((unsigned __int128)zr->blocks_polluted * 1000 /
+					   zr->blocks_total);
 }
 
 static bool zone_selected(const struct fs_report_opts *o, int node, const char *zone)
@@ -254,12 +266,12 @@ struct fs_report *fs_report_new(const struct fs_snapshot *s, const struct fs_rep
 		r->focus_order = (int)r->orders - 1;
 	r->extfrag_threshold_default = !s->extfrag_threshold.present;
 	r->extfrag_threshold = s->extfrag_threshold.present ? (int)s->extfrag_threshold.value
-							    : EXTFRAG_THRESHOLD_DEFAULT;
+							    : FS_EXTFRAG_THRESHOLD_DEFAULT;
 	fs_kernel_era(s, &r->era);
 	r->proactive_exists = fs_era_has(&r->era, FS_FEAT_PROACTIVE);
 	r->proactiveness_default = !s->compaction_proactiveness.present;
 	r->proactiveness = s->compaction_proactiveness.present ? (int)s->compaction_proactiveness.value
-								 : PROACTIVENESS_DEFAULT;
+								 : FS_PROACTIVENESS_DEFAULT;
 	if (s->nnodes) {
 		r->nodes = calloc(s->nnodes, sizeof *r->nodes);
 		if (!r->nodes) {
@@ -299,6 +311,7 @@ struct fs_report *fs_report_new(const struct fs_snapshot *s, const struct fs_rep
 				nr->huge_max += zr->huge_max;
 			}
 			exact_indices(s, zr, r->orders, r->hpage_order);
+			pollution(s, zr);
 			verdicts(r, n, zr);
 			kcheck(r, zr);
 		}

@@ -68,6 +68,13 @@ struct fs_zone_report {
 	uint64_t huge_max;            /* free pages / hpage pages: after ideal compaction,
 				       * or the compaction ceiling when huge_max_pages */
 
+	/* pagetypeinfo "Number of blocks type": the zone's pageblocks and
+	 * those of the migratetypes compaction cannot empty (fs_mt_pollutes:
+	 * Unmovable, Reclaimable); has_pollution when there are any blocks. */
+	bool has_pollution;
+	uint64_t blocks_total, blocks_polluted;
+	unsigned polluted_permille;   /* blocks_polluted * 1000 / blocks_total */
+
 	/* --pages (pagemap.h): the zone's page layout; NULL without it. */
 	const struct fs_pm_zone *pm;
 	uint64_t huge_max_free;       /* the free-page bound, kept when huge_max_pages */

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kvocab.h"
 #include "rd_kpage.h"
 #include "readers.h"
 
@@ -241,7 +242,7 @@ int fs_capture_note_read(const char *dir, struct fs_capture_note *n)
 static void infer_page_size(struct fs_snapshot *s)
 {
 	uint64_t memtotal, managed = 0;
-	if (!fs_kv_get(&s->meminfo, "MemTotal", &memtotal))
+	if (!fs_mi_get(s, FS_MI_MEM_TOTAL, &memtotal))
 		return;
 	for (size_t i = 0; i < s->nnodes; i++)
 		for (unsigned z = 0; z < s->nodes[i].nzones; z++)

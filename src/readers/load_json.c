@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "json_alloc.h"
+#include "kvocab.h"
 #include "load_json.h"
 
 /* Rebuilding a snapshot from fragstat's own JSON. Only raw data is read
@@ -250,20 +251,6 @@ static int idx_array(struct ld *l, json_t *a, unsigned n, int32_t *out, int lo)
 	return 0;
 }
 
-static const struct { unsigned bit; const char *name; size_t off; } zi_fields[] = {
-	{ FS_ZI_FREE, "pages_free", offsetof(struct fs_zone, pages_free) },
-	{ FS_ZI_SPANNED, "spanned", offsetof(struct fs_zone, spanned) },
-	{ FS_ZI_PRESENT, "present", offsetof(struct fs_zone, present) },
-	{ FS_ZI_MANAGED, "managed", offsetof(struct fs_zone, managed) },
-	{ FS_ZI_CMA, "cma", offsetof(struct fs_zone, cma) },
-	{ FS_ZI_START_PFN, "start_pfn", offsetof(struct fs_zone, start_pfn) },
-	{ FS_ZI_MIN, "min", offsetof(struct fs_zone, min) },
-	{ FS_ZI_LOW, "low", offsetof(struct fs_zone, low) },
-	{ FS_ZI_HIGH, "high", offsetof(struct fs_zone, high) },
-	{ FS_ZI_BOOST, "boost", offsetof(struct fs_zone, boost) },
-	{ FS_ZI_PROMO, "promo", offsetof(struct fs_zone, promo) },
-};
-
 static int zone_zoneinfo(struct ld *l, const char *base, json_t *zo, struct fs_zone *z)
 {
 	json_t *wm = json_object_get(zo, "watermarks"), *zi = json_object_get(zo, "zoneinfo");
@@ -278,19 +265,21 @@ static int zone_zoneinfo(struct ld *l, const char *base, json_t *zo, struct fs_z
 	if (!zi)
 		return 0;
 	z->has_zoneinfo = true;
-	for (size_t i = 0; i < sizeof zi_fields / sizeof zi_fields[0]; i++) {
-		json_t *obj = i < 6 ? zi : wm;
-		json_t *v = obj ? json_object_get(obj, zi_fields[i].name) : NULL;
+	/* kvocab.h's fields, each in its object. */
+	for (size_t i = 0; i < FS_ZF_COUNT; i++) {
+		const struct fs_zi_field *f = &fs_zi_fields[i];
+		json_t *obj = f->watermark ? wm : zi;
+		json_t *v = obj ? json_object_get(obj, f->key) : NULL;
 		if (!v)
 			continue;
-		at(l, "%s.%s.%s", base, i < 6 ? "zoneinfo" : "watermarks", zi_fields[i].name);
-		if (get_u64(l, v, (uint64_t *)((char *)z + zi_fields[i].off)))
+		at(l, "%s.%s.%s", base, f->watermark ? "watermarks" : "zoneinfo", f->key);
+		if (get_u64(l, v, fs_zi_slot(z, f)))
 			return -EINVAL;
-		z->zi_have |= zi_fields[i].bit;
+		z->zi_have |= f->bit;
 	}
-	json_t *prot = json_object_get(zi, "protection");
+	json_t *prot = json_object_get(zi, FS_ZI_PROTECTION_NAME);
 	if (prot) {
-		at(l, "%s.zoneinfo.protection", base);
+		at(l, "%s.zoneinfo.%s", base, FS_ZI_PROTECTION_NAME);
 		if (!json_is_array(prot) || json_array_size(prot) > FS_MAX_ZONES)
 			return fail(l, "expected an array of at most %d integers", FS_MAX_ZONES);
 		for (size_t i = 0; i < json_array_size(prot); i++) {
@@ -314,6 +303,27 @@ static int zone_zoneinfo(struct ld *l, const char *base, json_t *zo, struct fs_z
 	return kv_load(l, json_object_get(zi, "stats"), &z->zone_stats);
 }
 
+/* base.what must be an object of migratetype -> `of`. */
+static int mt_object(struct ld *l, const char *base, const char *what, json_t *o, const char *of)
+{
+	at(l, "%s.%s", base, what);
+	return json_is_object(o) ? 0 : fail(l, "expected an object of migratetype -> %s", of);
+}
+
+/* A migratetype key of base.what: its index in the snapshot's types (added
+ * when new) in *t, the path at base.what.key. */
+static int mt_key(struct ld *l, const char *base, const char *what, const char *key, int *t)
+{
+	at(l, "%s.%s", base, what);
+	if (!fs_name_ok(key, FS_NAME_MAX))
+		return fail(l, "a key is not a migratetype name (printable, no blanks)");
+	*t = fs_snapshot_mt_index(l->s, key);
+	at(l, "%s.%s.%s", base, what, key);
+	if (*t < 0)
+		return fail(l, "too many migratetypes (at most %d)", FS_MAX_MT);
+	return 0;
+}
+
 static int zone_types(struct ld *l, const char *base, json_t *zo, struct fs_zone *z)
 {
 	struct fs_snapshot *s = l->s;
@@ -323,17 +333,12 @@ static int zone_types(struct ld *l, const char *base, json_t *zo, struct fs_zone
 	const char *key;
 	json_t *v;
 	if (bt) {
-		at(l, "%s.free_blocks_by_type", base);
-		if (!json_is_object(bt))
-			return fail(l, "expected an object of migratetype -> counts");
+		if (mt_object(l, base, "free_blocks_by_type", bt, "counts"))
+			return -EINVAL;
 		json_object_foreach(bt, key, v) {
-			at(l, "%s.free_blocks_by_type", base);
-			if (!fs_name_ok(key, FS_NAME_MAX))
-				return fail(l, "a key is not a migratetype name (printable, no blanks)");
-			int t = fs_snapshot_mt_index(s, key);
-			at(l, "%s.free_blocks_by_type.%s", base, key);
-			if (t < 0)
-				return fail(l, "too many migratetypes (at most %d)", FS_MAX_MT);
+			int t;
+			if (mt_key(l, base, "free_blocks_by_type", key, &t))
+				return -EINVAL;
 			if (u64_array(l, v, s->orders, z->free_by_type[t]))
 				return -EINVAL;
 			json_t *c = cap ? json_object_get(cap, key) : NULL;
@@ -352,16 +357,12 @@ static int zone_types(struct ld *l, const char *base, json_t *zo, struct fs_zone
 		z->has_types = true;
 	}
 	if (pb) {
-		at(l, "%s.pageblocks", base);
-		if (!json_is_object(pb))
-			return fail(l, "expected an object of migratetype -> pageblocks");
+		if (mt_object(l, base, "pageblocks", pb, "pageblocks"))
+			return -EINVAL;
 		json_object_foreach(pb, key, v) {
-			if (!fs_name_ok(key, FS_NAME_MAX))
-				return fail(l, "a key is not a migratetype name (printable, no blanks)");
-			int t = fs_snapshot_mt_index(s, key);
-			at(l, "%s.pageblocks.%s", base, key);
-			if (t < 0)
-				return fail(l, "too many migratetypes (at most %d)", FS_MAX_MT);
+			int t;
+			if (mt_key(l, base, "pageblocks", key, &t))
+				return -EINVAL;
 			if (get_u64(l, v, &z->blocks[t]))
 				return -EINVAL;
 		}

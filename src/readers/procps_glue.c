@@ -12,50 +12,36 @@
 #include <errno.h>
 
 #include "collect.h"
-#include "rd_vmstat.h"
+#include "kvocab.h"
 
 #ifdef HAVE_LIBPROC2
 #include <libproc2/meminfo.h>
 #include <libproc2/vmstat.h>
 
-/* Every counter of rd_vmstat.h that libproc2 4.x has an item for. */
+/* Every counter of kvocab.h that libproc2 4.x has an item for (procps 1):
+ * libproc2 names it VMSTAT_ and the counter's ID. */
 static const struct {
 	enum vmstat_item item;
-	enum rd_vmstat_counter ctr;
+	enum fs_vm ctr;
 } procps_glue_vm[] = {
-	{ VMSTAT_COMPACT_STALL, RD_VMSTAT_COMPACT_STALL },
-	{ VMSTAT_COMPACT_FAIL, RD_VMSTAT_COMPACT_FAIL },
-	{ VMSTAT_COMPACT_SUCCESS, RD_VMSTAT_COMPACT_SUCCESS },
-	{ VMSTAT_COMPACT_MIGRATE_SCANNED, RD_VMSTAT_COMPACT_MIGRATE_SCANNED },
-	{ VMSTAT_COMPACT_FREE_SCANNED, RD_VMSTAT_COMPACT_FREE_SCANNED },
-	{ VMSTAT_COMPACT_ISOLATED, RD_VMSTAT_COMPACT_ISOLATED },
-	{ VMSTAT_COMPACT_DAEMON_WAKE, RD_VMSTAT_COMPACT_DAEMON_WAKE },
-	{ VMSTAT_COMPACT_DAEMON_MIGRATE_SCANNED, RD_VMSTAT_COMPACT_DAEMON_MIGRATE_SCANNED },
-	{ VMSTAT_COMPACT_DAEMON_FREE_SCANNED, RD_VMSTAT_COMPACT_DAEMON_FREE_SCANNED },
-	{ VMSTAT_PGMIGRATE_SUCCESS, RD_VMSTAT_PGMIGRATE_SUCCESS },
-	{ VMSTAT_PGMIGRATE_FAIL, RD_VMSTAT_PGMIGRATE_FAIL },
-	{ VMSTAT_THP_FAULT_ALLOC, RD_VMSTAT_THP_FAULT_ALLOC },
-	{ VMSTAT_THP_FAULT_FALLBACK, RD_VMSTAT_THP_FAULT_FALLBACK },
-	{ VMSTAT_THP_COLLAPSE_ALLOC, RD_VMSTAT_THP_COLLAPSE_ALLOC },
-	{ VMSTAT_THP_COLLAPSE_ALLOC_FAILED, RD_VMSTAT_THP_COLLAPSE_ALLOC_FAILED },
-	{ VMSTAT_NR_FREE_PAGES, RD_VMSTAT_NR_FREE_PAGES },
-	{ VMSTAT_NR_FREE_CMA, RD_VMSTAT_NR_FREE_CMA },
+#define PROCPS_GLUE_VM_1(id) { VMSTAT_##id, FS_VM_##id },
+#define PROCPS_GLUE_VM_0(id)
+#define PROCPS_GLUE_VM_(id, name, procps, what) PROCPS_GLUE_VM_##procps(id)
+	FS_VMSTAT_COUNTERS(PROCPS_GLUE_VM_)
+#undef PROCPS_GLUE_VM_
+#undef PROCPS_GLUE_VM_0
+#undef PROCPS_GLUE_VM_1
 };
 #define PROCPS_GLUE_NVM (sizeof procps_glue_vm / sizeof procps_glue_vm[0])
 
-/* meminfo keys as /proc prints them (kB, counts for HugePages_*). */
+/* meminfo keys (kvocab.h): libproc2 names them MEMINFO_ and the key's ID. */
 static const struct {
 	enum meminfo_item item;
-	const char *name;
+	enum fs_mi key;
 } procps_glue_mem[] = {
-	{ MEMINFO_MEM_TOTAL, "MemTotal" },
-	{ MEMINFO_MEM_FREE, "MemFree" },
-	{ MEMINFO_MEM_AVAILABLE, "MemAvailable" },
-	{ MEMINFO_MEM_HUGE_TOTAL, "HugePages_Total" },
-	{ MEMINFO_MEM_HUGE_FREE, "HugePages_Free" },
-	{ MEMINFO_MEM_HUGE_RSVD, "HugePages_Rsvd" },
-	{ MEMINFO_MEM_HUGE_SURPLUS, "HugePages_Surp" },
-	{ MEMINFO_MEM_HUGE_SIZE, "Hugepagesize" },
+#define PROCPS_GLUE_MEM_(id, key) { MEMINFO_##id, FS_MI_##id },
+	FS_MEMINFO_KEYS(PROCPS_GLUE_MEM_)
+#undef PROCPS_GLUE_MEM_
 };
 #define PROCPS_GLUE_NMEM (sizeof procps_glue_mem / sizeof procps_glue_mem[0])
 
@@ -81,7 +67,7 @@ static int procps_glue_vmstat(struct fs_snapshot *s)
 		return r;
 	}
 	for (size_t i = 0; i < PROCPS_GLUE_NVM && !r; i++)
-		r = fs_kv_set(&s->vmstat, rd_vmstat_name(procps_glue_vm[i].ctr),
+		r = fs_kv_set(&s->vmstat, fs_vm_name(procps_glue_vm[i].ctr),
 			      (uint64_t)st->head[i].result.ul_int);
 	procps_vmstat_unref(&info);
 	return r;
@@ -104,7 +90,7 @@ static int procps_glue_meminfo(struct fs_snapshot *s)
 		return r;
 	}
 	for (size_t i = 0; i < PROCPS_GLUE_NMEM && !r; i++)
-		r = fs_kv_set(&s->meminfo, procps_glue_mem[i].name,
+		r = fs_kv_set(&s->meminfo, fs_mi_name(procps_glue_mem[i].key),
 			      (uint64_t)st->head[i].result.ul_int);
 	procps_meminfo_unref(&info);
 	return r;

@@ -13,14 +13,6 @@ static bool rd_meminfo_keych(char ch)
 	       (ch >= '0' && ch <= '9') || ch == '_' || ch == '(' || ch == ')';
 }
 
-static bool rd_meminfo_rest_blank(const char *p, const char *end)
-{
-	for (; p < end; p++)
-		if (*p != ' ' && *p != '\t' && *p != '\n')
-			return false;
-	return true;
-}
-
 int rd_meminfo_parse(struct fs_snapshot *s, const char *file, const char *data,
 		     size_t len, struct fs_diag *d)
 {
@@ -33,7 +25,7 @@ int rd_meminfo_parse(struct fs_snapshot *s, const char *file, const char *data,
 	while (fs_cursor_next(&c)) {
 		const char *p = c.line, *key = p;
 		if (fs_only_blank(p, c.eol)) {
-			if (nlines > 0 && rd_meminfo_rest_blank(p, c.end))
+			if (nlines > 0 && rd_vmstat_rest_blank(p, c.end))
 				break;
 			return fs_cursor_err(&c, d, p, "expected \"Key: value\", got an empty line");
 		}

@@ -1,5 +1,6 @@
-/* rd_vmstat.c - /proc/vmstat ("name value" per line) into s->vmstat, the
- * table of counters fragstat reports, and the duplicate-checking appender. */
+/* rd_vmstat.c - /proc/vmstat ("name value" per line) into s->vmstat, and
+ * the duplicate-checking appender. The counters fragstat names are
+ * kvocab.h's. */
 #include "config.h"
 
 #include "rd_vmstat.h"
@@ -8,47 +9,6 @@
 #include <string.h>
 
 #include "readers.h"
-
-static const char *const rd_vmstat_names[] = {
-	[RD_VMSTAT_COMPACT_STALL] = "compact_stall",
-	[RD_VMSTAT_COMPACT_FAIL] = "compact_fail",
-	[RD_VMSTAT_COMPACT_SUCCESS] = "compact_success",
-	[RD_VMSTAT_COMPACT_MIGRATE_SCANNED] = "compact_migrate_scanned",
-	[RD_VMSTAT_COMPACT_FREE_SCANNED] = "compact_free_scanned",
-	[RD_VMSTAT_COMPACT_ISOLATED] = "compact_isolated",
-	[RD_VMSTAT_COMPACT_DAEMON_WAKE] = "compact_daemon_wake",
-	[RD_VMSTAT_COMPACT_DAEMON_MIGRATE_SCANNED] = "compact_daemon_migrate_scanned",
-	[RD_VMSTAT_COMPACT_DAEMON_FREE_SCANNED] = "compact_daemon_free_scanned",
-	[RD_VMSTAT_PGMIGRATE_SUCCESS] = "pgmigrate_success",
-	[RD_VMSTAT_PGMIGRATE_FAIL] = "pgmigrate_fail",
-	[RD_VMSTAT_THP_FAULT_ALLOC] = "thp_fault_alloc",
-	[RD_VMSTAT_THP_FAULT_FALLBACK] = "thp_fault_fallback",
-	[RD_VMSTAT_THP_COLLAPSE_ALLOC] = "thp_collapse_alloc",
-	[RD_VMSTAT_THP_COLLAPSE_ALLOC_FAILED] = "thp_collapse_alloc_failed",
-	[RD_VMSTAT_THP_MIGRATION_SUCCESS] = "thp_migration_success",
-	[RD_VMSTAT_THP_MIGRATION_FAIL] = "thp_migration_fail",
-	[RD_VMSTAT_THP_MIGRATION_SPLIT] = "thp_migration_split",
-	[RD_VMSTAT_NR_FREE_PAGES] = "nr_free_pages",
-	[RD_VMSTAT_NR_FREE_CMA] = "nr_free_cma",
-	[RD_VMSTAT_COMPACT_BLOCKS_MOVED] = "compact_blocks_moved",
-	[RD_VMSTAT_COMPACT_PAGES_MOVED] = "compact_pages_moved",
-	[RD_VMSTAT_COMPACT_PAGEMIGRATE_FAILED] = "compact_pagemigrate_failed",
-	[RD_VMSTAT_ALLOCSTALL] = "allocstall",
-};
-
-_Static_assert(sizeof rd_vmstat_names / sizeof rd_vmstat_names[0] == RD_VMSTAT_COUNT,
-	       "rd_vmstat_names must have one name per enum rd_vmstat_counter");
-
-const char *rd_vmstat_name(enum rd_vmstat_counter c)
-{
-	return (unsigned)c < RD_VMSTAT_COUNT ? rd_vmstat_names[c] : NULL;
-}
-
-bool rd_vmstat_get(const struct fs_snapshot *s, enum rd_vmstat_counter c, uint64_t *out)
-{
-	const char *n = rd_vmstat_name(c);
-	return n && fs_kv_get(&s->vmstat, n, out);
-}
 
 /* ---- duplicate-checking appender ---------------------------------------- */
 
@@ -90,8 +50,7 @@ static bool rd_vmstat_namech(char ch)
 	       (ch >= '0' && ch <= '9') || ch == '_';
 }
 
-/* Only spaces, tabs and newlines from p to end. */
-static bool rd_vmstat_rest_blank(const char *p, const char *end)
+bool rd_vmstat_rest_blank(const char *p, const char *end)
 {
 	for (; p < end; p++)
 		if (*p != ' ' && *p != '\t' && *p != '\n')

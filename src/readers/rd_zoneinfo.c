@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kvocab.h"
 #include "rd_vmstat.h"
 #include "readers.h"
 
@@ -49,23 +50,6 @@ struct rd_zoneinfo_st {
 	bool counters;                 /* zone counters seen in this block */
 	bool pagesets;                 /* "pagesets" seen in this block */
 	struct rd_vmstat_uniq zu, nu;  /* zone_stats, node_stats appenders */
-};
-
-/* Header fields below "pages free". */
-static const struct {
-	const char *name;
-	unsigned bit;
-	size_t off;
-} rd_zoneinfo_fields[] = {
-	{ "boost", FS_ZI_BOOST, offsetof(struct fs_zone, boost) },
-	{ "min", FS_ZI_MIN, offsetof(struct fs_zone, min) },
-	{ "low", FS_ZI_LOW, offsetof(struct fs_zone, low) },
-	{ "high", FS_ZI_HIGH, offsetof(struct fs_zone, high) },
-	{ "promo", FS_ZI_PROMO, offsetof(struct fs_zone, promo) },
-	{ "spanned", FS_ZI_SPANNED, offsetof(struct fs_zone, spanned) },
-	{ "present", FS_ZI_PRESENT, offsetof(struct fs_zone, present) },
-	{ "managed", FS_ZI_MANAGED, offsetof(struct fs_zone, managed) },
-	{ "cma", FS_ZI_CMA, offsetof(struct fs_zone, cma) },
 };
 
 /* Trailer lines that are checked and dropped (start_pfn is kept). */
@@ -108,24 +92,36 @@ static int rd_zoneinfo_numerr(struct rd_zoneinfo_st *st, const char *q, int r,
 	return rd_zoneinfo_err(st, q, "expected a number for \"%.*s\"", (int)wlen, what);
 }
 
+/* An unsigned number at q, then only blanks to the end of the line. A bad
+ * number is named what[0..wlen); a line that goes on after it is "expected
+ * the end of the line after" `after`, or after the value of what when
+ * after is NULL. */
+static int rd_zoneinfo_num_eol(struct rd_zoneinfo_st *st, const char *q, const char *what,
+			       size_t wlen, const char *after, uint64_t *out)
+{
+	const char *eol = st->c.eol, *num = q;
+	int r = fs_parse_u64(&q, eol, out);
+	if (r)
+		return rd_zoneinfo_numerr(st, num, r, what, wlen);
+	if (fs_only_blank(q, eol))
+		return 0;
+	q = fs_skip_blank(q, eol);
+	if (after)
+		return rd_zoneinfo_err(st, q, "expected the end of the line after %s", after);
+	return rd_zoneinfo_err(st, q, "expected the end of the line after the value of \"%.*s\"",
+			       (int)wlen, what);
+}
+
 /* The end of a "name value" line from p (just after the name): one or more
  * blanks, an unsigned number, then only blanks. */
 static int rd_zoneinfo_value(struct rd_zoneinfo_st *st, const char *p, const char *name,
 			     size_t nlen, uint64_t *out)
 {
-	const char *eol = st->c.eol, *q = fs_skip_blank(p, eol);
+	const char *q = fs_skip_blank(p, st->c.eol);
 	if (q == p)
 		return rd_zoneinfo_err(st, p, "expected a blank and a number after \"%.*s\"",
 				       (int)nlen, name);
-	const char *num = q;
-	int r = fs_parse_u64(&q, eol, out);
-	if (r)
-		return rd_zoneinfo_numerr(st, num, r, name, nlen);
-	if (!fs_only_blank(q, eol))
-		return rd_zoneinfo_err(st, fs_skip_blank(q, eol),
-				       "expected the end of the line after the value of \"%.*s\"",
-				       (int)nlen, name);
-	return 0;
+	return rd_zoneinfo_num_eol(st, q, name, nlen, NULL, out);
 }
 
 /* "name: N" (pagesets, trailer) from p: the name, ':', blanks, a number
@@ -188,13 +184,7 @@ static int rd_zoneinfo_stat(struct rd_zoneinfo_st *st, const char *p, struct rd_
 		 * 12 of padding and one separator before the number. */
 		if (p - st->c.line < 17)
 			return rd_zoneinfo_err(st, p, "expected \"name value\" in the %s", where);
-		int r = fs_parse_u64(&p, eol, &v);
-		if (r)
-			return rd_zoneinfo_numerr(st, name, r, "(unnamed counter)", 17);
-		if (!fs_only_blank(p, eol))
-			return rd_zoneinfo_err(st, fs_skip_blank(p, eol),
-					       "expected the end of the line after a number");
-		return 0;
+		return rd_zoneinfo_num_eol(st, p, "(unnamed counter)", 17, "a number", &v);
 	}
 	while (p < eol && rd_zoneinfo_namech(*p))
 		p++;
@@ -215,10 +205,10 @@ static int rd_zoneinfo_protection(struct rd_zoneinfo_st *st, const char *p)
 	unsigned n = 0;
 
 	if (z->zi_have & FS_ZI_PROTECTION)
-		return rd_zoneinfo_err(st, st->c.line, "second \"protection:\" line in this zone");
+		return rd_zoneinfo_err(st, st->c.line, "second \"" FS_ZI_PROTECTION_NAME ":\" line in this zone");
 	p = fs_skip_blank(p, eol);
 	if (p >= eol || *p != '(')
-		return rd_zoneinfo_err(st, p, "expected \"(\" after \"protection:\"");
+		return rd_zoneinfo_err(st, p, "expected \"(\" after \"" FS_ZI_PROTECTION_NAME ":\"");
 	p++;
 	for (;;) {
 		int64_t v;
@@ -226,7 +216,7 @@ static int rd_zoneinfo_protection(struct rd_zoneinfo_st *st, const char *p)
 		const char *num = p;
 		int r = fs_parse_i64(&p, eol, &v);
 		if (r)
-			return rd_zoneinfo_numerr(st, num, r, "protection", 10);
+			return rd_zoneinfo_numerr(st, num, r, FS_ZI_PROTECTION_NAME, strlen(FS_ZI_PROTECTION_NAME));
 		if (n >= FS_MAX_ZONES)
 			return rd_zoneinfo_err(st, num, "more than %d protection values", FS_MAX_ZONES);
 		z->protection[n++] = v;
@@ -290,25 +280,27 @@ static int rd_zoneinfo_zone_line(struct rd_zoneinfo_st *st, const char *p)
 	const char *eol = st->c.eol, *name = p;
 	struct fs_zone *z = st->zone;
 
-	if (fs_match(p, eol, "protection:"))
-		return rd_zoneinfo_protection(st, p + strlen("protection:"));
+	size_t plen = strlen(FS_ZI_PROTECTION_NAME);
+	if (fs_match(p, eol, FS_ZI_PROTECTION_NAME) && p + plen < eol && p[plen] == ':')
+		return rd_zoneinfo_protection(st, p + plen + 1);
 	while (p < eol && rd_zoneinfo_namech(*p))
 		p++;
 	size_t nlen = (size_t)(p - name);
 	if (nlen == 0 || (p < eol && *p == ':'))
 		return rd_zoneinfo_stat(st, name, &st->zu, "zone counters");
-	for (size_t i = 0; i < sizeof rd_zoneinfo_fields / sizeof rd_zoneinfo_fields[0]; i++) {
-		if (!rd_zoneinfo_is(name, nlen, rd_zoneinfo_fields[i].name))
+	/* The "        name value" lines below "pages free" (kvocab.h). */
+	for (unsigned k = 1; fs_zi_kline(k); k++) {
+		const struct fs_zi_field *f = fs_zi_kline(k);
+		if (!rd_zoneinfo_is(name, nlen, f->name))
 			continue;
-		if (z->zi_have & rd_zoneinfo_fields[i].bit)
-			return rd_zoneinfo_err(st, name, "second \"%s\" line in this zone",
-					       rd_zoneinfo_fields[i].name);
+		if (z->zi_have & f->bit)
+			return rd_zoneinfo_err(st, name, "second \"%s\" line in this zone", f->name);
 		uint64_t v;
 		int r = rd_zoneinfo_value(st, p, name, nlen, &v);
 		if (r)
 			return r;
-		memcpy((char *)z + rd_zoneinfo_fields[i].off, &v, sizeof v);
-		z->zi_have |= rd_zoneinfo_fields[i].bit;
+		*fs_zi_slot(z, f) = v;
+		z->zi_have |= f->bit;
 		return 0;
 	}
 	if (rd_zoneinfo_is(name, nlen, "scanned"))
@@ -362,9 +354,10 @@ static int rd_zoneinfo_trailer(struct rd_zoneinfo_st *st, const char *p)
 	if (r)
 		return r;
 	st->sec = ZS_TRAILER;
-	if (rd_zoneinfo_is(name, nlen, "start_pfn")) {
+	if (rd_zoneinfo_is(name, nlen, fs_zi_fields[FS_ZF_START_PFN].name)) {
 		if (st->zone->zi_have & FS_ZI_START_PFN)
-			return rd_zoneinfo_err(st, name, "second \"start_pfn:\" line in this zone");
+			return rd_zoneinfo_err(st, name, "second \"%s:\" line in this zone",
+					       fs_zi_fields[FS_ZF_START_PFN].name);
 		st->zone->start_pfn = v;
 		st->zone->zi_have |= FS_ZI_START_PFN;
 		return 0;
@@ -381,31 +374,33 @@ static int rd_zoneinfo_finish(struct rd_zoneinfo_st *st, const char *q, bool at_
 {
 	struct fs_zone *z = st->zone;
 	const char *where = at_eof ? "the end of input" : "the next zone";
-	static const struct { unsigned bit; const char *name; } need[] = {
-		{ FS_ZI_MIN, "min" }, { FS_ZI_LOW, "low" }, { FS_ZI_HIGH, "high" },
-		{ FS_ZI_SPANNED, "spanned" }, { FS_ZI_PRESENT, "present" },
-		{ FS_ZI_PROTECTION, "protection:" },
-	};
+	static const enum fs_zf need[] = { FS_ZF_MIN, FS_ZF_LOW, FS_ZF_HIGH, FS_ZF_SPANNED,
+					   FS_ZF_PRESENT };
 
 	if (st->sec == ZS_NONE)
 		return 0;
 	if (st->sec == ZS_HDR || st->sec == ZS_NODESTATS)
 		return rd_zoneinfo_err(st, q,
-				       "expected \"pages free\" after the zone header (Node %d, zone %s, line %u) before %s",
+				       "expected \"%s\" after the zone header (Node %d, zone %s, line %u) before %s",
+				       fs_zi_fields[FS_ZF_FREE].name, st->node->id, z->name, st->hdr_line, where);
+	for (size_t i = 0; i <= sizeof need / sizeof need[0]; i++) {
+		bool prot = i == sizeof need / sizeof need[0];
+		if (z->zi_have & (prot ? FS_ZI_PROTECTION : fs_zi_fields[need[i]].bit))
+			continue;
+		return rd_zoneinfo_err(st, q,
+				       "expected \"%s%s\" in the block of Node %d, zone %s (line %u) before %s",
+				       prot ? FS_ZI_PROTECTION_NAME : fs_zi_fields[need[i]].name, prot ? ":" : "",
 				       st->node->id, z->name, st->hdr_line, where);
-	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
-		if (!(z->zi_have & need[i].bit))
-			return rd_zoneinfo_err(st, q,
-					       "expected \"%s\" in the block of Node %d, zone %s (line %u) before %s",
-					       need[i].name, st->node->id, z->name, st->hdr_line, where);
+	}
 	if (st->counters && !st->pagesets)
 		return rd_zoneinfo_err(st, q,
 				       "expected \"pagesets\" after the counters of Node %d, zone %s (line %u) before %s",
 				       st->node->id, z->name, st->hdr_line, where);
 	if (st->pagesets && !(z->zi_have & FS_ZI_START_PFN))
 		return rd_zoneinfo_err(st, q,
-				       "truncated block of Node %d, zone %s (line %u): expected \"start_pfn:\" before %s",
-				       st->node->id, z->name, st->hdr_line, where);
+				       "truncated block of Node %d, zone %s (line %u): expected \"%s:\" before %s",
+				       st->node->id, z->name, st->hdr_line,
+				       fs_zi_fields[FS_ZF_START_PFN].name, where);
 	return 0;
 }
 
@@ -495,10 +490,13 @@ static int rd_zoneinfo_two(struct rd_zoneinfo_st *st, const char *p)
 		st->sec = ZS_NODESTATS;
 		return 0;
 	}
-	if (fs_match(p, eol, "pages free")) {
+	const char *free_name = fs_zi_fields[FS_ZF_FREE].name;
+	size_t flen = strlen(free_name);
+	if (fs_match(p, eol, free_name)) {
 		if (st->sec != ZS_HDR && st->sec != ZS_NODESTATS)
-			return rd_zoneinfo_err(st, p, "\"pages free\" must follow the zone header or the per-node stats");
-		int r = rd_zoneinfo_value(st, p + 10, p, 10, &st->zone->pages_free);
+			return rd_zoneinfo_err(st, p, "\"%s\" must follow the zone header or the per-node stats",
+					       free_name);
+		int r = rd_zoneinfo_value(st, p + flen, p, flen, &st->zone->pages_free);
 		if (r)
 			return r;
 		st->zone->zi_have |= FS_ZI_FREE;
@@ -506,12 +504,12 @@ static int rd_zoneinfo_two(struct rd_zoneinfo_st *st, const char *p)
 		return 0;
 	}
 	if (st->sec == ZS_HDR || st->sec == ZS_NODESTATS)
-		return rd_zoneinfo_err(st, p, "expected \"pages free\" after the zone header");
+		return rd_zoneinfo_err(st, p, "expected \"%s\" after the zone header", free_name);
 	if (fs_match(p, eol, "pagesets") && fs_only_blank(p + 8, eol)) {
 		if (st->sec != ZS_ZONE)
 			return rd_zoneinfo_err(st, p, "second \"pagesets\" line in this zone");
 		if (!(st->zone->zi_have & FS_ZI_PROTECTION))
-			return rd_zoneinfo_err(st, p, "expected \"protection:\" before \"pagesets\"");
+			return rd_zoneinfo_err(st, p, "expected \"" FS_ZI_PROTECTION_NAME ":\" before \"pagesets\"");
 		st->pagesets = true;
 		st->sec = ZS_PAGESETS;
 		return 0;
@@ -520,14 +518,8 @@ static int rd_zoneinfo_two(struct rd_zoneinfo_st *st, const char *p)
 		uint64_t v;
 		if (st->sec != ZS_PAGESETS)
 			return rd_zoneinfo_err(st, p, "\"vm stats threshold:\" outside the pagesets");
-		const char *q = fs_skip_blank(p + 19, eol), *num = q;
-		int r = fs_parse_u64(&q, eol, &v);
-		if (r)
-			return rd_zoneinfo_numerr(st, num, r, "vm stats threshold", 18);
-		if (!fs_only_blank(q, eol))
-			return rd_zoneinfo_err(st, fs_skip_blank(q, eol),
-					       "expected the end of the line after the threshold");
-		return 0;
+		return rd_zoneinfo_num_eol(st, fs_skip_blank(p + 19, eol), "vm stats threshold", 18,
+					   "the threshold", &v);
 	}
 	if (st->sec == ZS_ZONE)
 		return rd_zoneinfo_err(st, p, "expected \"pagesets\" or a zone line indented more");
@@ -569,7 +561,8 @@ int rd_zoneinfo_parse(struct fs_snapshot *s, const char *file, const char *data,
 		} else {
 			switch (st->sec) {
 			case ZS_HDR:
-				r = rd_zoneinfo_err(st, p, "expected \"pages free\" or \"per-node stats\" after the zone header");
+				r = rd_zoneinfo_err(st, p, "expected \"%s\" or \"per-node stats\" after the zone header",
+						    fs_zi_fields[FS_ZF_FREE].name);
 				break;
 			case ZS_NODESTATS:
 				r = rd_zoneinfo_stat(st, p, &st->nu, "per-node stats");

@@ -16,14 +16,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "fragindex.h"
 #include "render_json.h"
 #include "timefmt.h"
-
-static void milli(char *buf, size_t size, long long v, bool plus)
-{
-	unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	snprintf(buf, size, "%s%llu.%03llu", v < 0 ? "-" : (plus ? "+" : ""), a / 1000, a % 1000);
-}
 
 /* ---- table ------------------------------------------------------------- */
 
@@ -88,10 +83,10 @@ static void zone_table(FILE *out, const struct fs_diff *d, const struct fs_diff_
 	for (unsigned k = 0; k < d->orders; k++) {
 		char u[24] = "-", ud[24] = "-", f[24] = "-", fd[24] = "-", v[40] = "-";
 		if (z->indices_delta_ok) {
-			milli(u, sizeof u, z->b.unusable[k], false);
-			milli(ud, sizeof ud, z->unusable_delta[k], true);
-			milli(f, sizeof f, z->b.fragidx[k], false);
-			milli(fd, sizeof fd, z->fragidx_delta[k], true);
+			fs_index_format(u, sizeof u, z->b.unusable[k], false);
+			fs_index_format(ud, sizeof ud, z->unusable_delta[k], true);
+			fs_index_format(f, sizeof f, z->b.fragidx[k], false);
+			fs_index_format(fd, sizeof fd, z->fragidx_delta[k], true);
 		}
 		if (z->verdicts_compared) {
 			if (z->verdict_changed[k])
@@ -166,14 +161,6 @@ static json_t *i64s(const int64_t *v, unsigned n)
 	return a;
 }
 
-static json_t *idxs(const int *v, unsigned n)
-{
-	json_t *a = json_array();
-	for (unsigned i = 0; i < n; i++)
-		json_array_append_new(a, json_real(v[i] / 1000.0));
-	return a;
-}
-
 static json_t *verdicts(const enum fs_verdict_kind *v, unsigned n)
 {
 	json_t *a = json_array();
@@ -235,11 +222,13 @@ static json_t *zone_json(const struct fs_diff *d, const struct fs_diff_zone *z)
 				   both ? json_integer(z->free_pages_delta) : NULL));
 	bool ia = ha && z->a.indices_ok, ib = hb && z->b.indices_ok;
 	json_object_set_new(o, "unusable_index",
-			    triple(ia ? idxs(z->a.unusable, na) : NULL, ib ? idxs(z->b.unusable, nb) : NULL,
-				   both && z->indices_delta_ok ? idxs(z->unusable_delta, n) : NULL));
+			    triple(ia ? fs_json_idx_array(z->a.unusable, na) : NULL,
+				   ib ? fs_json_idx_array(z->b.unusable, nb) : NULL,
+				   both && z->indices_delta_ok ? fs_json_idx_array(z->unusable_delta, n) : NULL));
 	json_object_set_new(o, "fragmentation_index",
-			    triple(ia ? idxs(z->a.fragidx, na) : NULL, ib ? idxs(z->b.fragidx, nb) : NULL,
-				   both && z->indices_delta_ok ? idxs(z->fragidx_delta, n) : NULL));
+			    triple(ia ? fs_json_idx_array(z->a.fragidx, na) : NULL,
+				   ib ? fs_json_idx_array(z->b.fragidx, nb) : NULL,
+				   both && z->indices_delta_ok ? fs_json_idx_array(z->fragidx_delta, n) : NULL));
 	json_t *v = json_object();
 	if (ha && z->a.has_verdicts)
 		json_object_set_new(v, "a", verdicts(z->a.verdict, na));

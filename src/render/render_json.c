@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kvocab.h"
 #include "pagemap.h"
 #include "render.h"
 #include "timefmt.h"
@@ -69,7 +70,7 @@ json_t *fs_json_u64_array(const uint64_t *v, unsigned n)
 	return a;
 }
 
-static json_t *idx_array(const int *v, unsigned n)
+json_t *fs_json_idx_array(const int *v, unsigned n)
 {
 	json_t *a = json_array();
 	for (unsigned i = 0; i < n; i++)
@@ -96,26 +97,26 @@ static json_t *kv_object(const struct fs_kvlist *l)
 	return o;
 }
 
+/* kvocab.h's zoneinfo fields of one JSON object ("zoneinfo" or
+ * "watermarks") that z has, in the table's order. */
+static void zi_fields(json_t *o, const struct fs_zone *z, bool watermark)
+{
+	for (size_t i = 0; i < FS_ZF_COUNT; i++) {
+		const struct fs_zi_field *f = &fs_zi_fields[i];
+		if (f->watermark == watermark && (z->zi_have & f->bit))
+			json_object_set_new_nocheck(o, f->key, fs_json_u64(fs_zi_get(z, f)));
+	}
+}
+
 static json_t *zoneinfo_object(const struct fs_zone *z)
 {
 	json_t *o = json_object();
-	static const struct { unsigned bit; const char *name; size_t off; } f[] = {
-		{ FS_ZI_FREE, "pages_free", offsetof(struct fs_zone, pages_free) },
-		{ FS_ZI_SPANNED, "spanned", offsetof(struct fs_zone, spanned) },
-		{ FS_ZI_PRESENT, "present", offsetof(struct fs_zone, present) },
-		{ FS_ZI_MANAGED, "managed", offsetof(struct fs_zone, managed) },
-		{ FS_ZI_CMA, "cma", offsetof(struct fs_zone, cma) },
-		{ FS_ZI_START_PFN, "start_pfn", offsetof(struct fs_zone, start_pfn) },
-	};
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		if (z->zi_have & f[i].bit)
-			json_object_set_new_nocheck(o, f[i].name,
-					    fs_json_u64(*(const uint64_t *)((const char *)z + f[i].off)));
+	zi_fields(o, z, false);
 	if (z->zi_have & FS_ZI_PROTECTION) {
 		json_t *a = json_array();
 		for (unsigned i = 0; i < z->nprotection; i++)
 			json_array_append_new(a, json_integer(z->protection[i]));
-		SET(o, "protection", a);
+		SET(o, FS_ZI_PROTECTION_NAME, a);
 	}
 	SET(o, "index", json_integer(z->zi_index));
 	SET(o, "stats", kv_object(&z->zone_stats));
@@ -125,17 +126,7 @@ static json_t *zoneinfo_object(const struct fs_zone *z)
 static json_t *watermarks_object(const struct fs_zone *z)
 {
 	json_t *o = json_object();
-	static const struct { unsigned bit; const char *name; size_t off; } f[] = {
-		{ FS_ZI_MIN, "min", offsetof(struct fs_zone, min) },
-		{ FS_ZI_LOW, "low", offsetof(struct fs_zone, low) },
-		{ FS_ZI_HIGH, "high", offsetof(struct fs_zone, high) },
-		{ FS_ZI_BOOST, "boost", offsetof(struct fs_zone, boost) },
-		{ FS_ZI_PROMO, "promo", offsetof(struct fs_zone, promo) },
-	};
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		if (z->zi_have & f[i].bit)
-			json_object_set_new_nocheck(o, f[i].name,
-					    fs_json_u64(*(const uint64_t *)((const char *)z + f[i].off)));
+	zi_fields(o, z, true);
 	return o;
 }
 
@@ -187,8 +178,8 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 		SET(o, "lower_bounds", lb);
 	}
 	if (zr->indices_ok) {
-		SET(o, "unusable_index", idx_array(zr->unusable, n));
-		SET(o, "fragmentation_index", idx_array(zr->fragidx, n));
+		SET(o, "unusable_index", fs_json_idx_array(zr->unusable, n));
+		SET(o, "fragmentation_index", fs_json_idx_array(zr->fragidx, n));
 		json_t *a = json_array();
 		for (unsigned k = 0; k < n; k++)
 			json_array_append_new(a, json_integer(zr->extfrag_pct[k]));
@@ -244,9 +235,9 @@ static json_t *zone_object(const struct fs_report *r, const struct fs_zone_repor
 	if (z->has_kextfrag || z->has_kunusable) {
 		json_t *k = json_object();
 		if (z->has_kextfrag)
-			SET(k, "extfrag_index", idx_array(z->kextfrag, n));
+			SET(k, "extfrag_index", fs_json_idx_array(z->kextfrag, n));
 		if (z->has_kunusable)
-			SET(k, "unusable_index", idx_array(z->kunusable, n));
+			SET(k, "unusable_index", fs_json_idx_array(z->kunusable, n));
 		SET(k, "mismatches", json_integer(zr->kcheck_mismatch));
 		SET(o, "kernel", k);
 	}

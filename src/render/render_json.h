@@ -32,6 +32,8 @@ struct json_t *fs_json_report(const struct fs_report *r);
  * goes through them; fs_json_loadb() reads such integers back exactly. */
 struct json_t *fs_json_u64(uint64_t v);
 struct json_t *fs_json_u64_array(const uint64_t *v, unsigned n);
+/* A JSON array of n kernel indices (value x 1000), each divided by 1000. */
+struct json_t *fs_json_idx_array(const int *v, unsigned n);
 
 /* b - a exactly (negative when b < a, down to -(2^64 - 1)). */
 struct json_t *fs_json_udelta(uint64_t a, uint64_t b);

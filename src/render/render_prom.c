@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "kvocab.h"
 #include "pagemap.h"
 #include "render.h"
 
@@ -384,7 +385,8 @@ static void per_type(struct prom *p)
 	struct labels l;
 
 	struct fam ft = { "fragstat_free_blocks_by_migratetype", "gauge",
-		"Free blocks of 2^order pages per migratetype (/proc/pagetypeinfo); a capped count (>100000) is its lower bound.", false };
+		"Free blocks of 2^order pages per migratetype (/proc/pagetypeinfo); a capped count ("
+		FS_CAPPED_MARK FS_PAGETYPE_COUNT_CAP_TEXT ") is its lower bound.", false };
 	FOR_ZONES(p, zr)
 		if (zr->zone->has_types)
 			for (unsigned t = 0; t < s->nmt; t++)
@@ -396,7 +398,8 @@ static void per_type(struct prom *p)
 				}
 
 	struct fam cap = { "fragstat_free_lists_capped", "gauge",
-		"Free lists of the zone (migratetype x order) the kernel printed as >100000: their counts are lower bounds.", false };
+		"Free lists of the zone (migratetype x order) the kernel printed as "
+		FS_CAPPED_MARK FS_PAGETYPE_COUNT_CAP_TEXT ": their counts are lower bounds.", false };
 	FOR_ZONES(p, zr)
 		if (zr->zone->has_types) {
 			uint64_t c = 0;
@@ -422,61 +425,52 @@ static void per_zone(struct prom *p)
 {
 	const struct fs_snapshot *s = p->r->snap;
 	struct labels l;
-	static const struct { unsigned bit; const char *name; size_t off; } wm[] = {
-		{ FS_ZI_MIN, "min", offsetof(struct fs_zone, min) },
-		{ FS_ZI_LOW, "low", offsetof(struct fs_zone, low) },
-		{ FS_ZI_HIGH, "high", offsetof(struct fs_zone, high) },
-		{ FS_ZI_BOOST, "boost", offsetof(struct fs_zone, boost) },
-		{ FS_ZI_PROMO, "promo", offsetof(struct fs_zone, promo) },
-	};
-#define ZFIELD(z, off) (*(const uint64_t *)((const char *)(z) + (off)))
 	struct fam wp = { "fragstat_watermark_pages", "gauge",
 		"Zone watermark in pages (/proc/zoneinfo; boost is the current watermark boost).", false };
 	struct fam wb = { "fragstat_watermark_bytes", "gauge",
 		"Zone watermark in bytes.", false };
+	/* The watermark fields of kvocab.h, in its (the JSON's) order. */
 	for (int pass = 0; pass < 2; pass++)
 		FOR_ZONES(p, zr)
-			for (size_t i = 0; i < sizeof wm / sizeof wm[0]; i++) {
-				if (!(zr->zone->zi_have & wm[i].bit))
+			for (size_t i = 0; i < FS_ZF_COUNT; i++) {
+				const struct fs_zi_field *f = &fs_zi_fields[i];
+				if (!f->watermark || !(zr->zone->zi_have & f->bit))
 					continue;
 				lbl_zone(&l, zr);
-				lbl_add(&l, "watermark", wm[i].name);
+				lbl_add(&l, "watermark", f->key);
 				if (pass == 0)
-					s_u64(p, &wp, &l, ZFIELD(zr->zone, wm[i].off));
+					s_u64(p, &wp, &l, fs_zi_get(zr->zone, f));
 				else
-					s_mul(p, &wb, &l, ZFIELD(zr->zone, wm[i].off), s->page_size);
+					s_mul(p, &wb, &l, fs_zi_get(zr->zone, f), s->page_size);
 			}
 
-	static const struct { unsigned bit; size_t off; const char *pages, *bytes, *what; } zf[] = {
-		{ FS_ZI_MANAGED, offsetof(struct fs_zone, managed),
-		  "fragstat_zone_managed_pages", "fragstat_zone_managed_bytes",
+	static const struct { enum fs_zf field; const char *pages, *bytes, *what; } zf[] = {
+		{ FS_ZF_MANAGED, "fragstat_zone_managed_pages", "fragstat_zone_managed_bytes",
 		  "memory the buddy allocator manages in the zone" },
-		{ FS_ZI_PRESENT, offsetof(struct fs_zone, present),
-		  "fragstat_zone_present_pages", "fragstat_zone_present_bytes",
+		{ FS_ZF_PRESENT, "fragstat_zone_present_pages", "fragstat_zone_present_bytes",
 		  "physical memory present in the zone" },
-		{ FS_ZI_SPANNED, offsetof(struct fs_zone, spanned),
-		  "fragstat_zone_spanned_pages", NULL,
+		{ FS_ZF_SPANNED, "fragstat_zone_spanned_pages", NULL,
 		  "page frames the zone spans, holes included" },
 	};
 	char help[2][160];
 	for (size_t i = 0; i < sizeof zf / sizeof zf[0]; i++) {
+		const struct fs_zi_field *f = &fs_zi_fields[zf[i].field];
 		snprintf(help[0], sizeof help[0], "Pages of %s (/proc/zoneinfo).", zf[i].what);
 		snprintf(help[1], sizeof help[1], "Bytes of %s (/proc/zoneinfo).", zf[i].what);
 		struct fam fp = { zf[i].pages, "gauge", help[0], false };
 		struct fam fbt = { zf[i].bytes, "gauge", help[1], false };
 		FOR_ZONES(p, zr)
-			if (zr->zone->zi_have & zf[i].bit) {
+			if (zr->zone->zi_have & f->bit) {
 				lbl_zone(&l, zr);
-				s_u64(p, &fp, &l, ZFIELD(zr->zone, zf[i].off));
+				s_u64(p, &fp, &l, fs_zi_get(zr->zone, f));
 			}
 		if (zf[i].bytes)
 			FOR_ZONES(p, zr)
-				if (zr->zone->zi_have & zf[i].bit) {
+				if (zr->zone->zi_have & f->bit) {
 					lbl_zone(&l, zr);
-					s_mul(p, &fbt, &l, ZFIELD(zr->zone, zf[i].off), s->page_size);
+					s_mul(p, &fbt, &l, fs_zi_get(zr->zone, f), s->page_size);
 				}
 	}
-#undef ZFIELD
 }
 
 /* Outcome encoding shared with fragstat_verdict: 0 served without
@@ -549,25 +543,6 @@ static void per_node(struct prom *p)
 
 /* ---- vmstat counters --------------------------------------------------- */
 
-static const struct { const char *name, *help; } vm_help[] = {
-	{ "compact_stall", "Direct compaction attempts by allocating tasks." },
-	{ "compact_fail", "Direct compaction attempts that did not produce the requested page." },
-	{ "compact_success", "Direct compaction attempts that produced the requested page." },
-	{ "compact_migrate_scanned", "Pages the compaction migration scanner looked at." },
-	{ "compact_free_scanned", "Pages the compaction free scanner looked at." },
-	{ "compact_isolated", "Pages isolated by compaction (migration sources and free targets)." },
-	{ "compact_daemon_wake", "Times kcompactd woke up to compact." },
-	{ "compact_daemon_migrate_scanned", "Pages kcompactd's migration scanner looked at." },
-	{ "compact_daemon_free_scanned", "Pages kcompactd's free scanner looked at." },
-	{ "pgmigrate_success", "Pages migrated successfully." },
-	{ "pgmigrate_fail", "Pages that failed to migrate." },
-	{ "numa_pages_migrated", "Pages migrated by NUMA balancing." },
-	{ "thp_fault_alloc", "Transparent huge pages allocated at page fault." },
-	{ "thp_fault_fallback", "Page faults that fell back to base pages because no huge page could be allocated." },
-	{ "thp_collapse_alloc", "Huge pages allocated by khugepaged to collapse base pages." },
-	{ "thp_collapse_alloc_failed", "khugepaged huge page allocations that failed." },
-};
-
 static void vmstat(struct prom *p)
 {
 	const struct fs_kvlist *v = &p->r->snap->vmstat;
@@ -584,10 +559,7 @@ static void vmstat(struct prom *p)
 			name[j++] = okc ? *c : '_';
 		}
 		memcpy(name + j, "_total", 7);
-		const char *h = NULL;
-		for (size_t t = 0; t < sizeof vm_help / sizeof vm_help[0]; t++)
-			if (strcmp(vm_help[t].name, k) == 0)
-				h = vm_help[t].help;
+		const char *h = fs_vm_what((enum fs_vm)fs_vm_find(k));
 		if (!h) {
 			snprintf(help, sizeof help, "The kernel's %s event counter (/proc/vmstat), since boot.", k);
 			h = help;

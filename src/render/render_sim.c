@@ -83,13 +83,10 @@ void sim_timeline_free(struct sim_timeline *t)
 	t->n = 0;
 }
 
-/* "%d.%03d" like the kernel's unusable_index, sign kept for -1.000 */
+/* An index as every table prints it (fragindex.h). */
 static void sim_fmt_index(char *buf, size_t size, int v)
 {
-	if (v < 0)
-		snprintf(buf, size, "-%d.%03d", -v / 1000, -v % 1000);
-	else
-		snprintf(buf, size, "%d.%03d", v / 1000, v % 1000);
+	fs_index_format(buf, size, v, false);
 }
 
 static void sim_header(FILE *out, const struct sim_run_info *ri, const struct sim_machine *m)

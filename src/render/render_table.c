@@ -7,6 +7,7 @@
 
 #include "decide.h"
 #include "fragindex.h"
+#include "kvocab.h"
 #include "pagemap.h"
 #include "render.h"
 #include "render_map.h"
@@ -82,10 +83,7 @@ static const char *mt_short(const char *name)
 
 static void kidx(char *buf, size_t size, int v)
 {
-	/* As the kernel prints it, without the trailing space. */
-	int n = fs_kfmt_value(buf, size, FS_KFMT_UNUSABLE, v);
-	if (n > 0 && buf[n - 1] == ' ')
-		buf[n - 1] = '\0';
+	fs_index_format(buf, size, v, false);
 }
 
 static void wrap(struct tctx *t, unsigned first, unsigned indent, const char *text);
@@ -132,7 +130,8 @@ static void header(struct tctx *t)
 		for (unsigned z = 0; z < s->nodes[i].nzones; z++)
 			from_types |= s->nodes[i].zones[z].free_from_types;
 	if (from_types)
-		fprintf(t->out, "free blocks summed from pagetypeinfo (no buddyinfo); \">\": a lower bound\n");
+		fprintf(t->out, "free blocks summed from pagetypeinfo (no buddyinfo); \""
+			FS_CAPPED_MARK "\": a lower bound\n");
 
 	/* Sources that could not be read, wrapped to the width. */
 	unsigned used = 0;
@@ -301,7 +300,8 @@ static void capacity_text(char *buf, size_t size, const struct fs_report *r,
 		snprintf(buf, size, "%s%s free now", lower ? "at least " : "", grp(a, sizeof a, now));
 	else if (lower)
 		snprintf(buf, size, "at least %s free now; ideal compaction could make at least %s "
-			 "(a count is capped at 100000)", grp(a, sizeof a, now), grp(b, sizeof b, max));
+			 "(a count is capped at " FS_PAGETYPE_COUNT_CAP_TEXT ")", grp(a, sizeof a, now),
+			 grp(b, sizeof b, max));
 	else
 		snprintf(buf, size, "%s free now, at most %s after compaction%s", grp(a, sizeof a, now),
 			 grp(b, sizeof b, max),
@@ -371,7 +371,7 @@ static void index_diagnosis(struct tctx *t)
 	fprintf(t->out, "\n%sOrder %d (%s), from the fragmentation index alone%s\n", col(t, C_BOLD), k, sz,
 		col(t, C_RESET));
 	fprintf(t->out, "  (no zoneinfo watermarks: not the kernel's whole decision)\n");
-	snprintf(th, sizeof th, "%d.%03d", r->extfrag_threshold / 1000, r->extfrag_threshold % 1000);
+	kidx(th, sizeof th, r->extfrag_threshold);
 	for (size_t i = 0; i < r->nnodes; i++) {
 		const struct fs_node_report *nr = &r->nodes[i];
 		char cap[160];
@@ -401,7 +401,8 @@ static void index_diagnosis(struct tctx *t)
 					 info.free_blocks_suitable == 1 ? "" : "s", k);
 			else if (!zr->fragidx_exact[k])
 				snprintf(line, sizeof line, "%s: no free block of order >= %d; the index is "
-					 "not known (a count is capped at 100000)", zr->zone->name, k);
+					 "not known (a count is capped at " FS_PAGETYPE_COUNT_CAP_TEXT ")",
+					 zr->zone->name, k);
 			else if (zr->fragidx[k] > r->extfrag_threshold && (info.free_pages >> k) == 0)
 				snprintf(line, sizeof line, "%s: no free block of order >= %d; fragmentation "
 					 "index %s > %s%s, but its %s free pages are fewer than one "
@@ -499,11 +500,6 @@ static void attention(struct tctx *t, const struct decisions *ds)
 	}
 }
 
-static bool kv(const struct fs_kvlist *l, const char *name, uint64_t *v)
-{
-	return fs_kv_get(l, name, v);
-}
-
 /* The evidence an SRE looks at first, where the data has it. */
 static void evidence(struct tctx *t)
 {
@@ -513,11 +509,11 @@ static void evidence(struct tctx *t)
 	uint64_t st, fa, su, fb, v1, v2;
 	bool any = false;
 #define EVIDENCE_HEAD() do { if (!any) fprintf(t->out, "\n%sEvidence:%s\n", col(t, C_BOLD), col(t, C_RESET)); any = true; } while (0)
-	if (kv(&s->vmstat, "compact_stall", &st) && kv(&s->vmstat, "compact_fail", &fa) &&
-	    kv(&s->vmstat, "compact_success", &su)) {
+	if (fs_vm_get(s, FS_VM_COMPACT_STALL, &st) && fs_vm_get(s, FS_VM_COMPACT_FAIL, &fa) &&
+	    fs_vm_get(s, FS_VM_COMPACT_SUCCESS, &su)) {
 		int n = snprintf(line, sizeof line, "compaction since boot: stalls %s, failed %s, succeeded %s",
 				 grp(a, sizeof a, st), grp(b, sizeof b, fa), grp(c, sizeof c, su));
-		if (kv(&s->vmstat, "thp_fault_fallback", &fb) && n > 0 && (size_t)n < sizeof line)
+		if (fs_vm_get(s, FS_VM_THP_FAULT_FALLBACK, &fb) && n > 0 && (size_t)n < sizeof line)
 			snprintf(line + n, sizeof line - (size_t)n, "; THP fault fallbacks %s", grp(a, sizeof a, fb));
 		EVIDENCE_HEAD();
 		fputs("  ", t->out);
@@ -532,19 +528,19 @@ static void evidence(struct tctx *t)
 	/* MemAvailable and the hugetlb pool (meminfo, kB), on one line. */
 	size_t ml = 0;
 	line[0] = '\0';
-	if (kv(&s->meminfo, "MemAvailable", &v1) && kv(&s->meminfo, "MemTotal", &v2) &&
+	if (fs_mi_get(s, FS_MI_MEM_AVAILABLE, &v1) && fs_mi_get(s, FS_MI_MEM_TOTAL, &v2) &&
 	    v1 <= UINT64_MAX / 1024 && v2 <= UINT64_MAX / 1024) {
 		human(a, sizeof a, v1 * 1024);
 		human(b, sizeof b, v2 * 1024);
 		ml += (size_t)snprintf(line, sizeof line, "MemAvailable %s of %s", a, b);
 	}
-	if (kv(&s->meminfo, "HugePages_Total", &v1) && kv(&s->meminfo, "HugePages_Free", &v2)) {
+	if (fs_mi_get(s, FS_MI_MEM_HUGE_TOTAL, &v1) && fs_mi_get(s, FS_MI_MEM_HUGE_FREE, &v2)) {
 		uint64_t hps, rs = 0, sp = 0;
 		char hz[32] = "?";
-		if (kv(&s->meminfo, "Hugepagesize", &hps) && hps <= UINT64_MAX / 1024)
+		if (fs_mi_get(s, FS_MI_MEM_HUGE_SIZE, &hps) && hps <= UINT64_MAX / 1024)
 			human(hz, sizeof hz, hps * 1024);
-		kv(&s->meminfo, "HugePages_Rsvd", &rs);
-		kv(&s->meminfo, "HugePages_Surp", &sp);
+		fs_mi_get(s, FS_MI_MEM_HUGE_RSVD, &rs);
+		fs_mi_get(s, FS_MI_MEM_HUGE_SURPLUS, &sp);
 		if (ml < sizeof line)
 			ml += (size_t)snprintf(line + ml, sizeof line - ml, "%shugetlb pool %s x %s (%s free, %"
 					       PRIu64 " reserved, %" PRIu64 " surplus)", ml ? "; " : "",
@@ -619,7 +615,7 @@ static void zones_overview(struct tctx *t, const struct decisions *ds)
 			human(sz, sizeof sz, zr->free_pages * s->page_size);
 			bool ok = zr->indices_ok &&
 				  fs_fill_contig(zr->zone->free, r->orders, (unsigned)k, &info) == 0;
-			snprintf(a, sizeof a, "%s%" PRIu64, zr->lower_bound ? ">" : "", info.free_blocks_suitable);
+			fs_count_cell(a, sizeof a, info.free_blocks_suitable, zr->lower_bound);
 			char un[16] = "-";
 			if (ok && zr->unusable_exact[k])
 				kidx(un, sizeof un, zr->unusable[k]);
@@ -686,8 +682,8 @@ static void order_matrix(struct tctx *t)
 			fprintf(t->out, "%s%c%4u %6s", focus ? col(t, C_BOLD) : "", focus ? '>' : ' ', k, sz);
 			for (size_t j = 0; j < nz; j++) {
 				char cell[32];
-				snprintf(cell, sizeof cell, "%s%" PRIu64,
-					 fs_zone_free_lower_bound(s, zs[j]->zone, k) ? ">" : "", zs[j]->zone->free[k]);
+				fs_count_cell(cell, sizeof cell, zs[j]->zone->free[k],
+					      fs_zone_free_lower_bound(s, zs[j]->zone, k));
 				fprintf(t->out, " %9s", cell);
 			}
 			fprintf(t->out, "%s\n", focus ? col(t, C_RESET) : "");
@@ -773,7 +769,7 @@ static void zone_table(struct tctx *t, const struct fs_zone_report *zr)
 		z->name, col(t, C_RESET), zr->lower_bound ? "at least " : "", zr->free_pages, sz);
 	fputc('\n', t->out);
 	if (zr->lower_bound)
-		fprintf(t->out, "  \">\": a lower bound; \"-\": an index the capped count leaves unknown\n");
+		fprintf(t->out, "  \"" FS_CAPPED_MARK "\": a lower bound; \"-\": an index the capped count leaves unknown\n");
 	if ((z->zi_have & (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) == (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) {
 		fprintf(t->out, "  watermarks min %" PRIu64 " low %" PRIu64 " high %" PRIu64, z->min,
 			z->low, z->high);
@@ -792,8 +788,8 @@ static void zone_table(struct tctx *t, const struct fs_zone_report *zr)
 		bool focus = (int)k == r->focus_order;
 		bool lb = fs_zone_free_lower_bound(s, z, k);
 		char fb[32], fp[32];
-		snprintf(fb, sizeof fb, "%s%" PRIu64, lb ? ">" : "", z->free[k]);
-		snprintf(fp, sizeof fp, "%s%" PRIu64, lb ? ">" : "", k < 64 ? z->free[k] << k : 0);
+		fs_count_cell(fb, sizeof fb, z->free[k], lb);
+		fs_count_cell(fp, sizeof fp, k < 64 ? z->free[k] << k : 0, lb);
 		fprintf(t->out, "%s%c %5u %6s %12s %12s", focus ? col(t, C_BOLD) : "",
 			focus ? '>' : ' ', k, sz, fb, fp);
 		if (zr->indices_ok) {
@@ -846,32 +842,27 @@ static void zone_table(struct tctx *t, const struct fs_zone_report *zr)
 			fprintf(t->out, "  %13s %5u", "", k);
 			for (unsigned ty = 0; ty < s->nmt; ty++) {
 				char cell[24];
-				snprintf(cell, sizeof cell, "%s%" PRIu64, z->capped[ty][k] ? ">" : "",
-					 z->free_by_type[ty][k]);
+				fs_count_cell(cell, sizeof cell, z->free_by_type[ty][k], z->capped[ty][k]);
 				fprintf(t->out, " %8s", cell);
 			}
 			fputc('\n', t->out);
 		}
 		if (z->has_blocks) {
-			uint64_t total = 0, unmov = 0;
 			fprintf(t->out, "  %19s", "pageblocks");
-			for (unsigned ty = 0; ty < s->nmt; ty++) {
+			for (unsigned ty = 0; ty < s->nmt; ty++)
 				fprintf(t->out, " %8" PRIu64, z->blocks[ty]);
-				total += z->blocks[ty];
-				if (!strcmp(s->mt_names[ty], "Unmovable") || !strcmp(s->mt_names[ty], "Reclaimable"))
-					unmov += z->blocks[ty];
-			}
 			fputc('\n', t->out);
-			if (total)
-				fprintf(t->out, "  unmovable and reclaimable pageblocks: %" PRIu64 ".%" PRIu64 "%%\n",
-					unmov * 100 / total, unmov * 1000 / total % 10);
+			if (zr->has_pollution)
+				fprintf(t->out, "  unmovable and reclaimable pageblocks: %u.%u%%\n",
+					zr->polluted_permille / 10, zr->polluted_permille % 10);
 		}
 		bool capped = false;
 		for (unsigned ty = 0; z->has_types && ty < s->nmt; ty++)
 			for (unsigned k = 0; k < r->orders; k++)
 				capped |= z->capped[ty][k];
 		if (capped)
-			fprintf(t->out, "  (\">\": the kernel stops counting a list at 100000)\n");
+			fprintf(t->out, "  (\"" FS_CAPPED_MARK "\": the kernel stops counting a list at "
+				FS_PAGETYPE_COUNT_CAP_TEXT ")\n");
 	}
 }
 

@@ -9,30 +9,36 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "kpolicy.h"
+#include "kvocab.h"
 #include "sim_compact.h"
 #include "sim_internal.h"
 
-static const char *const sim_cnt_names[] = {
-	[SIM_CNT_COMPACT_STALL] = "compact_stall",
-	[SIM_CNT_COMPACT_FAIL] = "compact_fail",
-	[SIM_CNT_COMPACT_SUCCESS] = "compact_success",
-	[SIM_CNT_COMPACT_MIGRATE_SCANNED] = "compact_migrate_scanned",
-	[SIM_CNT_COMPACT_FREE_SCANNED] = "compact_free_scanned",
-	[SIM_CNT_COMPACT_ISOLATED] = "compact_isolated",
-	[SIM_CNT_COMPACT_DAEMON_WAKE] = "compact_daemon_wake",
-	[SIM_CNT_COMPACT_DAEMON_MIGRATE_SCANNED] = "compact_daemon_migrate_scanned",
-	[SIM_CNT_COMPACT_DAEMON_FREE_SCANNED] = "compact_daemon_free_scanned",
-	[SIM_CNT_PGMIGRATE_SUCCESS] = "pgmigrate_success",
-	[SIM_CNT_PGMIGRATE_FAIL] = "pgmigrate_fail",
-	[SIM_CNT_ALLOC_SUCCESS] = "alloc_success",
-	[SIM_CNT_ALLOC_FAIL] = "alloc_fail",
-	[SIM_CNT_FREE] = "free",
-	[SIM_CNT_FALLBACK] = "alloc_fallback",
-	[SIM_CNT_CLAIM] = "pageblock_claimed",
-	[SIM_CNT_COMPACT_RUNS] = "compact_runs",
+/* The vmstat counters by their kvocab.h names, then the simulator's own. */
+static const enum fs_vm sim_cnt_vm[] = {
+	[SIM_CNT_COMPACT_STALL] = FS_VM_COMPACT_STALL,
+	[SIM_CNT_COMPACT_FAIL] = FS_VM_COMPACT_FAIL,
+	[SIM_CNT_COMPACT_SUCCESS] = FS_VM_COMPACT_SUCCESS,
+	[SIM_CNT_COMPACT_MIGRATE_SCANNED] = FS_VM_COMPACT_MIGRATE_SCANNED,
+	[SIM_CNT_COMPACT_FREE_SCANNED] = FS_VM_COMPACT_FREE_SCANNED,
+	[SIM_CNT_COMPACT_ISOLATED] = FS_VM_COMPACT_ISOLATED,
+	[SIM_CNT_COMPACT_DAEMON_WAKE] = FS_VM_COMPACT_DAEMON_WAKE,
+	[SIM_CNT_COMPACT_DAEMON_MIGRATE_SCANNED] = FS_VM_COMPACT_DAEMON_MIGRATE_SCANNED,
+	[SIM_CNT_COMPACT_DAEMON_FREE_SCANNED] = FS_VM_COMPACT_DAEMON_FREE_SCANNED,
+	[SIM_CNT_PGMIGRATE_SUCCESS] = FS_VM_PGMIGRATE_SUCCESS,
+	[SIM_CNT_PGMIGRATE_FAIL] = FS_VM_PGMIGRATE_FAIL,
 };
-_Static_assert(sizeof sim_cnt_names / sizeof sim_cnt_names[0] == SIM_CNT_NR,
-	       "counter name table out of sync");
+static const char *const sim_cnt_names[] = {
+	[SIM_CNT_ALLOC_SUCCESS - SIM_CNT_NR_VMSTAT] = "alloc_success",
+	[SIM_CNT_ALLOC_FAIL - SIM_CNT_NR_VMSTAT] = "alloc_fail",
+	[SIM_CNT_FREE - SIM_CNT_NR_VMSTAT] = "free",
+	[SIM_CNT_FALLBACK - SIM_CNT_NR_VMSTAT] = "alloc_fallback",
+	[SIM_CNT_CLAIM - SIM_CNT_NR_VMSTAT] = "pageblock_claimed",
+	[SIM_CNT_COMPACT_RUNS - SIM_CNT_NR_VMSTAT] = "compact_runs",
+};
+_Static_assert(sizeof sim_cnt_vm / sizeof sim_cnt_vm[0] == SIM_CNT_NR_VMSTAT &&
+	       sizeof sim_cnt_names / sizeof sim_cnt_names[0] == SIM_CNT_NR - SIM_CNT_NR_VMSTAT,
+	       "counter name tables out of sync");
 
 static const char *const sim_mt_names[SIM_NR_MT] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic",
@@ -47,7 +53,9 @@ static const uint8_t sim_fallbacks[SIM_MT_PCPTYPES][2] = {
 
 const char *sim_cnt_name(enum sim_cnt c)
 {
-	return (unsigned)c < SIM_CNT_NR ? sim_cnt_names[c] : "?";
+	if ((unsigned)c < SIM_CNT_NR_VMSTAT)
+		return fs_vm_name(sim_cnt_vm[c]);
+	return (unsigned)c < SIM_CNT_NR ? sim_cnt_names[c - SIM_CNT_NR_VMSTAT] : "?";
 }
 
 const char *sim_mt_name(enum sim_mt mt)
@@ -81,8 +89,8 @@ void sim_config_default(struct sim_config *c)
 	c->zones[0].pages = (UINT64_C(1) << 30) / 4096;
 	c->watermark_scale_factor = 10;
 	c->min_free_kbytes = -1;
-	c->extfrag_threshold = 500;
-	c->proactiveness = 20;
+	c->extfrag_threshold = FS_EXTFRAG_THRESHOLD_DEFAULT;
+	c->proactiveness = FS_PROACTIVENESS_DEFAULT;
 	c->compaction = SIM_COMPACT_DIRECT;
 }
 

@@ -5,11 +5,8 @@
 #include <string.h>
 
 #include "fragindex.h"
+#include "kpolicy.h"
 #include "sim_internal.h"
-
-#define COMPACT_CLUSTER_MAX 32u
-#define COMPACT_MAX_DEFER_SHIFT 6u
-#define PAGE_ALLOC_COSTLY_ORDER 3u
 
 const char *sim_compact_result_name(enum sim_compact_result r)
 {
@@ -49,11 +46,8 @@ unsigned sim_node_frag_score(const struct sim_machine *m)
 
 void sim_proactive_wmarks(const struct sim_machine *m, unsigned *low, unsigned *high)
 {
-	int p = m->cfg.proactiveness;
-	unsigned wl = p >= 95 ? 5 : (unsigned)(100 - p);
-
-	*low = wl;
-	*high = wl + 10 > 100 ? 100 : wl + 10;
+	/* The model's era is 6.10-6.14 (sim_buddy.h): before the leeway. */
+	fs_proactive_wmarks(m->cfg.proactiveness, 614, low, high);
 }
 
 bool sim_compaction_suitable(const struct sim_machine *m, unsigned zi, unsigned order)

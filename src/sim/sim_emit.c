@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kvocab.h"
 #include "sim_internal.h"
 
 /* vmstat order of the kernel's vmstat_text for the counters we keep */
@@ -38,6 +39,31 @@ static uint64_t sim_free_total(const struct sim_machine *m)
 	for (unsigned i = 0; i < m->nzones; i++)
 		n += m->zones[i].free_pages;
 	return n;
+}
+
+/* Zone i's zoneinfo fields (every one of kvocab.h's, and protection). */
+static void sim_zone_fields(const struct sim_machine *m, unsigned i, struct fs_zone *fz)
+{
+	const struct sim_zone *z = &m->zones[i];
+	uint64_t gap = z->wmark[1] - z->wmark[0];
+
+	fz->has_zoneinfo = true;
+	fz->zi_index = (int)i;
+	fz->zi_have = FS_ZI_PROTECTION;
+	for (unsigned f = 0; f < FS_ZF_COUNT; f++)
+		fz->zi_have |= fs_zi_fields[f].bit;
+	fz->pages_free = z->free_pages;
+	fz->boost = 0;
+	fz->min = z->wmark[0];
+	fz->low = z->wmark[1];
+	fz->high = z->wmark[2];
+	fz->promo = z->wmark[2] + gap;
+	fz->spanned = fz->present = fz->managed = z->npages;
+	fz->cma = 0;
+	fz->start_pfn = z->start_pfn;
+	fz->nprotection = m->nzones;
+	for (unsigned j = 0; j < m->nzones; j++)
+		fz->protection[j] = z->reserve[j];
 }
 
 int sim_emit_snapshot(const struct sim_machine *m, struct fs_snapshot *s)
@@ -72,7 +98,6 @@ int sim_emit_snapshot(const struct sim_machine *m, struct fs_snapshot *s)
 	for (unsigned i = 0; i < m->nzones; i++) {
 		const struct sim_zone *z = &m->zones[i];
 		struct fs_zone *fz = fs_node_zone_get(n, z->name);
-		uint64_t gap = z->wmark[1] - z->wmark[0];
 		if (!fz)
 			return -ENOMEM;
 		fz->has_buddy = true;
@@ -85,24 +110,8 @@ int sim_emit_snapshot(const struct sim_machine *m, struct fs_snapshot *s)
 		}
 		for (unsigned t = 0; t < SIM_NR_MT; t++)
 			fz->blocks[t] = sim_zone_blocks(m, i, (enum sim_mt)t);
-		fz->has_zoneinfo = true;
-		fz->zi_index = (int)i;
-		fz->zi_have = FS_ZI_FREE | FS_ZI_BOOST | FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH |
-			      FS_ZI_PROMO | FS_ZI_SPANNED | FS_ZI_PRESENT | FS_ZI_MANAGED |
-			      FS_ZI_CMA | FS_ZI_PROTECTION | FS_ZI_START_PFN;
-		fz->pages_free = z->free_pages;
-		fz->boost = 0;
-		fz->min = z->wmark[0];
-		fz->low = z->wmark[1];
-		fz->high = z->wmark[2];
-		fz->promo = z->wmark[2] + gap;
-		fz->spanned = fz->present = fz->managed = z->npages;
-		fz->cma = 0;
-		fz->start_pfn = z->start_pfn;
-		fz->nprotection = m->nzones;
-		for (unsigned j = 0; j < m->nzones; j++)
-			fz->protection[j] = z->reserve[j];
-		if (fs_kv_set(&fz->zone_stats, "nr_free_pages", z->free_pages))
+		sim_zone_fields(m, i, fz);
+		if (fs_kv_set(&fz->zone_stats, fs_vm_name(FS_VM_NR_FREE_PAGES), z->free_pages))
 			return -ENOMEM;
 	}
 	s->extfrag_threshold.present = true;
@@ -113,7 +122,7 @@ int sim_emit_snapshot(const struct sim_machine *m, struct fs_snapshot *s)
 	s->watermark_scale_factor.value = m->cfg.watermark_scale_factor;
 	s->min_free_kbytes.present = true;
 	s->min_free_kbytes.value = (int64_t)sim_min_free_kbytes(m);
-	if (fs_kv_set(&s->vmstat, "nr_free_pages", sim_free_total(m)))
+	if (fs_kv_set(&s->vmstat, fs_vm_name(FS_VM_NR_FREE_PAGES), sim_free_total(m)))
 		return -ENOMEM;
 	for (unsigned c = 0; c < SIM_CNT_NR_VMSTAT; c++)
 		if (fs_kv_set(&s->vmstat, sim_cnt_name(sim_vmstat_order[c]),
@@ -151,8 +160,8 @@ static int sim_write_pagetypeinfo(const struct sim_machine *m, FILE *f)
 			for (unsigned o = 0; o < m->orders; o++) {
 				uint64_t v = m->zones[i].nr_mt[o][t];
 				/* the kernel stops counting at 100000 (5.4+) */
-				fprintf(f, "%s%6" PRIu64 " ", v > 100000 ? ">" : "",
-					v > 100000 ? (uint64_t)100000 : v);
+				fprintf(f, "%s%6" PRIu64 " ", v > FS_PAGETYPE_COUNT_CAP ? FS_CAPPED_MARK : "",
+					v > FS_PAGETYPE_COUNT_CAP ? (uint64_t)FS_PAGETYPE_COUNT_CAP : v);
 			}
 			fputc('\n', f);
 		}
@@ -173,33 +182,26 @@ static int sim_write_zoneinfo(const struct sim_machine *m, FILE *f)
 {
 	for (unsigned i = 0; i < m->nzones; i++) {
 		const struct sim_zone *z = &m->zones[i];
-		uint64_t gap = z->wmark[1] - z->wmark[0];
+		struct fs_zone fz = { .zi_index = -1 };
+		unsigned k = 0;
 		fprintf(f, "Node %d, zone %8s", 0, z->name);
 		if (i == 0) {
 			fprintf(f, "\n  per-node stats");
-			fprintf(f, "\n      %-12s %lu", "nr_inactive_anon", 0UL);
-			fprintf(f, "\n      %-12s %lu", "nr_active_anon", 0UL);
+			fprintf(f, "\n      %-12s %lu", fs_vm_name(FS_VM_NR_INACTIVE_ANON), 0UL);
+			fprintf(f, "\n      %-12s %lu", fs_vm_name(FS_VM_NR_ACTIVE_ANON), 0UL);
 		}
-		fprintf(f,
-			"\n  pages free     %" PRIu64
-			"\n        boost    %lu"
-			"\n        min      %" PRIu64
-			"\n        low      %" PRIu64
-			"\n        high     %" PRIu64
-			"\n        promo    %" PRIu64
-			"\n        spanned  %lu"
-			"\n        present  %lu"
-			"\n        managed  %lu"
-			"\n        cma      %lu",
-			z->free_pages, 0UL, z->wmark[0], z->wmark[1], z->wmark[2],
-			z->wmark[2] + gap, (unsigned long)z->npages, (unsigned long)z->npages,
-			(unsigned long)z->npages, 0UL);
-		fprintf(f, "\n        protection: (%" PRId64, z->reserve[0]);
+		/* zoneinfo_show_print: "pages free", then kvocab.h's fields in
+		 * the kernel's order ("%-8s" fits the longest, "spanned"). */
+		sim_zone_fields(m, i, &fz);
+		fprintf(f, "\n  %s     %" PRIu64, fs_zi_fields[FS_ZF_FREE].name, fz.pages_free);
+		for (const struct fs_zi_field *zf; (zf = fs_zi_kline(k + 1)) != NULL; k++)
+			fprintf(f, "\n        %-8s %" PRIu64, zf->name, fs_zi_get(&fz, zf));
+		fprintf(f, "\n        %s: (%" PRId64, FS_ZI_PROTECTION_NAME, z->reserve[0]);
 		for (unsigned j = 1; j < m->nzones; j++)
 			fprintf(f, ", %" PRId64, z->reserve[j]);
 		fputc(')', f);
-		fprintf(f, "\n      %-12s %" PRIu64, "nr_free_pages", z->free_pages);
-		fprintf(f, "\n      %-12s %lu", "nr_free_cma", 0UL);
+		fprintf(f, "\n      %-12s %" PRIu64, fs_vm_name(FS_VM_NR_FREE_PAGES), z->free_pages);
+		fprintf(f, "\n      %-12s %lu", fs_vm_name(FS_VM_NR_FREE_CMA), 0UL);
 		fprintf(f, "\n  pagesets");
 		fprintf(f, "\n    cpu: %i"
 			"\n              count:    %i"
@@ -209,7 +211,7 @@ static int sim_write_zoneinfo(const struct sim_machine *m, FILE *f)
 			"\n              high_max: %i", 0, 0, 0, 1, 0, 0);
 		fprintf(f, "\n  vm stats threshold: %d", 0);
 		fprintf(f, "\n  node_unreclaimable:  %u"
-			"\n  start_pfn:           %" PRIu64, 0U, z->start_pfn);
+			"\n  %s:           %" PRIu64, 0U, fs_zi_fields[FS_ZF_START_PFN].name, z->start_pfn);
 		fputc('\n', f);
 	}
 	return 0;
@@ -217,7 +219,7 @@ static int sim_write_zoneinfo(const struct sim_machine *m, FILE *f)
 
 static int sim_write_vmstat(const struct sim_machine *m, FILE *f)
 {
-	fprintf(f, "nr_free_pages %" PRIu64 "\n", sim_free_total(m));
+	fprintf(f, "%s %" PRIu64 "\n", fs_vm_name(FS_VM_NR_FREE_PAGES), sim_free_total(m));
 	for (unsigned c = 0; c < SIM_CNT_NR_VMSTAT; c++)
 		fprintf(f, "%s %" PRIu64 "\n", sim_cnt_name(sim_vmstat_order[c]),
 			m->cnt[sim_vmstat_order[c]]);

@@ -54,4 +54,19 @@ kcheck x86_64-hotsos-k8s-vm-5.4.0-99 disagrees
 run $FRAGSTAT snapshot --root x86_64-hotsos-k8s-vm-5.4.0-99 --detail
 ok "table flags the disagreement" -- sh -c 'printf "%s" "$1" | grep -q "kernel cross-check: DISAGREES"' _ "$out"
 ok "table marks the differing orders" -- sh -c 'printf "%s" "$1" | grep -q "the kernel.s debugfs index differs"' _ "$out"
+# One free block of order 8 and nothing else: the fragmentation index of
+# orders 9 and 10 is -500 and -250 (1000 - (1000 + 256 * 1000 / 2^k) / 1).
+# The kernel prints them with C division ("0.-500"); --kernel-format copies
+# that, every table prints the sign in front ("-0.500").
+mkdir -p "$TMP/neg/proc"
+printf 'Node 0, zone   Normal      0      0      0      0      0      0      0      0      1      0      0 \n' \
+	> "$TMP/neg/proc/buddyinfo"
+run $FRAGSTAT snapshot --root "$TMP/neg" --kernel-format extfrag_index
+is "$out" "Node 0, zone   Normal -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000  0.-500  0.-250 " \
+	"--kernel-format: a negative index as the kernel prints it"
+run $FRAGSTAT snapshot --root "$TMP/neg" --detail
+ok "table: fragmentation index -0.500 in the diagnosis" -- sh -c 'printf "%s" "$1" | grep -q "fragmentation index -0.500 <= 0.500"' _ "$out"
+ok "table: -0.500 in the zone row" -- sh -c 'printf "%s" "$1" | grep -q "^node 0 Normal .* -0.500 "' _ "$out"
+ok "table: -0.250 at order 10" -- sh -c 'printf "%s" "$1" | grep -q "^  *10 .* 1.000 *-0.250"' _ "$out"
+ok "table: never the kernel's 0.-500" -- sh -c '! printf "%s" "$1" | grep -q "0\.-"' _ "$out"
 done_testing

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 
 #include "collect.h"
+#include "kvocab.h"
 #include "rd_vmstat.h"
 #include "readers.h"
 #include "../tap.h"
@@ -31,9 +32,9 @@ static int read_parse(const char *path, int meminfo, struct fs_snapshot *s)
 
 /* Slowly changing monotonic counters: equal in two reads a moment apart,
  * or at most slightly larger in the later one. */
-static const enum rd_vmstat_counter slow[] = {
-	RD_VMSTAT_COMPACT_STALL, RD_VMSTAT_COMPACT_FAIL, RD_VMSTAT_COMPACT_SUCCESS,
-	RD_VMSTAT_PGMIGRATE_FAIL, RD_VMSTAT_THP_COLLAPSE_ALLOC_FAILED,
+static const enum fs_vm slow[] = {
+	FS_VM_COMPACT_STALL, FS_VM_COMPACT_FAIL, FS_VM_COMPACT_SUCCESS,
+	FS_VM_PGMIGRATE_FAIL, FS_VM_THP_COLLAPSE_ALLOC_FAILED,
 };
 #endif
 
@@ -73,12 +74,12 @@ int main(void)
 
 	for (size_t i = 0; i < sizeof slow / sizeof slow[0]; i++) {
 		uint64_t b, l, a;
-		const char *n = rd_vmstat_name(slow[i]);
-		if (!rd_vmstat_get(before, slow[i], &b) || !rd_vmstat_get(after, slow[i], &a)) {
+		const char *n = fs_vm_name(slow[i]);
+		if (!fs_vm_get(before, slow[i], &b) || !fs_vm_get(after, slow[i], &a)) {
 			ok(1, "%s not in this kernel's vmstat: nothing to compare", n);
 			continue;
 		}
-		ok(rd_vmstat_get(lib, slow[i], &l), "libproc2 gave %s", n);
+		ok(fs_vm_get(lib, slow[i], &l), "libproc2 gave %s", n);
 		ok(b <= l && l <= a, "%s: %llu <= %llu (libproc2) <= %llu", n, (unsigned long long)b,
 		   (unsigned long long)l, (unsigned long long)a);
 	}
@@ -87,8 +88,8 @@ int main(void)
 	size_t named = 0;
 	for (size_t i = 0; i < lib->vmstat.n; i++) {
 		int known = 0;
-		for (unsigned c = 0; c < RD_VMSTAT_COUNT; c++)
-			if (strcmp(lib->vmstat.items[i].name, rd_vmstat_name((enum rd_vmstat_counter)c)) == 0)
+		for (unsigned c = 0; c < FS_VM_COUNT; c++)
+			if (strcmp(lib->vmstat.items[i].name, fs_vm_name((enum fs_vm)c)) == 0)
 				known = 1;
 		named += (size_t)known;
 	}
@@ -116,8 +117,8 @@ int main(void)
 	is_int(fs_procps_read(lib2, FS_SRC_BIT(FS_SRC_VMSTAT)), 0, "second fs_procps_read");
 	is_u64(lib2->meminfo.n, 0, "mask without meminfo leaves meminfo alone");
 	uint64_t a1 = 0, a2 = 0;
-	rd_vmstat_get(lib, RD_VMSTAT_COMPACT_STALL, &a1);
-	rd_vmstat_get(lib2, RD_VMSTAT_COMPACT_STALL, &a2);
+	fs_vm_get(lib, FS_VM_COMPACT_STALL, &a1);
+	fs_vm_get(lib2, FS_VM_COMPACT_STALL, &a2);
 	ok(a2 >= a1, "compact_stall monotonic across calls");
 
 	/* Freshness within one second: touch 64 MiB between two calls, in up to
@@ -140,10 +141,10 @@ int main(void)
 			memset(m, 1, big);
 			e |= fs_procps_read(x2, FS_SRC_BIT(FS_SRC_VMSTAT));
 			e |= read_parse("/proc/vmstat", 0, fb);
-			rd_vmstat_get(fa, RD_VMSTAT_NR_FREE_PAGES, &va);
-			rd_vmstat_get(x1, RD_VMSTAT_NR_FREE_PAGES, &v1);
-			rd_vmstat_get(x2, RD_VMSTAT_NR_FREE_PAGES, &v2);
-			rd_vmstat_get(fb, RD_VMSTAT_NR_FREE_PAGES, &vb);
+			fs_vm_get(fa, FS_VM_NR_FREE_PAGES, &va);
+			fs_vm_get(x1, FS_VM_NR_FREE_PAGES, &v1);
+			fs_vm_get(x2, FS_VM_NR_FREE_PAGES, &v2);
+			fs_vm_get(fb, FS_VM_NR_FREE_PAGES, &vb);
 			if (e)
 				stale = 1;
 			else if (v1 != v2)

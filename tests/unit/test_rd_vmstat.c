@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kvocab.h"
 #include "rd_vmstat.h"
 #include "readers.h"
 #include "../tap.h"
@@ -116,7 +117,7 @@ static void test_captures(void)
 			ok(f, "%s: %s present", c->cap, c->k1);
 		}
 		uint64_t v;
-		is_int(rd_vmstat_get(s, RD_VMSTAT_NR_FREE_PAGES, &v), c->has_nr_free_pages,
+		is_int(fs_vm_get(s, FS_VM_NR_FREE_PAGES, &v), c->has_nr_free_pages,
 		       "%s: nr_free_pages %s", c->cap, c->has_nr_free_pages ? "present" : "absent");
 		fs_snapshot_free(s);
 	}
@@ -135,14 +136,14 @@ static void test_captures(void)
 	s = load("x86_64-dwd-2.6.13-4node-opteron-10s-earlier", &rc, &d);
 	if (s) {
 		uint64_t v;
-		ok(!rd_vmstat_get(s, RD_VMSTAT_COMPACT_STALL, &v), "2.6.13: no compact_stall");
+		ok(!fs_vm_get(s, FS_VM_COMPACT_STALL, &v), "2.6.13: no compact_stall");
 		ok(!fs_kv_get(&s->vmstat, "nr_free_pages", &v), "2.6.13: no nr_free_pages");
 		fs_snapshot_free(s);
 	}
 	s = load("x86_64-martins3-nixos-host", &rc, &d);
 	if (s) {
 		uint64_t v = 0;
-		ok(rd_vmstat_get(s, RD_VMSTAT_COMPACT_DAEMON_MIGRATE_SCANNED, &v) && v > UINT32_MAX,
+		ok(fs_vm_get(s, FS_VM_COMPACT_DAEMON_MIGRATE_SCANNED, &v) && v > UINT32_MAX,
 		   "nixos: compact_daemon_migrate_scanned > 2^32 (%llu)", (unsigned long long)v);
 		fs_snapshot_free(s);
 	}
@@ -222,15 +223,15 @@ static void test_errors(void)
 static void test_table(void)
 {
 	size_t total = 0;
-	for (unsigned i = 0; i < RD_VMSTAT_COUNT; i++) {
-		const char *n = rd_vmstat_name((enum rd_vmstat_counter)i);
+	for (unsigned i = 0; i < FS_VM_COUNT; i++) {
+		const char *n = fs_vm_name((enum fs_vm)i);
 		if (!n || !*n) {
 			ok(0, "counter %u has a name", i);
 			continue;
 		}
 		total++;
 		for (unsigned j = 0; j < i; j++)
-			if (strcmp(n, rd_vmstat_name((enum rd_vmstat_counter)j)) == 0)
+			if (strcmp(n, fs_vm_name((enum fs_vm)j)) == 0)
 				ok(0, "counter name \"%s\" unique (%u and %u)", n, i, j);
 		for (const char *p = n; *p; p++)
 			if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
@@ -238,13 +239,18 @@ static void test_table(void)
 		if (strlen(n) >= FS_NAME_MAX)
 			ok(0, "counter name \"%s\" fits FS_NAME_MAX", n);
 	}
-	is_u64(total, RD_VMSTAT_COUNT, "every counter has a non-empty name");
-	ok(rd_vmstat_name(RD_VMSTAT_COUNT) == NULL, "name past the end is NULL");
-	is_str(rd_vmstat_name(RD_VMSTAT_COMPACT_STALL), "compact_stall", "first name");
-	is_str(rd_vmstat_name(RD_VMSTAT_ALLOCSTALL), "allocstall", "last name");
-	is_str(rd_vmstat_name(RD_VMSTAT_COMPACT_DAEMON_MIGRATE_SCANNED),
+	is_u64(total, FS_VM_COUNT, "every counter has a non-empty name");
+	ok(fs_vm_name(FS_VM_COUNT) == NULL, "name past the end is NULL");
+	is_str(fs_vm_name(FS_VM_COMPACT_STALL), "compact_stall", "first name");
+	is_str(fs_vm_name(FS_VM_ALLOCSTALL), "allocstall", "last of the brief's names");
+	is_str(fs_vm_name(FS_VM_NR_ACTIVE_ANON), "nr_active_anon", "last name");
+	is_int(fs_vm_find("compact_daemon_wake"), FS_VM_COMPACT_DAEMON_WAKE, "find by name");
+	is_int(fs_vm_find("pgfault"), -1, "a name the table does not list");
+	is_str(fs_vm_name(FS_VM_COMPACT_DAEMON_MIGRATE_SCANNED),
 	       "compact_daemon_migrate_scanned", "enum and table line up");
-	is_int(RD_VMSTAT_COUNT, 24, "24 counters listed in the brief");
+	/* The brief's 24, numa_pages_migrated (diff, Prometheus),
+	 * nr_free_pages_blocks (the era) and two node stats (simulator). */
+	is_int(FS_VM_COUNT, 28, "28 counters in kvocab.h");
 }
 
 static void test_uniq(void)
