@@ -993,6 +993,8 @@ static int watch_loop(struct watch *w, struct ui_state *st, const char *source, 
 			watch_ev_want(&w->ev, true, !w->replay_path && !w->root);
 			dirty = true;
 		}
+		if (flags & UI_REPAINT)
+			ui_repaint();
 		if (flags & UI_RESIZE)
 			ui_resize();
 		if (flags & (UI_REDRAW | UI_RESIZE))
