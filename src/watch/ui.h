@@ -6,8 +6,8 @@
  * ui*.c include ui_curses.h). The UI never reads /proc: cmd_watch.c
  * collects and computes, then hands a const frame to ui_draw().
  *
- * Ownership: the frame and everything it points to belong to the caller;
- * ui_hist_new() returns an owned history freed with ui_hist_free().
+ * Ownership: the frame and everything it points to belong to the caller
+ * (the history ring: ui_hist.h).
  */
 #ifndef FRAGSTAT_UI_H
 #define FRAGSTAT_UI_H
@@ -21,6 +21,7 @@
 #include "rates.h"
 #include "pagemap.h"
 #include "report.h"
+#include "ui_hist.h"
 
 enum ui_view { UI_VIEW_ORDERS, UI_VIEW_MIGRATETYPES, UI_VIEW_COMPACTION, UI_VIEW_WATERMARKS, UI_VIEW_MAP,
 	       UI_VIEW_COUNT };
@@ -45,37 +46,6 @@ enum ui_keycode {
 	UI_KEY_F1, UI_KEY_F10, UI_KEY_BTAB, UI_KEY_UP, UI_KEY_DOWN, UI_KEY_LEFT, UI_KEY_RIGHT,
 	UI_KEY_ENTER, UI_KEY_BACKSPACE, UI_KEY_RESIZE,
 };
-
-/* Samples of history kept for the sparklines. */
-#define UI_HIST_LEN 240
-#define UI_HIST_ZONES 64
-
-struct ui_zone_hist {
-	bool used;
-	int node;
-	char zone[FS_NAME_MAX];
-	uint64_t seq[UI_HIST_LEN];              /* sample number + 1; 0 = no data */
-	int16_t fragidx[UI_HIST_LEN][FS_MAX_ORDERS];
-	int16_t unusable[UI_HIST_LEN][FS_MAX_ORDERS];
-	uint64_t free_pages[UI_HIST_LEN];
-};
-
-struct ui_hist {
-	uint64_t seq;                           /* samples pushed so far */
-	unsigned nzones;
-	struct ui_zone_hist zones[UI_HIST_ZONES];
-	bool rate_valid[UI_HIST_LEN];
-	double rate[UI_HIST_LEN][FS_RATE_COUNT];
-};
-
-/* An empty history; NULL on ENOMEM. */
-struct ui_hist *ui_hist_new(void);
-void ui_hist_free(struct ui_hist *h);
-void ui_hist_clear(struct ui_hist *h);
-/* Record one sample (pure bookkeeping, no drawing). */
-void ui_hist_push(struct ui_hist *h, const struct fs_report *r, const struct fs_rates *rt);
-/* The history of a zone, or NULL. */
-const struct ui_zone_hist *ui_hist_zone(const struct ui_hist *h, int node, const char *zone);
 
 /* pagetypeinfo as the loop handles it. */
 struct ui_pti {

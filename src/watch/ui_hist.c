@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui.h"
+#include "ui_hist.h"
 
 struct ui_hist *ui_hist_new(void)
 {
