@@ -266,8 +266,5 @@ void watch_replay_free(struct watch_replay *rp)
 	free(rp->data);
 	free(rp->lines);
 	free(rp->times);
-	rp->watchobj = NULL;
-	rp->data = NULL;
-	rp->lines = NULL;
-	rp->times = NULL;
+	memset(rp, 0, sizeof *rp);
 }

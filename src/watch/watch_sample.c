@@ -45,21 +45,24 @@ int watch_sample_adopt(struct watch_sample *ws, struct fs_snapshot *s, double in
 	return 0;
 }
 
-void watch_sample_drop(struct watch_sample *ws)
+/* Release the snapshot and report. */
+static void release(struct watch_sample *ws)
 {
-	ui_hist_clear(ws->hist);
 	fs_report_free(ws->rep);
 	fs_snapshot_free(ws->snap);
 	ws->rep = NULL;
 	ws->snap = NULL;
 }
 
+void watch_sample_drop(struct watch_sample *ws)
+{
+	ui_hist_clear(ws->hist);
+	release(ws);
+}
+
 void watch_sample_free(struct watch_sample *ws)
 {
-	fs_report_free(ws->rep);
-	fs_snapshot_free(ws->snap);
+	release(ws);
 	ui_hist_free(ws->hist);
-	ws->rep = NULL;
-	ws->snap = NULL;
 	ws->hist = NULL;
 }
