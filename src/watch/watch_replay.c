@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "load_json.h"
-#include "render_json.h"
 
 int watch_replay_open(struct watch_replay *rp, const char *path, volatile sig_atomic_t *quit)
 {
