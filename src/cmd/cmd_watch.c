@@ -40,9 +40,7 @@ struct watch {
 	enum watch_mode mode;
 	struct watch_session s;       /* --interval, --replay; the sample and its source */
 	struct watch_ev *ev;          /* events panel source, once asked for */
-	struct sw_append *record;     /* --record (safe_write.h) */
-	int record_err;               /* -errno of the failed append */
-	struct fs_watch_line line;    /* the JSON line, reused between refreshes */
+	struct watch_output out;      /* --json, text frames, --record */
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -64,7 +62,7 @@ static int emit_failed(const struct watch *w, int r, bool say_oom)
 	if (r == -ENOMEM && say_oom)
 		fs_err("out of memory");
 	else if (r == -EPIPE)
-		fs_err("%s: %s", w->record_path, strerror(-w->record_err));
+		fs_err("%s: %s", w->record_path, strerror(-w->out.record_err));
 	return r == -ENOMEM ? FS_EXIT_INTERNAL : FS_EXIT_OUTPUT;   /* fs_finish names a stdout error */
 }
 
@@ -91,36 +89,12 @@ static int advance(struct watch *w, struct fs_diag *d)
 	return r;
 }
 
-/* Write the sample wherever it goes. -EIO when stdout failed, -EPIPE when
- * the recording failed, -ENOMEM. */
+/* Write the sample wherever it goes (watch_emit). */
 static int emit(struct watch *w)
 {
-	struct fs_watch_out o;
-	watch_out(&w->s, &o);
-	o.color = w->color == 1;
-	size_t len = 0;
-	if (w->json || w->record) {
-		if (!(len = fs_watch_json_line(&o, &w->line)))
-			return -ENOMEM;
-	}
-	int r = 0;
-	/* One fwrite of the whole line; the streams' buffers hold a line, so
-	 * the fflush is one write(2). */
-	if (w->record) {
-		/* A failed append is cut back to the last whole line. */
-		if ((w->record_err = sw_append_write(w->record, w->line.buf, len)))
-			r = -EPIPE;
-	}
-	if (!r && w->mode == MODE_JSON) {
-		if (fwrite(w->line.buf, 1, len, stdout) != len || fflush(stdout))
-			r = -EIO;
-	} else if (!r && w->mode == MODE_TEXT) {
-		o.width = fs_term_width(stdout);
-		r = fs_watch_text_frame(stdout, &o);
-		if (!r && fflush(stdout))
-			r = -EIO;
-	}
-	return r;
+	if (w->out.text)
+		w->out.width = fs_term_width(stdout);
+	return watch_emit(&w->s, &w->out);
 }
 
 /* ---- the loop ----------------------------------------------------------- */
@@ -330,9 +304,7 @@ static void watch_free(struct watch *w)
 {
 	watch_ev_free(w->ev);
 	watch_session_free(&w->s);
-	fs_watch_line_free(&w->line);
-	sw_append_close(w->record);
-	w->record = NULL;
+	watch_output_free(&w->out);
 	watch_signals_close();
 }
 
@@ -422,6 +394,7 @@ int cmd_watch_main(int argc, char **argv)
 		w.mode = MODE_CURSES;
 	else
 		w.mode = MODE_TEXT;
+	w.out = (struct watch_output){ .json = w.mode == MODE_JSON, .text = w.mode == MODE_TEXT, .color = w.color == 1 };
 
 	int status = FS_EXIT_OK;
 	if (watch_sample_init(&w.s.cur)) {
@@ -436,7 +409,7 @@ int cmd_watch_main(int argc, char **argv)
 	if (w.record_path) {
 		struct sw_diag wd = { 0 };
 		size_t torn = 0;
-		int rr = sw_append_open(&w.record, w.record_path, &torn, &wd);
+		int rr = sw_append_open(&w.out.record, w.record_path, &torn, &wd);
 		if (rr) {
 			fs_err("%s", wd.msg);
 			watch_free(&w);

@@ -137,6 +137,38 @@ void watch_out(const struct watch_session *s, struct fs_watch_out *o)
 	};
 }
 
+int watch_emit(const struct watch_session *s, struct watch_output *out)
+{
+	struct fs_watch_out o;
+	watch_out(s, &o);
+	o.color = out->color;
+	o.width = out->width;
+	size_t len = 0;
+	if (out->json || out->record) {
+		if (!(len = fs_watch_json_line(&o, &out->line)))
+			return -ENOMEM;
+	}
+	/* One fwrite of the whole line; the streams' buffers hold a line, so
+	 * the fflush is one write(2). */
+	if (out->record && (out->record_err = sw_append_write(out->record, out->line.buf, len)))
+		return -EPIPE;
+	if (out->json && (fwrite(out->line.buf, 1, len, stdout) != len || fflush(stdout)))
+		return -EIO;
+	if (out->text) {
+		int r = fs_watch_text_frame(stdout, &o);
+		if (r || fflush(stdout))
+			return r ? r : -EIO;
+	}
+	return 0;
+}
+
+void watch_output_free(struct watch_output *o)
+{
+	sw_append_close(o->record);
+	o->record = NULL;
+	fs_watch_line_free(&o->line);
+}
+
 void watch_session_free(struct watch_session *s)
 {
 	watch_sample_free(&s->cur);

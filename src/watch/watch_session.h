@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "render_watch.h"
+#include "safe_write.h"
 #include "ui.h"
 #include "watch_live.h"
 #include "watch_replay.h"
@@ -28,6 +29,17 @@ struct watch_session {
 	struct watch_replay replay;
 	char msg[320];                  /* the status line; "" none */
 	bool msg_error;
+};
+
+/* Where each sample goes besides the dashboard. */
+struct watch_output {
+	bool json;                      /* --json: JSON lines on stdout */
+	bool text;                      /* text frames on stdout */
+	bool color;                     /* the text frame's table */
+	unsigned width;                 /* its width (the caller sets it per frame) */
+	struct sw_append *record;       /* --record (safe_write.h); NULL none */
+	int record_err;                 /* -errno of the failed append */
+	struct fs_watch_line line;      /* the JSON line, reused between samples */
 };
 
 /* Set the status line message. */
@@ -54,6 +66,14 @@ void watch_frame(const struct watch_session *s, const struct ui_state *st, const
 void watch_source(const struct watch_session *s, char *buf, size_t size);
 /* The JSON line's and text frame's data (without colour and width). */
 void watch_out(const struct watch_session *s, struct fs_watch_out *o);
+
+/* Write the sample wherever it goes: one fwrite and one fflush per JSON
+ * line. 0, -EIO when stdout failed, -EPIPE when the recording failed
+ * (o->record_err says why; the append is cut back to the last whole
+ * line), -ENOMEM. */
+int watch_emit(const struct watch_session *s, struct watch_output *o);
+/* Close the recording and free the line. */
+void watch_output_free(struct watch_output *o);
 
 void watch_session_free(struct watch_session *s);
 
