@@ -3,6 +3,8 @@
 #include "rates.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const enum fs_vm rates_vm[FS_RATE_COUNT] = {
@@ -106,4 +108,11 @@ void fs_rates_window_ratio(const struct fs_rates_window *w, struct fs_rates_rati
 		double s = (double)out->success, f = (double)out->fail;
 		out->ratio = s / (s + f);
 	}
+}
+
+double fs_rates_quantize(double v)
+{
+	char buf[64];
+	snprintf(buf, sizeof buf, "%.6g", v);
+	return strtod(buf, NULL);
 }

@@ -91,4 +91,8 @@ struct fs_rates_ratio {
 /* Sums and success ratio over the window. */
 void fs_rates_window_ratio(const struct fs_rates_window *w, struct fs_rates_ratio *out);
 
+/* v as JSON carries it (jansson prints reals with %.6g), so that a replay
+ * computes the rates the recording printed. */
+double fs_rates_quantize(double v);
+
 #endif

@@ -1,10 +1,13 @@
-/* ui.h - the curses dashboard of `fragstat watch`: screen lifecycle, key
- * table and drawing. No curses type appears here (only ui*.c include
- * ui_curses.h). The UI never reads /proc: cmd_watch.c collects and
- * computes, then hands a const frame to ui_draw().
+/* ui.h - the dashboard of `fragstat watch`: screen lifecycle and drawing
+ * (ui.c, ui_widgets.c, ui_map.c, ui_events.c: curses), and its pure parts
+ * (ui_hist.c: the history ring; ui_select.c: the selected node, zone and
+ * order; ui_keys.c: the key table and what each key does to the state),
+ * which build and test without curses. No curses type appears here (only
+ * ui*.c include ui_curses.h). The UI never reads /proc: cmd_watch.c
+ * collects and computes, then hands a const frame to ui_draw().
  *
- * Ownership: the frame and everything it points to belong to the caller;
- * ui_hist_new() returns an owned history freed with ui_hist_free().
+ * Ownership: the frame and everything it points to belong to the caller
+ * (the history ring: ui_hist.h).
  */
 #ifndef FRAGSTAT_UI_H
 #define FRAGSTAT_UI_H
@@ -18,6 +21,7 @@
 #include "rates.h"
 #include "pagemap.h"
 #include "report.h"
+#include "ui_hist.h"
 
 enum ui_view { UI_VIEW_ORDERS, UI_VIEW_MIGRATETYPES, UI_VIEW_COMPACTION, UI_VIEW_WATERMARKS, UI_VIEW_MAP,
 	       UI_VIEW_COUNT };
@@ -31,36 +35,17 @@ enum ui_flag {
 	UI_RETIME = 1u << 4,    /* interval or pause changed: reschedule */
 	UI_STEP = 1u << 5,      /* replay: move by state.step samples */
 	UI_JUMP = 1u << 6,      /* replay: jump to state.jump_text */
+	UI_REPAINT = 1u << 7,   /* the terminal may be garbled: send every cell again */
 };
 
-/* Samples of history kept for the sparklines. */
-#define UI_HIST_LEN 240
-#define UI_HIST_ZONES 64
-
-struct ui_zone_hist {
-	bool used;
-	int node;
-	char zone[FS_NAME_MAX];
-	uint64_t seq[UI_HIST_LEN];              /* sample number + 1; 0 = no data */
-	int16_t fragidx[UI_HIST_LEN][FS_MAX_ORDERS];
-	int16_t unusable[UI_HIST_LEN][FS_MAX_ORDERS];
-	uint64_t free_pages[UI_HIST_LEN];
+/* Keys that are not characters, as ui_getkey() returns them: ui.c maps
+ * curses' codes to these, so that the key table needs no curses. They lie
+ * above every character and every curses key code. */
+enum ui_keycode {
+	UI_KEY_BASE = 0x110000,
+	UI_KEY_F1, UI_KEY_F10, UI_KEY_BTAB, UI_KEY_UP, UI_KEY_DOWN, UI_KEY_LEFT, UI_KEY_RIGHT,
+	UI_KEY_ENTER, UI_KEY_BACKSPACE, UI_KEY_RESIZE,
 };
-
-struct ui_hist {
-	uint64_t seq;                           /* samples pushed so far */
-	unsigned nzones;
-	struct ui_zone_hist zones[UI_HIST_ZONES];
-	bool rate_valid[UI_HIST_LEN];
-	double rate[UI_HIST_LEN][FS_RATE_COUNT];
-};
-
-/* An empty history; NULL on ENOMEM. */
-struct ui_hist *ui_hist_new(void);
-void ui_hist_free(struct ui_hist *h);
-void ui_hist_clear(struct ui_hist *h);
-/* Record one sample (pure bookkeeping, no drawing). */
-void ui_hist_push(struct ui_hist *h, const struct fs_report *r, const struct fs_rates *rt);
 
 /* pagetypeinfo as the loop handles it. */
 struct ui_pti {
@@ -119,6 +104,7 @@ struct ui_state {
 	size_t prompt_len;
 	char jump_text[64];                     /* with UI_JUMP */
 	bool events;                            /* the events panel is shown */
+	char note[160];                         /* what the last key said ("" = nothing) */
 };
 
 struct ui_opts {
@@ -134,14 +120,29 @@ bool ui_active(void);
 /* True when line and block characters are drawn (UTF-8 and a wide build). */
 bool ui_unicode(void);
 
-/* Next key or -1 when none is waiting (never blocks). */
+/* Next key (a character or an enum ui_keycode) or -1 when none is waiting
+ * (never blocks). */
 int ui_getkey(void);
 /* Re-read the terminal size after SIGWINCH. */
 void ui_resize(void);
+/* Forget what the terminal shows: the next ui_draw() sends every cell. */
+void ui_repaint(void);
 /* Draw the frame. */
 void ui_draw(struct ui_state *st, const struct ui_frame *f);
-/* Apply one key through the key table; returns enum ui_flag bits. */
+
+/* Apply one key through the key table (ui_keys.c, pure); returns enum
+ * ui_flag bits. */
 unsigned ui_key(struct ui_state *st, const struct ui_frame *f, int key);
+
+/* Selection (ui_select.c, pure). The selected zone's report (NULL when the
+ * report is empty): the one the state names, else the zone in trouble. */
+const struct fs_zone_report *ui_sel_zone(const struct ui_state *st, const struct fs_report *r);
+/* The selected node (NULL when the report is empty). */
+const struct fs_node_report *ui_sel_node(const struct ui_state *st, const struct fs_report *r);
+/* The focus order shown: the state's, else the report's, within the data. */
+int ui_focus(const struct ui_state *st, const struct fs_report *r);
+/* Pin the current selection so that it survives zones coming and going. */
+void ui_pin(struct ui_state *st, const struct fs_report *r);
 
 /* The key table as help text, one "keys: description" per entry (tests,
  * man page). Returns the number of entries; fills at most n. */

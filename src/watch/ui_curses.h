@@ -26,10 +26,16 @@ extern const struct ui_glyphs *ui_g;
 attr_t ui_attr(enum ui_sev s);
 enum ui_sev ui_verdict_sev(enum fs_verdict_kind k);
 
-/* Frames are composed off screen (ui.c) and only the rows that changed
- * reach curses: draw with these, never with curses' own output calls.
+/* Frames are composed off screen (ui_canvas.c) and only the rows that
+ * changed reach curses: draw with these, never with curses' own output calls.
  * ui_attr_on/off are attron/attroff for that grid. */
 void ui_attr_on(attr_t a);
+/* The grid: blank it for a new frame (false when it cannot be had), hand
+ * the rows that changed to curses, forget what curses holds, release it. */
+bool ui_cv_clear(void);
+void ui_cv_flush(void);
+void ui_cv_invalidate(void);
+void ui_cv_free(void);
 void ui_attr_off(attr_t a);
 /* n blanks from (y, x) with the current attributes (mvhline(y, x, ' ', n)). */
 void ui_fill(int y, int x, int n);
@@ -47,12 +53,6 @@ void ui_spark(int y, int x, int width, const double *v, const bool *valid, size_
 /* Compact counts: 1234, 12.3k, 4.77M. */
 char *ui_count(char *buf, size_t size, uint64_t v);
 char *ui_rate(char *buf, size_t size, double v);
-
-/* The selected zone's report (NULL when the report is empty). */
-const struct fs_zone_report *ui_sel_zone(const struct ui_state *st, const struct fs_report *r);
-int ui_focus(const struct ui_state *st, const struct fs_report *r);
-/* The history of a zone, or NULL. */
-const struct ui_zone_hist *ui_hist_zone(const struct ui_hist *h, int node, const char *zone);
 
 /* Views: draw rows y0..y1-1. */
 void ui_view_orders(const struct ui_state *st, const struct ui_frame *f, int y0, int y1);

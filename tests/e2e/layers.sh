@@ -44,6 +44,12 @@ src/*                <ncurses.h>          src/watch/ui_curses.h curses only thro
 src/*                <ncursesw/*>         src/watch/ui_curses.h curses only through src/watch/ui_curses.h
 src/*                <term.h>             src/watch/ui_curses.h curses only through src/watch/ui_curses.h
 src/*                src/watch/ui_curses.h src/watch/ui*.c      curses only through src/watch/ui_curses.h
+src/watch/ui_hist.c  src/watch/ui_curses.h -                    the history ring is pure: it builds and tests without curses
+src/watch/ui_keys.c  src/watch/ui_curses.h -                    the key actions are pure: they build and test without curses
+src/watch/ui_select.c src/watch/ui_curses.h -                   the selection is pure: it builds and tests without curses
+src/watch/ui*        src/readers/*        -                     the dashboard draws what it is given: collection stays in watch_live.c
+src/watch/*          src/cmd/*            -                     the dashboard does not include the commands
+src/render/*         src/watch/*          -                     presentation does not include the dashboard
 '
 
 # includes DIR: one line "FILE:LINE TARGET" per #include of every source
