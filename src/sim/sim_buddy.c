@@ -211,6 +211,61 @@ static bool sim_try_claim_block(struct sim_machine *m, struct sim_zone *z, uint3
 	return true;
 }
 
+/* 6.15+ (Debian 6.12.117 too): __rmqueue_claim then __rmqueue_steal
+ * (v6.12.117 mm/page_alloc.c). The claim goes largest order first and,
+ * when try_to_claim_block fails, on to smaller orders (it stops at the
+ * first order whose fallback may not be claimed); the steal takes a
+ * single block of the smallest order, leaves its pageblock's type, and
+ * never runs under ALLOC_NOFRAGMENT. */
+static uint32_t sim_rmqueue_claim_steal(struct sim_machine *m, struct sim_zone *z,
+					unsigned order, unsigned start_mt, bool nofragment)
+{
+	unsigned min_order = order, co;
+	bool can_claim = false;
+	int fmt;
+
+	if (nofragment && order < m->pbo)
+		min_order = m->pbo;
+	for (co = m->orders; co-- > min_order;) {
+		uint32_t pfn;
+		unsigned block_mt;
+		fmt = sim_find_fallback(m, z, co, start_mt, &can_claim);
+		if (fmt < 0)
+			continue;
+		if (!can_claim)
+			break;
+		pfn = sim_list_first(z, co, (unsigned)fmt);
+		block_mt = sim_pbtype(m, z, pfn);
+		if (co >= m->pbo) {
+			m->cnt[SIM_CNT_FALLBACK]++;
+			sim_del_free(z, pfn);
+			sim_set_block_range(m, z, pfn, co, start_mt);
+			sim_expand(z, pfn, order, co, start_mt);
+			m->cnt[SIM_CNT_CLAIM] += (uint64_t)1 << (co - m->pbo);
+			return pfn;
+		}
+		if (block_mt != SIM_MT_HIGHATOMIC &&
+		    sim_try_claim_block(m, z, pfn, block_mt, start_mt)) {
+			m->cnt[SIM_CNT_FALLBACK]++;
+			return sim_rmqueue_smallest(z, m->orders, order, start_mt);
+		}
+	}
+	if (nofragment)
+		return SIM_NIL;
+	for (co = order; co < m->orders; co++) {
+		uint32_t pfn;
+		fmt = sim_find_fallback(m, z, co, start_mt, &can_claim);
+		if (fmt < 0)
+			continue;
+		pfn = sim_list_first(z, co, (unsigned)fmt);
+		m->cnt[SIM_CNT_FALLBACK]++;
+		sim_del_free(z, pfn);
+		sim_expand(z, pfn, order, co, (unsigned)fmt);
+		return pfn;
+	}
+	return SIM_NIL;
+}
+
 static uint32_t sim_rmqueue_fallback(struct sim_machine *m, struct sim_zone *z, unsigned order,
 				     unsigned start_mt, bool nofragment)
 {
@@ -218,6 +273,8 @@ static uint32_t sim_rmqueue_fallback(struct sim_machine *m, struct sim_zone *z, 
 	bool can_claim = false;
 	int fmt = -1;
 
+	if (m->cfg.kernel_version >= SIM_KVER(6, 15))
+		return sim_rmqueue_claim_steal(m, z, order, start_mt, nofragment);
 	if (nofragment && order < m->pbo)
 		min_order = m->pbo;
 	for (co = m->orders; co-- > min_order;) {

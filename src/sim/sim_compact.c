@@ -60,10 +60,20 @@ unsigned sim_node_frag_score(const struct sim_machine *m)
 void sim_proactive_wmarks(const struct sim_machine *m, unsigned *low, unsigned *high)
 {
 	int p = m->cfg.proactiveness;
-	unsigned wl = p >= 95 ? 5 : (unsigned)(100 - p);
+	unsigned wl, wh;
 
+	if (m->cfg.kernel_version >= SIM_KVER(6, 16)) {
+		/* fragmentation_score_wmark (6.16+): no floor, leeway
+		 * min(10, low / 2) */
+		wl = (unsigned)(100 - p);
+		wh = wl + (wl / 2 < 10 ? wl / 2 : 10);
+	} else {
+		/* 5.9-6.15: low = max(100 - p, 5), high = low + 10 (<= 100) */
+		wl = p >= 95 ? 5 : (unsigned)(100 - p);
+		wh = wl + 10 > 100 ? 100 : wl + 10;
+	}
 	*low = wl;
-	*high = wl + 10 > 100 ? 100 : wl + 10;
+	*high = wh;
 }
 
 bool sim_compaction_suitable(const struct sim_machine *m, unsigned zi, unsigned order)
