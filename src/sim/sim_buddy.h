@@ -2,11 +2,13 @@
  *
  * Zones with per-order, per-migratetype free lists, pageblock types, the
  * kernel's fallback and claiming rules, merging with head/tail placement
- * and watermarks (kernel-facts.md §5). The model follows 6.10-6.14:
- * free pages always sit on the list of their pageblock's type, the fallback
- * search goes largest-first with a smallest-first retry for movable
- * requests that cannot claim. No per-cpu lists, no watermark boost, no
- * HighAtomic reserve (the type exists for imported states only).
+ * and watermarks (kernel-facts.md §5). Free pages always sit on the list
+ * of their pageblock's type (6.10+); the fallback search follows the
+ * configured kernel era (largest-first with a smallest-first retry for
+ * movable requests that cannot claim up to 6.14; __rmqueue_claim then
+ * __rmqueue_steal from 6.15). Optional per-cpu lists (sim_pcp.c). No
+ * watermark boost, no HighAtomic reserve (the type exists for imported
+ * states only).
  *
  * Nothing here prints or exits; functions return 0 or a negative errno.
  * Ownership: sim_machine_new() returns an owned machine, released with
@@ -228,11 +230,15 @@ enum sim_kind {
 };
 const char *sim_kind_name(enum sim_kind k);
 
-/* Import support: make [pfn, pfn + 2^order) (order-0 allocations left
- * by sim_seed_begin, aligned) one allocation of that order with
- * migratetype mt (the page's own mobility, independent of its
- * pageblock's type) and kind, tag UINT32_MAX. -EINVAL if unaligned,
- * out of range or any page is not an order-0 allocation. */
+/* Import support: make [pfn, pfn + 2^order) (order-0 allocations of
+ * kind NORMAL, as sim_seed_begin leaves every page, aligned) one
+ * allocation of that order with migratetype mt (the page's own mobility,
+ * independent of its pageblock's type) and kind, tag UINT32_MAX. An
+ * order-0 NORMAL page may be seeded again (e.g. to change its mt). Call
+ * after sim_seed_begin and sim_seed_block_type. -EINVAL if unaligned, out
+ * of range or any page is not such an order-0 allocation; -ENOMEM when
+ * the per-page kind array (allocated at the first non-NORMAL kind)
+ * cannot be. */
 int sim_seed_alloc(struct sim_machine *m, unsigned z, uint32_t pfn, unsigned order,
 		   enum sim_mt mt, enum sim_kind kind);
 /* Import support: put [pfn, pfn + 2^order) (order <= 3, order-0

@@ -201,15 +201,9 @@ static void test_kinds(bool unevictable_allowed)
 	sim_seed_alloc(m, 0, 1, 0, SIM_MT_MOVABLE, SIM_KIND_PINNED);
 	sim_seed_alloc(m, 0, 2, 0, SIM_MT_UNMOVABLE, SIM_KIND_RESERVED);
 	sim_seed_alloc(m, 0, 4, 0, SIM_MT_MOVABLE, SIM_KIND_UNEVICTABLE);
-	for (uint32_t p = 5; p < 8; p++) {
-		sim_free(m, (struct sim_ref){ .pfn = p, .zone = 0 });   /* unmovable seed */
-	}
-	/* 5..7 were Unmovable order-0 seeds (their block's type): reseed movable */
-	for (uint32_t p = 5; p < 8; p++) {
-		struct sim_ref ref;
-		if (sim_alloc(m, 0, SIM_MT_MOVABLE, p, &ref) || ref.pfn != p)
-			diag("reseed of %u went to %u", p, ref.pfn);
-	}
+	/* 5..7 were Unmovable order-0 seeds (their block's type): re-seed movable */
+	for (uint32_t p = 5; p < 8; p++)
+		sim_seed_alloc(m, 0, p, 0, SIM_MT_MOVABLE, SIM_KIND_NORMAL);
 	sim_seed_alloc(m, 0, 8, 2, SIM_MT_MOVABLE, SIM_KIND_HUGETLB);
 	for (unsigned i = 0; i < 5; i++)
 		sim_seed_free(m, 0, frees[i], 0);
@@ -319,8 +313,105 @@ static void test_proactive_wmarks(void)
 	sim_machine_free(m);
 }
 
+/* Fallback by era: 32 pages, pageblock order 4 (two blocks of 16, half
+ * 8), max order 4; both blocks Movable. Block 0: movable pages but a free
+ * order-2 block at 4 (claim: free 4 + alike 0 < 8: fails). Block 1:
+ * unmovable pages but a free order-1 block at 16 (free 2 + alike 14 >=
+ * 8: claimable). An unmovable order-0 request finds its lists empty.
+ * 6.14: largest first, order 2 at 4, the claim fails: one page stolen,
+ * pfn 4 (5 and 6-7 back on the Movable lists), block 1 stays Movable.
+ * 6.18: __rmqueue_claim goes on to order 1: block 1 claimed (Unmovable),
+ * then __rmqueue_smallest takes 16 and leaves 17 on the Unmovable list. */
+static void test_fallback_era(unsigned kver)
+{
+	struct sim_machine *m = mk(5, 4, 32);
+	struct sim_ref ref;
+
+	if (!m) {
+		ok(0, "machine");
+		return;
+	}
+	m->cfg.kernel_version = kver;
+	sim_seed_begin(m, 0);
+	sim_seed_free(m, 0, 4, 2);
+	for (uint32_t p = 18; p < 32; p++)   /* re-seed: unmovable pages */
+		sim_seed_alloc(m, 0, p, 0, SIM_MT_UNMOVABLE, SIM_KIND_NORMAL);
+	sim_seed_free(m, 0, 16, 1);
+	ok(checked(m), "fallback: seeded");
+	is_int(sim_alloc(m, 0, SIM_MT_UNMOVABLE, 1, &ref), 0, "unmovable order 0 served");
+	if (kver >= SIM_KVER(6, 15)) {
+		is_int(ref.pfn, 16, "6.15+: claim failed at order 2, went on to order 1: pfn 16");
+		is_int(m->zones[0].pbtype[1], SIM_MT_UNMOVABLE, "6.15+: block 1 claimed");
+		is_u64(m->zones[0].nr_mt[0][SIM_MT_UNMOVABLE], 1, "17 on the Unmovable list");
+		is_u64(sim_counter(m, SIM_CNT_CLAIM), 1, "one claim");
+	} else {
+		is_int(ref.pfn, 4, "6.14: single page stolen from the order-2 block at 4");
+		is_int(m->zones[0].pbtype[1], SIM_MT_MOVABLE, "6.14: block 1 stays Movable");
+		is_u64(m->zones[0].nr_mt[0][SIM_MT_MOVABLE], 1, "5 on the Movable order-0 list");
+		is_u64(sim_counter(m, SIM_CNT_CLAIM), 0, "no claim");
+	}
+	ok(checked(m), "invariants hold");
+	sim_machine_free(m);
+}
+
+/* Direct compaction priorities: 16 pages, pageblock order 2, blocks 0 and
+ * 1 Unmovable, 2 and 3 Movable, even pfns movable allocations, odd pfns
+ * free. A movable order-1 request fails. ASYNC: blocks 0 and 1 are not
+ * of the request's type (suitable_migration_source): skipped unscanned;
+ * block 2 isolates 8 (the order-1 chunk 8..9 done), the free scanner
+ * (stride 32) sees only 12: nothing; 8 fails, the scanners met: complete,
+ * retry fails (stall 1, fail 1). SYNC_LIGHT scans block 0 (an Unmovable
+ * block: sync takes it): 2->13, 0->15, 0..3 merge on the Unmovable list,
+ * which a movable order-1 request may claim: success; the retry claims
+ * block 0 and gets pfn 0. migrate_scanned 2 + 4, isolated 1 + 4,
+ * pgmigrate_success 2, pgmigrate_fail 1. */
+static void test_direct_prio(void)
+{
+	struct sim_config c;
+	struct sim_machine *m = NULL;
+	struct sim_ref ref;
+
+	sim_config_default(&c);
+	c.orders = 4;
+	c.pageblock_order = 2;
+	c.zones[0].pages = 16;
+	c.no_watermarks = true;
+	c.compaction = SIM_COMPACT_DIRECT;
+	if (sim_machine_new(&c, &m)) {
+		ok(0, "machine");
+		return;
+	}
+	sim_seed_block_type(m, 0, 0, SIM_MT_UNMOVABLE);
+	sim_seed_block_type(m, 0, 1, SIM_MT_UNMOVABLE);
+	sim_seed_begin(m, 0);
+	for (uint32_t p = 0; p < 8; p += 2)   /* movable pages in Unmovable blocks */
+		sim_seed_alloc(m, 0, p, 0, SIM_MT_MOVABLE, SIM_KIND_NORMAL);
+	for (uint32_t p = 1; p < 16; p += 2)
+		sim_seed_free(m, 0, p, 0);
+	for (uint32_t p = 0; p < 16; p += 2)
+		sim_set_tag(m, (struct sim_ref){ .pfn = p, .zone = 0 }, p);
+	ok(checked(m), "priorities: seeded");
+	is_int(sim_alloc(m, 1, SIM_MT_MOVABLE, 100, &ref), 0, "order-1 allocation succeeds");
+	is_int(ref.pfn, 0, "at pfn 0 (block 0 claimed)");
+	is_u64(sim_counter(m, SIM_CNT_COMPACT_STALL), 2, "stalls: ASYNC and SYNC_LIGHT");
+	is_u64(sim_counter(m, SIM_CNT_COMPACT_FAIL), 1, "ASYNC failed");
+	is_u64(sim_counter(m, SIM_CNT_COMPACT_SUCCESS), 1, "SYNC_LIGHT succeeded");
+	is_u64(sim_counter(m, SIM_CNT_COMPACT_MIGRATE_SCANNED), 6, "migrate scanned 2 (ASYNC) + 4");
+	is_u64(sim_counter(m, SIM_CNT_COMPACT_ISOLATED), 5, "isolated 1 (ASYNC) + 2 + 2");
+	is_u64(sim_counter(m, SIM_CNT_PGMIGRATE_SUCCESS), 2, "2 and 0 moved");
+	is_u64(sim_counter(m, SIM_CNT_PGMIGRATE_FAIL), 1, "8 failed in the ASYNC run");
+	is_str(sim_compact_reason_name(sim_zone_compact_end(m, 0)->reason), "order_available",
+	       "the SYNC_LIGHT run ended: order available");
+	is_int(m->zones[0].pbtype[0], SIM_MT_MOVABLE, "block 0 claimed by the movable request");
+	ok(checked(m), "invariants hold");
+	sim_machine_free(m);
+}
+
 int main(void)
 {
+	test_fallback_era(SIM_KVER(6, 14));
+	test_fallback_era(SIM_KVER(6, 18));
+	test_direct_prio();
 	test_stride_no_reset();
 	test_stride_reset();
 	test_early_stop();
