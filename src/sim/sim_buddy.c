@@ -571,6 +571,8 @@ int sim_machine_new(const struct sim_config *c, struct sim_machine **out)
 	if (!m)
 		return -ENOMEM;
 	m->cfg = *c;
+	if (m->cfg.kernel_version == 0)
+		m->cfg.kernel_version = SIM_KVER_NEWEST;
 	m->orders = c->orders;
 	m->pbo = c->pageblock_order;
 	m->pb_pages = (uint32_t)1 << m->pbo;
@@ -656,7 +658,7 @@ retry:
 		if (!sim_wmark_ok(m, z, order, z->wmark[which], hz))
 			continue;
 		/* rmqueue: per-cpu lists first for order <= 3 */
-		if (m->pcp_on && order < SIM_PCP_ORDERS) {
+		if (m->pcp_on && order < m->pcp_orders) {
 			pfn = sim_pcp_rmqueue(m, z, order, mt, nofragment);
 			if (pfn == SIM_NIL)
 				pfn = sim_rmqueue_inl(m, z, order, mt, nofragment);
@@ -751,7 +753,7 @@ int sim_free(struct sim_machine *m, struct sim_ref ref)
 	}
 	m->cnt[SIM_CNT_FREE]++;
 	info[ref.pfn] = 0;
-	if (m->pcp_on && SIM_ORDER(b) < SIM_PCP_ORDERS)
+	if (m->pcp_on && SIM_ORDER(b) < m->pcp_orders)
 		sim_pcp_free(m, z, ref.pfn, SIM_ORDER(b));
 	else
 		sim_free_one_inl(m, z, ref.pfn, SIM_ORDER(b));

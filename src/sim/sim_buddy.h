@@ -111,10 +111,12 @@ struct sim_config {
 	 * CPU the simulated workload and the compacting task run on), a
 	 * list over `high` pages is drained in `batch`-sized bulk frees,
 	 * an empty one is refilled with `batch` pages. Per-zone high/batch
-	 * come from sim_zone_spec (0: high = 6 * batch, batch = the
-	 * kernel's zone_batchsize()). Pages on per-cpu lists are not free
-	 * pages for buddyinfo or the watermarks, and vm.compact_memory
-	 * does not drain them. */
+	 * come from sim_zone_spec (0: batch = the kernel's
+	 * zone_batchsize(), high = zone_highsize()'s default high_min =
+	 * max(low watermark / (pcp_cpus + 1), 4 * batch)); per CPU with
+	 * sim_zone_set_pcp(). Pages on per-cpu lists are not free pages for
+	 * buddyinfo or the watermarks, and vm.compact_memory does not drain
+	 * them. Before 5.15 only order 0 uses them. */
 	unsigned pcp_cpus;
 	unsigned pcp_cpu;             /* < pcp_cpus */
 	/* vm.compact_unevictable_allowed (default 1): whether compaction
@@ -249,6 +251,11 @@ int sim_seed_pcp(struct sim_machine *m, unsigned z, unsigned cpu, uint32_t pfn,
 		 unsigned order);
 /* Kind of the live allocation at ref (-EINVAL if none). */
 int sim_alloc_kind(const struct sim_machine *m, struct sim_ref ref, enum sim_kind *out);
+/* One CPU's high and batch in zone z (zoneinfo prints them per CPU; high
+ * may differ between CPUs). Does not drain. -EINVAL without per-cpu
+ * lists, for a bad zone/cpu or batch 0. */
+int sim_zone_set_pcp(struct sim_machine *m, unsigned z, unsigned cpu, unsigned high,
+		     unsigned batch);
 /* Pages held on zone z's per-cpu lists (all CPUs; cpu = -1) or one CPU's. */
 uint64_t sim_zone_pcp_pages(const struct sim_machine *m, unsigned z, int cpu);
 /* Give every per-cpu page back to the buddy lists (drain_all_pages). */

@@ -96,6 +96,7 @@ struct sim_machine {
 	struct sim_zone zones[FS_MAX_ZONES];
 	bool nofragment;              /* a lower zone exists (ALLOC_NOFRAGMENT) */
 	bool pcp_on;                  /* per-cpu lists configured */
+	unsigned pcp_orders;          /* orders below this use them: 4 (5.15+), 1 before */
 	uint64_t min_free_kbytes;     /* as setup_per_zone_wmarks used it */
 	uint64_t cnt[SIM_CNT_NR];
 	sim_moved_fn moved;
@@ -230,7 +231,7 @@ static inline unsigned sim_kind_of(const struct sim_zone *z, uint32_t pfn)
 static inline void sim_release(struct sim_machine *m, struct sim_zone *z, uint32_t pfn,
 			       unsigned order)
 {
-	if (m->pcp_on && order < SIM_PCP_ORDERS)
+	if (m->pcp_on && order < m->pcp_orders)
 		sim_pcp_free(m, z, pfn, order);
 	else
 		sim_free_one(m, z, pfn, order);

@@ -111,6 +111,9 @@ int sim_pcp_setup(struct sim_machine *m)
 	unsigned n = m->cfg.pcp_cpus;
 
 	m->pcp_on = false;
+	/* pcp_allowed_order: order <= PAGE_ALLOC_COSTLY_ORDER since 5.15,
+	 * order 0 only before (kernel-facts-decision.md §0.8) */
+	m->pcp_orders = m->cfg.kernel_version >= SIM_KVER(5, 15) ? SIM_PCP_ORDERS : 1;
 	if (n == 0)
 		return 0;
 	if (n > 4096 || m->cfg.pcp_cpu >= n)
@@ -289,6 +292,16 @@ void sim_pcp_drain_all(struct sim_machine *m)
 			sim_pcp_drain(m, &m->zones[zi], c);
 }
 
+int sim_zone_set_pcp(struct sim_machine *m, unsigned zi, unsigned cpu, unsigned high,
+		     unsigned batch)
+{
+	if (!m->pcp_on || zi >= m->nzones || cpu >= m->cfg.pcp_cpus || batch == 0)
+		return -EINVAL;
+	m->zones[zi].pcp[cpu].high = high;
+	m->zones[zi].pcp[cpu].batch = batch;
+	return 0;
+}
+
 uint64_t sim_zone_pcp_pages(const struct sim_machine *m, unsigned z, int cpu)
 {
 	if (!m->pcp_on || z >= m->nzones)
@@ -304,7 +317,7 @@ int sim_seed_pcp(struct sim_machine *m, unsigned zi, unsigned cpu, uint32_t pfn,
 	uint32_t n = (uint32_t)1 << order;
 	unsigned mt;
 
-	if (!m->pcp_on || zi >= m->nzones || cpu >= m->cfg.pcp_cpus || order >= SIM_PCP_ORDERS)
+	if (!m->pcp_on || zi >= m->nzones || cpu >= m->cfg.pcp_cpus || order >= m->pcp_orders)
 		return -EINVAL;
 	z = &m->zones[zi];
 	if ((pfn & (n - 1)) || (uint64_t)pfn + n > z->npages)

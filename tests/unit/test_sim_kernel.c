@@ -288,6 +288,37 @@ static void test_pcp(void)
 	m = mk(4, 2, 16);
 	ok(sim_seed_pcp(m, 0, 0, 0, 0) == -EINVAL, "seed_pcp needs per-cpu lists");
 	sim_machine_free(m);
+
+	/* era: orders 1..3 use the per-cpu lists since 5.15, order 0 only
+	 * before; an order-1 free in a 5.10 machine merges at once */
+	for (unsigned era = 0; era < 2; era++) {
+		struct sim_config c;
+		sim_config_default(&c);
+		c.orders = 4;
+		c.pageblock_order = 2;
+		c.zones[0].pages = 32;
+		c.no_watermarks = true;
+		c.pcp_cpus = 2;
+		c.pcp_cpu = 1;
+		c.kernel_version = era ? SIM_KVER(5, 15) : SIM_KVER(5, 10);
+		m = NULL;
+		if (sim_machine_new(&c, &m)) {
+			ok(0, "machine");
+			return;
+		}
+		is_int(sim_zone_set_pcp(m, 0, 1, 100, 4), 0, "per-CPU high and batch");
+		is_int(sim_zone_set_pcp(m, 0, 2, 100, 4), -EINVAL, "no CPU 2");
+		sim_alloc(m, 1, SIM_MT_MOVABLE, 1, &ref);
+		sim_free(m, ref);
+		/* 5.15: the refill took batch 4 >> 1 = 2 order-1 blocks, one
+		 * was allocated and came back: 2 blocks = 4 pages */
+		is_u64(sim_zone_pcp_pages(m, 0, 1), era ? 4 : 0,
+		       era ? "5.15: order-1 refill and free on CPU 1's list"
+			   : "5.10: order 1 bypasses the per-cpu lists");
+		is_u64(sim_zone_pcp_pages(m, 0, 0), 0, "CPU 0 untouched");
+		ok(checked(m), "invariants hold");
+		sim_machine_free(m);
+	}
 }
 
 /* fragmentation_score_wmark by era */
