@@ -12,6 +12,7 @@
 #include "sim_buddy.h"
 #include "sim_compact.h"
 #include "sim_internal.h"
+#include "sim_workload.h"
 
 static struct sim_machine *mk2(unsigned orders, unsigned pbo, uint64_t pages, unsigned cpus,
 			       unsigned high, unsigned batch)
@@ -438,8 +439,77 @@ static void test_direct_prio(void)
 	sim_machine_free(m);
 }
 
+/* Every preset with per-cpu lists (2 CPUs, small high and batch so that
+ * drains and refills happen often) and with the 6.14 and 6.18 fallback
+ * rules, under the checker after every op, direct compaction on, then
+ * compact_memory; freeing everything and draining merges all back. */
+static void test_presets_pcp(void)
+{
+	static const enum sim_wl_kind kinds[] = { SIM_WL_PAGE_CACHE, SIM_WL_SLAB, SIM_WL_THP,
+						  SIM_WL_RANDOM, SIM_WL_FRAGMENT,
+						  SIM_WL_BENCH_MIXED };
+
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		for (unsigned era = 0; era < 2; era++) {
+			struct sim_config c;
+			struct sim_machine *m = NULL;
+			struct sim_wl_params p = { .seed = 11 + k * 2 + era };
+			struct sim_wl *wl = NULL;
+			char msg[256] = "";
+			int bad = 0, rc = 0;
+			uint64_t max_pcp = 0;
+
+			sim_config_default(&c);
+			c.zones[0].pages = 4096;
+			c.zones[0].pcp_high = 48;
+			c.zones[0].pcp_batch = 8;
+			c.pcp_cpus = 2;
+			c.kernel_version = era ? SIM_KVER(6, 18) : SIM_KVER(6, 14);
+			c.compaction = SIM_COMPACT_FULL;
+			if (sim_machine_new(&c, &m) || sim_wl_new(kinds[k], &p, m, &wl)) {
+				ok(0, "set up");
+				sim_machine_free(m);
+				continue;
+			}
+			while ((rc = sim_wl_prefill_step(wl)) == 0 && !bad)
+				bad = sim_check(m, msg, sizeof msg);
+			for (unsigned i = 0; i < 3000 && !bad; i++) {
+				rc = sim_wl_step(wl);
+				if (rc < 0)
+					break;
+				bad = sim_check(m, msg, sizeof msg);
+				if (sim_zone_pcp_pages(m, 0, -1) > max_pcp)
+					max_pcp = sim_zone_pcp_pages(m, 0, -1);
+			}
+			diag("%s %s: up to %llu pages on per-cpu lists, %llu compaction stalls",
+			     sim_wl_name(kinds[k]), era ? "6.18" : "6.14",
+			     (unsigned long long)max_pcp,
+			     (unsigned long long)sim_counter(m, SIM_CNT_COMPACT_STALL));
+			if (!bad) {
+				sim_compact_memory(m);
+				bad = sim_check(m, msg, sizeof msg);
+			}
+			if (bad)
+				diag("%s", msg);
+			ok(!bad && rc >= 0, "%s, per-cpu lists, %s rules: invariants after every op",
+			   sim_wl_name(kinds[k]), era ? "6.18" : "6.14");
+			if (!bad) {
+				bad = sim_wl_free_all(wl);
+				sim_pcp_drain_all(m);
+				bad = bad || sim_check(m, msg, sizeof msg);
+				ok(!bad && sim_zone_free_pages(m, 0) == 4096 &&
+					   sim_zone_nr_free(m, 0, 10) == 4,
+				   "%s: free-all and drain merge back to four order-10 blocks",
+				   sim_wl_name(kinds[k]));
+			}
+			sim_wl_free(wl);
+			sim_machine_free(m);
+		}
+}
+
 int main(void)
 {
+	test_presets_pcp();
 	test_fallback_era(SIM_KVER(6, 14));
 	test_fallback_era(SIM_KVER(6, 18));
 	test_direct_prio();
