@@ -425,9 +425,24 @@ fail:
  * block's start (pageblock_skip_persistent) is skipped. */
 static bool sim_suitable_source(const struct sim_cc *cc, uint32_t block_start)
 {
-	uint8_t b = cc->z->info[block_start];
+	const struct sim_zone *z = cc->z;
+	uint8_t b = z->info[block_start];
+	uint32_t head = block_start;
 
-	if (SIM_STATE(b) == SIM_ST_ALLOC && SIM_ORDER(b) >= cc->m->pbo)
+	/* pageblock_skip_persistent: compound_head() of the first page; a
+	 * block inside a larger allocation has a tail page first */
+	for (unsigned o = cc->m->pbo + 1; SIM_STATE(b) == SIM_ST_NONE && o < cc->m->orders; o++) {
+		uint32_t h = block_start & ~(((uint32_t)1 << o) - 1);
+		if (SIM_STATE(z->info[h]) != SIM_ST_NONE) {
+			if (SIM_ORDER(z->info[h]) >= o) {
+				b = z->info[h];
+				head = h;
+			}
+			break;
+		}
+	}
+	if (SIM_STATE(b) == SIM_ST_ALLOC && SIM_ORDER(b) >= cc->m->pbo &&
+	    sim_kind_of(z, head) != SIM_KIND_RESERVED)
 		return false;
 	if (cc->mode != SIM_MIGRATE_ASYNC || !cc->direct)
 		return true;
