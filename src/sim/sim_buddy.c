@@ -658,7 +658,7 @@ retry:
 		if (!sim_wmark_ok(m, z, order, z->wmark[which], hz))
 			continue;
 		/* rmqueue: per-cpu lists first for order <= 3 */
-		if (m->pcp_on && order < m->pcp_orders) {
+		if (sim_pcp_allowed(m, order)) {
 			pfn = sim_pcp_rmqueue(m, z, order, mt, nofragment);
 			if (pfn == SIM_NIL)
 				pfn = sim_rmqueue_inl(m, z, order, mt, nofragment);
@@ -753,7 +753,7 @@ int sim_free(struct sim_machine *m, struct sim_ref ref)
 	}
 	m->cnt[SIM_CNT_FREE]++;
 	info[ref.pfn] = 0;
-	if (m->pcp_on && SIM_ORDER(b) < m->pcp_orders)
+	if (sim_pcp_allowed(m, SIM_ORDER(b)))
 		sim_pcp_free(m, z, ref.pfn, SIM_ORDER(b));
 	else
 		sim_free_one_inl(m, z, ref.pfn, SIM_ORDER(b));

@@ -116,7 +116,9 @@ struct sim_config {
 	 * max(low watermark / (pcp_cpus + 1), 4 * batch)); per CPU with
 	 * sim_zone_set_pcp(). Pages on per-cpu lists are not free pages for
 	 * buddyinfo or the watermarks, and vm.compact_memory does not drain
-	 * them. Before 5.15 only order 0 uses them. */
+	 * them. Since 5.15 the THP order (taken to be the pageblock
+	 * order) has its own two lists too; before 5.15 only order 0 uses
+	 * them. */
 	unsigned pcp_cpus;
 	unsigned pcp_cpu;             /* < pcp_cpus */
 	/* vm.compact_unevictable_allowed (default 1): whether compaction
@@ -243,7 +245,8 @@ const char *sim_kind_name(enum sim_kind k);
  * cannot be. */
 int sim_seed_alloc(struct sim_machine *m, unsigned z, uint32_t pfn, unsigned order,
 		   enum sim_mt mt, enum sim_kind kind);
-/* Import support: put [pfn, pfn + 2^order) (order <= 3, order-0
+/* Import support: put [pfn, pfn + 2^order) (order <= 3 or the THP
+ * order, order-0
  * allocations left by sim_seed_begin) on CPU cpu's per-cpu list of zone
  * z, as a page freed to it (list of the pageblock's type, at the head).
  * -EINVAL without per-cpu lists (pcp_cpus 0), for a bad cpu or range. */

@@ -38,10 +38,13 @@ enum {
 };
 
 /* Per-cpu lists of one CPU in one zone (struct per_cpu_pages): one list
- * per order 0..3 and pcp migratetype (order_to_pindex), linked through
- * the zone's link array, SIM_NIL-terminated; head = most recent. */
+ * per order 0..3 and pcp migratetype, then the two THP lists (order
+ * HPAGE_PMD_ORDER, taken to be the pageblock order: non-movable, movable)
+ * as order_to_pindex numbers them; linked through the zone's link array,
+ * SIM_NIL-terminated; head = most recent. */
 #define SIM_PCP_ORDERS 4u     /* PAGE_ALLOC_COSTLY_ORDER + 1 */
-#define SIM_PCP_LISTS (SIM_PCP_ORDERS * SIM_MT_PCPTYPES)
+#define SIM_PCP_LOW_LISTS (SIM_PCP_ORDERS * SIM_MT_PCPTYPES)   /* NR_LOWORDER_PCP_LISTS */
+#define SIM_PCP_LISTS (SIM_PCP_LOW_LISTS + 2)                 /* + NR_PCP_THP */
 struct sim_pcp {
 	uint32_t head[SIM_PCP_LISTS], tail[SIM_PCP_LISTS];
 	uint32_t count;               /* pages */
@@ -97,6 +100,7 @@ struct sim_machine {
 	bool nofragment;              /* a lower zone exists (ALLOC_NOFRAGMENT) */
 	bool pcp_on;                  /* per-cpu lists configured */
 	unsigned pcp_orders;          /* orders below this use them: 4 (5.15+), 1 before */
+	unsigned pcp_thp_order;       /* and this one (pageblock order, 5.15+; else ~0u) */
 	uint64_t min_free_kbytes;     /* as setup_per_zone_wmarks used it */
 	uint64_t cnt[SIM_CNT_NR];
 	sim_moved_fn moved;
@@ -228,10 +232,16 @@ static inline unsigned sim_kind_of(const struct sim_zone *z, uint32_t pfn)
 
 /* Release a freed head: pcp for order <= 3 when configured, else buddy.
  * The caller has cleared the info byte. */
+/* pcp_allowed_order for the machine's era */
+static inline bool sim_pcp_allowed(const struct sim_machine *m, unsigned order)
+{
+	return m->pcp_on && (order < m->pcp_orders || order == m->pcp_thp_order);
+}
+
 static inline void sim_release(struct sim_machine *m, struct sim_zone *z, uint32_t pfn,
 			       unsigned order)
 {
-	if (m->pcp_on && order < m->pcp_orders)
+	if (sim_pcp_allowed(m, order))
 		sim_pcp_free(m, z, pfn, order);
 	else
 		sim_free_one(m, z, pfn, order);

@@ -11,8 +11,11 @@
  * free_unref_page_commit, nr_pcp_free, nr_pcp_high (high_min == high_max:
  * the simulator does not auto-tune high), free_pcppages_bulk,
  * rmqueue_pcplist, __rmqueue_pcplist, nr_pcp_alloc, rmqueue_bulk,
- * zone_batchsize, zone_highsize. Not modelled: the THP-order pcp list
- * (order HPAGE_PMD_ORDER, 5.13+), PCPF_FREE_HIGH_BATCH (depends on the
+ * zone_batchsize, zone_highsize, order_to_pindex and pcp_allowed_order
+ * (orders 0-3 and the THP order, taken to be the pageblock order as on
+ * x86-64 and arm64 with 4K pages, since 5.15; order 0 only before: the
+ * bracket 5.10/5.15 of kernel-facts-decision.md §0.8). Not modelled:
+ * PCPF_FREE_HIGH_BATCH (depends on the
  * CPU cache size; treated as unset), high auto-tuning between high_min
  * and high_max (6.7+; set `high` to the value zoneinfo shows), the
  * vmstat worker's periodic drain (decay_pcp_high).
@@ -28,15 +31,18 @@
 
 #define PCP_BATCH_SCALE_MAX 5u   /* CONFIG_PCP_BATCH_SCALE_MAX default */
 
-/* order_to_pindex (order <= PAGE_ALLOC_COSTLY_ORDER) */
+/* order_to_pindex (CONFIG_TRANSPARENT_HUGEPAGE) */
 static inline unsigned sim_pindex(unsigned order, unsigned mt)
 {
+	if (order >= SIM_PCP_ORDERS)
+		return SIM_PCP_LOW_LISTS + (mt == SIM_MT_MOVABLE);
 	return SIM_MT_PCPTYPES * order + mt;
 }
 
-static inline unsigned sim_pindex_order(unsigned pindex)
+/* pindex_to_order */
+static inline unsigned sim_pindex_order(const struct sim_machine *m, unsigned pindex)
 {
-	return pindex / SIM_MT_PCPTYPES;
+	return pindex >= SIM_PCP_LOW_LISTS ? m->pbo : pindex / SIM_MT_PCPTYPES;
 }
 
 static struct sim_pcp *sim_cpu(struct sim_machine *m, struct sim_zone *z)
@@ -114,6 +120,8 @@ int sim_pcp_setup(struct sim_machine *m)
 	/* pcp_allowed_order: order <= PAGE_ALLOC_COSTLY_ORDER since 5.15,
 	 * order 0 only before (kernel-facts-decision.md §0.8) */
 	m->pcp_orders = m->cfg.kernel_version >= SIM_KVER(5, 15) ? SIM_PCP_ORDERS : 1;
+	m->pcp_thp_order = m->cfg.kernel_version >= SIM_KVER(5, 15) && m->pbo >= SIM_PCP_ORDERS
+				   ? m->pbo : ~0u;
 	if (n == 0)
 		return 0;
 	if (n > 4096 || m->cfg.pcp_cpu >= n)
@@ -169,7 +177,7 @@ static void sim_pcp_bulk(struct sim_machine *m, struct sim_zone *z, struct sim_p
 		do {
 			pi = (pi + 1) % SIM_PCP_LISTS;
 		} while (p->head[pi] == SIM_NIL);
-		order = sim_pindex_order(pi);
+		order = sim_pindex_order(m, pi);
 		do {
 			uint32_t pfn = p->tail[pi];
 			sim_pcp_del(z, p, pi, pfn);
@@ -192,7 +200,7 @@ void sim_pcp_free(struct sim_machine *m, struct sim_zone *z, uint32_t pfn, unsig
 	p->alloc_factor >>= 1;
 	pi = sim_pindex(order, mt);
 	sim_pcp_add(z, p, pi, pfn, order, mt, false);
-	if (order) {
+	if (order && order < SIM_PCP_ORDERS) {
 		/* PCPF_FREE_HIGH_BATCH unset */
 		free_high = p->free_count >= batch && p->prev_free_high;
 		p->prev_free_high = true;
@@ -317,7 +325,7 @@ int sim_seed_pcp(struct sim_machine *m, unsigned zi, unsigned cpu, uint32_t pfn,
 	uint32_t n = (uint32_t)1 << order;
 	unsigned mt;
 
-	if (!m->pcp_on || zi >= m->nzones || cpu >= m->cfg.pcp_cpus || order >= m->pcp_orders)
+	if (!m->pcp_on || zi >= m->nzones || cpu >= m->cfg.pcp_cpus || !sim_pcp_allowed(m, order))
 		return -EINVAL;
 	z = &m->zones[zi];
 	if ((pfn & (n - 1)) || (uint64_t)pfn + n > z->npages)
@@ -354,8 +362,9 @@ int sim_pcp_check(const struct sim_machine *m, const struct sim_zone *z, char *m
 				if (q >= z->npages || ++len > z->npages)
 					PCP_FAIL("zone %s: cpu %u pcp list %u corrupt", z->name, c, pi);
 				b = z->info[q];
-				if (SIM_STATE(b) != SIM_ST_PCP || SIM_ORDER(b) != sim_pindex_order(pi) ||
-				    SIM_MTOF(b) != pi % SIM_MT_PCPTYPES)
+				if (SIM_STATE(b) != SIM_ST_PCP ||
+				    SIM_ORDER(b) != sim_pindex_order(m, pi) ||
+				    sim_pindex(SIM_ORDER(b), SIM_MTOF(b)) != pi)
 					PCP_FAIL("zone %s: pfn %u on cpu %u pcp list %u is not such a page",
 						 z->name, q, c, pi);
 				if (z->link[q].prev != prev)

@@ -536,8 +536,52 @@ static void test_persistent_skip(void)
 	sim_machine_free(m);
 }
 
+/* The THP order on the per-cpu lists (5.15+): 2048 pages, pageblock
+ * order 9, one CPU, high 600, batch 63. An order-9 movable allocation
+ * refills max(63 >> 9, 2) = 2 THPs (0, then 512) onto the movable THP
+ * list and takes 0. Freeing it: count 1024 >= 600, nr_pcp_free =
+ * clamp(free_count 512, 63, 537) = 512 from the tail: 512 reaches the
+ * buddy (its buddy 0 waits on the list: no merge). 5.10: no THP list,
+ * the free merges back into an order-10 block. */
+static void test_pcp_thp(void)
+{
+	for (unsigned era = 0; era < 2; era++) {
+		struct sim_config c;
+		struct sim_machine *m = NULL;
+		struct sim_ref ref;
+
+		sim_config_default(&c);
+		c.zones[0].pages = 2048;
+		c.zones[0].pcp_high = 600;
+		c.zones[0].pcp_batch = 63;
+		c.pcp_cpus = 1;
+		c.no_watermarks = true;
+		c.kernel_version = era ? SIM_KVER(6, 18) : SIM_KVER(5, 10);
+		if (sim_machine_new(&c, &m)) {
+			ok(0, "machine");
+			return;
+		}
+		is_int(sim_alloc(m, 9, SIM_MT_MOVABLE, 1, &ref), 0, "THP allocated");
+		is_int(ref.pfn, 0, "at pfn 0");
+		is_u64(sim_zone_pcp_pages(m, 0, 0), era ? 512 : 0,
+		       era ? "6.18: the second refilled THP waits on the list"
+			   : "5.10: THPs bypass the per-cpu lists");
+		sim_free(m, ref);
+		if (era) {
+			is_u64(sim_zone_pcp_pages(m, 0, 0), 512, "6.18: the freed THP waits");
+			is_u64(sim_zone_nr_free(m, 0, 9), 1, "512 drained to the buddy, unmerged");
+			is_u64(sim_zone_nr_free(m, 0, 10), 1, "one order-10 block (1024)");
+		} else {
+			is_u64(sim_zone_nr_free(m, 0, 10), 2, "5.10: merged back into two order-10 blocks");
+		}
+		ok(checked(m), "invariants hold");
+		sim_machine_free(m);
+	}
+}
+
 int main(void)
 {
+	test_pcp_thp();
 	test_persistent_skip();
 	test_presets_pcp();
 	test_fallback_era(SIM_KVER(6, 14));
