@@ -92,6 +92,16 @@ void sim_config_default(struct sim_config *c)
 	c->extfrag_threshold = FS_EXTFRAG_THRESHOLD_DEFAULT;
 	c->proactiveness = FS_PROACTIVENESS_DEFAULT;
 	c->compaction = SIM_COMPACT_DIRECT;
+	c->kernel_version = SIM_KVER_NEWEST;
+	c->compact_unevictable_allowed = true;
+}
+
+const char *sim_kind_name(enum sim_kind k)
+{
+	static const char *const n[SIM_NR_KIND] = {
+		"normal", "file", "pinned", "unevictable", "hugetlb", "reserved",
+	};
+	return (unsigned)k < SIM_NR_KIND ? n[k] : "?";
 }
 
 /* ---- free lists (list primitives: sim_internal.h) ------------------------ */
@@ -181,8 +191,9 @@ static bool sim_try_claim_block(struct sim_machine *m, struct sim_zone *z, uint3
 		uint32_t n = (uint32_t)1 << SIM_ORDER(b);
 		if (st == SIM_ST_FREE)
 			nfree += n;
-		else if (st == SIM_ST_ALLOC && SIM_MTOF(b) == SIM_MT_MOVABLE)
-			movable += n;
+		else if (st == SIM_ST_ALLOC && SIM_MTOF(b) == SIM_MT_MOVABLE &&
+			 sim_kind_of(z, p) < SIM_KIND_HUGETLB)
+			movable += n;   /* PageLRU || __PageMovable */
 		p += st == SIM_ST_NONE ? 1 : n;
 	}
 	if (start_mt == SIM_MT_MOVABLE)
@@ -208,6 +219,61 @@ static bool sim_try_claim_block(struct sim_machine *m, struct sim_zone *z, uint3
 	return true;
 }
 
+/* 6.15+ (Debian 6.12.117 too): __rmqueue_claim then __rmqueue_steal
+ * (v6.12.117 mm/page_alloc.c). The claim goes largest order first and,
+ * when try_to_claim_block fails, on to smaller orders (it stops at the
+ * first order whose fallback may not be claimed); the steal takes a
+ * single block of the smallest order, leaves its pageblock's type, and
+ * never runs under ALLOC_NOFRAGMENT. */
+static uint32_t sim_rmqueue_claim_steal(struct sim_machine *m, struct sim_zone *z,
+					unsigned order, unsigned start_mt, bool nofragment)
+{
+	unsigned min_order = order, co;
+	bool can_claim = false;
+	int fmt;
+
+	if (nofragment && order < m->pbo)
+		min_order = m->pbo;
+	for (co = m->orders; co-- > min_order;) {
+		uint32_t pfn;
+		unsigned block_mt;
+		fmt = sim_find_fallback(m, z, co, start_mt, &can_claim);
+		if (fmt < 0)
+			continue;
+		if (!can_claim)
+			break;
+		pfn = sim_list_first(z, co, (unsigned)fmt);
+		block_mt = sim_pbtype(m, z, pfn);
+		if (co >= m->pbo) {
+			m->cnt[SIM_CNT_FALLBACK]++;
+			sim_del_free(z, pfn);
+			sim_set_block_range(m, z, pfn, co, start_mt);
+			sim_expand(z, pfn, order, co, start_mt);
+			m->cnt[SIM_CNT_CLAIM] += (uint64_t)1 << (co - m->pbo);
+			return pfn;
+		}
+		if (block_mt != SIM_MT_HIGHATOMIC &&
+		    sim_try_claim_block(m, z, pfn, block_mt, start_mt)) {
+			m->cnt[SIM_CNT_FALLBACK]++;
+			return sim_rmqueue_smallest(z, m->orders, order, start_mt);
+		}
+	}
+	if (nofragment)
+		return SIM_NIL;
+	for (co = order; co < m->orders; co++) {
+		uint32_t pfn;
+		fmt = sim_find_fallback(m, z, co, start_mt, &can_claim);
+		if (fmt < 0)
+			continue;
+		pfn = sim_list_first(z, co, (unsigned)fmt);
+		m->cnt[SIM_CNT_FALLBACK]++;
+		sim_del_free(z, pfn);
+		sim_expand(z, pfn, order, co, (unsigned)fmt);
+		return pfn;
+	}
+	return SIM_NIL;
+}
+
 static uint32_t sim_rmqueue_fallback(struct sim_machine *m, struct sim_zone *z, unsigned order,
 				     unsigned start_mt, bool nofragment)
 {
@@ -215,6 +281,8 @@ static uint32_t sim_rmqueue_fallback(struct sim_machine *m, struct sim_zone *z, 
 	bool can_claim = false;
 	int fmt = -1;
 
+	if (m->cfg.kernel_version >= SIM_KVER(6, 15))
+		return sim_rmqueue_claim_steal(m, z, order, start_mt, nofragment);
 	if (nofragment && order < m->pbo)
 		min_order = m->pbo;
 	for (co = m->orders; co-- > min_order;) {
@@ -511,6 +579,8 @@ int sim_machine_new(const struct sim_config *c, struct sim_machine **out)
 	if (!m)
 		return -ENOMEM;
 	m->cfg = *c;
+	if (m->cfg.kernel_version == 0)
+		m->cfg.kernel_version = SIM_KVER_NEWEST;
 	m->orders = c->orders;
 	m->pbo = c->pageblock_order;
 	m->pb_pages = (uint32_t)1 << m->pbo;
@@ -550,6 +620,13 @@ int sim_machine_new(const struct sim_config *c, struct sim_machine **out)
 	m->nofragment = m->nzones >= 2 && strcmp(m->zones[m->nzones - 1].name, "Normal") == 0 &&
 			strcmp(m->zones[m->nzones - 2].name, "DMA32") == 0;
 	sim_setup_wmarks(m);
+	{
+		int rc = sim_pcp_setup(m);
+		if (rc) {
+			sim_machine_free(m);
+			return rc;
+		}
+	}
 	*out = m;
 	return 0;
 }
@@ -562,7 +639,10 @@ void sim_machine_free(struct sim_machine *m)
 		sim_pages_free(m->zones[i].link, sim_link_bytes(m->zones[i].npages));
 		sim_pages_free(m->zones[i].info, m->zones[i].npages);
 		free(m->zones[i].pbtype);
+		if (m->zones[i].kind)
+			sim_pages_free(m->zones[i].kind, m->zones[i].npages);
 	}
+	sim_pcp_release(m);
 	free(m);
 }
 
@@ -585,7 +665,14 @@ retry:
 		uint32_t pfn;
 		if (!sim_wmark_ok(m, z, order, z->wmark[which], hz))
 			continue;
-		pfn = sim_rmqueue_inl(m, z, order, mt, nofragment);
+		/* rmqueue: per-cpu lists first for order <= 3 */
+		if (sim_pcp_allowed(m, order)) {
+			pfn = sim_pcp_rmqueue(m, z, order, mt, nofragment);
+			if (pfn == SIM_NIL)
+				pfn = sim_rmqueue_inl(m, z, order, mt, nofragment);
+		} else {
+			pfn = sim_rmqueue_inl(m, z, order, mt, nofragment);
+		}
 		if (pfn == SIM_NIL)
 			continue;
 		sim_mark_alloc(z, pfn, order, mt, tag);
@@ -613,7 +700,7 @@ int sim_alloc(struct sim_machine *m, unsigned order, enum sim_mt mt, uint32_t ta
 
 	if (order >= m->orders || (unsigned)mt >= SIM_MT_PCPTYPES)
 		return -EINVAL;
-	{
+	if (!m->pcp_on) {
 		/* Fastest path: the highest zone is above its low watermark and
 		 * its own list mt has a block. Exactly what sim_get_page() does
 		 * first (a block on list mt also passes the order test of the
@@ -666,9 +753,18 @@ int sim_free(struct sim_machine *m, struct sim_ref ref)
 	b = info[ref.pfn];
 	if (SIM_STATE(b) != SIM_ST_ALLOC)
 		return -EINVAL;
+	if (z->kind) {
+		/* seeded states only (sim_seed_alloc) */
+		if (z->kind[ref.pfn] == SIM_KIND_RESERVED)
+			return -EPERM;
+		z->kind[ref.pfn] = SIM_KIND_NORMAL;
+	}
 	m->cnt[SIM_CNT_FREE]++;
 	info[ref.pfn] = 0;
-	sim_free_one_inl(m, z, ref.pfn, SIM_ORDER(b));
+	if (sim_pcp_allowed(m, SIM_ORDER(b)))
+		sim_pcp_free(m, z, ref.pfn, SIM_ORDER(b));
+	else
+		sim_free_one_inl(m, z, ref.pfn, SIM_ORDER(b));
 	return 0;
 }
 
@@ -689,8 +785,11 @@ static int sim_check_zone(const struct sim_machine *m, unsigned zi, char *msg, s
 		uint32_t n = (uint32_t)1 << o;
 		if (st == SIM_ST_NONE)
 			SIM_FAIL("zone %s: pfn %u belongs to no block", z->name, p);
-		if (st != SIM_ST_FREE && st != SIM_ST_ALLOC)
-			SIM_FAIL("zone %s: pfn %u has a bad state %u", z->name, p, st);
+		if (st == SIM_ST_PCP && !z->pcp)
+			SIM_FAIL("zone %s: pfn %u on a per-cpu list without per-cpu lists",
+				 z->name, p);
+		if (st == SIM_ST_ALLOC && z->kind && z->kind[p] >= SIM_NR_KIND)
+			SIM_FAIL("zone %s: allocation %u has a bad kind", z->name, p);
 		if (o > max || (p & (n - 1)) || (uint64_t)p + n > z->npages)
 			SIM_FAIL("zone %s: block at pfn %u order %u misplaced", z->name, p, o);
 		for (uint32_t q = p + 1; q < p + n; q++)
@@ -753,7 +852,12 @@ static int sim_check_zone(const struct sim_machine *m, unsigned zi, char *msg, s
 			SIM_FAIL("zone %s: order %u nr_free %llu, lists hold %llu", z->name, o,
 				 (unsigned long long)z->nr_free[o], (unsigned long long)tot);
 	}
-	return 0;
+	if (z->kind)
+		for (uint32_t p = 0; p < z->npages; p++)
+			if (z->kind[p] && SIM_STATE(z->info[p]) != SIM_ST_ALLOC)
+				SIM_FAIL("zone %s: pfn %u has kind %s but is no allocation head",
+					 z->name, p, sim_kind_name(z->kind[p]));
+	return sim_pcp_check(m, z, msg, size);
 }
 
 int sim_check(const struct sim_machine *m, char *msg, size_t size)
@@ -864,6 +968,17 @@ int sim_seed_begin(struct sim_machine *m, unsigned zi)
 		}
 	}
 	z->free_pages = 0;
+	if (z->kind)
+		memset(z->kind, 0, z->npages);
+	if (z->pcp) {
+		for (unsigned c = 0; c < m->cfg.pcp_cpus; c++) {
+			struct sim_pcp *pc = &z->pcp[c];
+			for (unsigned i = 0; i < SIM_PCP_LISTS; i++)
+				pc->head[i] = pc->tail[i] = SIM_NIL;
+			pc->count = 0;
+		}
+		z->pcp_pages = 0;
+	}
 	for (uint32_t p = 0; p < z->npages; p++) {
 		unsigned mt = sim_pbtype(m, z, p);
 		sim_mark_alloc(z, p, 0, mt == SIM_MT_HIGHATOMIC ? SIM_MT_UNMOVABLE : mt, UINT32_MAX);
@@ -899,6 +1014,48 @@ int sim_seed_free(struct sim_machine *m, unsigned zi, uint32_t pfn, unsigned ord
 	for (uint32_t p = pfn; p < pfn + n; p++)
 		z->info[p] = 0;
 	sim_list_add(z, pfn, order, sim_pbtype(m, z, pfn), true);
+	return 0;
+}
+
+int sim_seed_alloc(struct sim_machine *m, unsigned zi, uint32_t pfn, unsigned order,
+		   enum sim_mt mt, enum sim_kind kind)
+{
+	struct sim_zone *z;
+	uint32_t n = (uint32_t)1 << order;
+
+	if (zi >= m->nzones || order >= m->orders || (unsigned)mt >= SIM_NR_MT ||
+	    (unsigned)kind >= SIM_NR_KIND)
+		return -EINVAL;
+	z = &m->zones[zi];
+	if ((pfn & (n - 1)) || (uint64_t)pfn + n > z->npages)
+		return -EINVAL;
+	for (uint32_t p = pfn; p < pfn + n; p++)
+		if (SIM_STATE(z->info[p]) != SIM_ST_ALLOC || SIM_ORDER(z->info[p]) != 0 ||
+		    sim_kind_of(z, p) != SIM_KIND_NORMAL)
+			return -EINVAL;
+	if (kind != SIM_KIND_NORMAL && !z->kind) {
+		z->kind = sim_pages_alloc(z->npages);
+		if (!z->kind)
+			return -ENOMEM;
+	}
+	for (uint32_t p = pfn; p < pfn + n; p++)
+		z->info[p] = 0;
+	sim_mark_alloc(z, pfn, order, mt, UINT32_MAX);
+	if (z->kind)
+		z->kind[pfn] = (uint8_t)kind;
+	return 0;
+}
+
+int sim_alloc_kind(const struct sim_machine *m, struct sim_ref ref, enum sim_kind *out)
+{
+	const struct sim_zone *z;
+
+	if (ref.zone >= m->nzones || ref.pfn >= m->zones[ref.zone].npages)
+		return -EINVAL;
+	z = &m->zones[ref.zone];
+	if (SIM_STATE(z->info[ref.pfn]) != SIM_ST_ALLOC)
+		return -EINVAL;
+	*out = (enum sim_kind)sim_kind_of(z, ref.pfn);
 	return 0;
 }
 

@@ -2,11 +2,13 @@
  *
  * Zones with per-order, per-migratetype free lists, pageblock types, the
  * kernel's fallback and claiming rules, merging with head/tail placement
- * and watermarks (kernel-facts.md §5). The model follows 6.10-6.14:
- * free pages always sit on the list of their pageblock's type, the fallback
- * search goes largest-first with a smallest-first retry for movable
- * requests that cannot claim. No per-cpu lists, no watermark boost, no
- * HighAtomic reserve (the type exists for imported states only).
+ * and watermarks (kernel-facts.md §5). Free pages always sit on the list
+ * of their pageblock's type (6.10+); the fallback search follows the
+ * configured kernel era (largest-first with a smallest-first retry for
+ * movable requests that cannot claim up to 6.14; __rmqueue_claim then
+ * __rmqueue_steal from 6.15). Optional per-cpu lists (sim_pcp.c). No
+ * watermark boost, no HighAtomic reserve (the type exists for imported
+ * states only).
  *
  * Nothing here prints or exits; functions return 0 or a negative errno.
  * Ownership: sim_machine_new() returns an owned machine, released with
@@ -71,7 +73,17 @@ int sim_mt_parse(const char *s, enum sim_mt *out);
 struct sim_zone_spec {
 	char name[FS_NAME_MAX];
 	uint64_t pages;
+	/* Per-cpu page lists of this zone (used when sim_config.pcp_cpus > 0;
+	 * zoneinfo's "pagesets" block: `high:` and `batch:` of each CPU).
+	 * 0 = derived like the kernel's boot defaults (see sim_config). */
+	unsigned pcp_high;
+	unsigned pcp_batch;
 };
+
+/* Kernel version as the simulator encodes it: SIM_KVER(6, 18). */
+#define SIM_KVER(major, minor) ((unsigned)(major) * 256u + (unsigned)(minor))
+/* The newest kernel whose rules are modelled (the default). */
+#define SIM_KVER_NEWEST SIM_KVER(6, 18)
 
 struct sim_config {
 	uint64_t page_size;           /* bytes, power of two */
@@ -85,6 +97,33 @@ struct sim_config {
 	int extfrag_threshold;        /* default 500 */
 	int proactiveness;            /* default 20 */
 	enum sim_compact_mode compaction;
+	/* Kernel era whose rules the simulator follows (SIM_KVER; default
+	 * SIM_KVER_NEWEST). Rules that changed: the fallback search
+	 * (__rmqueue_claim/__rmqueue_steal from 6.15), the proactive
+	 * watermarks (6.16), skip_isolation_on_order (6.10), the free
+	 * scanner's target test (6.12 uses cc->order). --from sets the
+	 * capture's. Versions before 6.1 follow the 6.1 rules. */
+	unsigned kernel_version;
+	/* Per-cpu page lists (free_frozen_pages / rmqueue_pcplist):
+	 * pcp_cpus 0 = none (every free merges at once, the model before
+	 * issue 14). With n > 0, each zone has n CPUs' lists; frees and
+	 * allocations of order <= 3 go through CPU pcp_cpu's lists (the
+	 * CPU the simulated workload and the compacting task run on), a
+	 * list over `high` pages is drained in `batch`-sized bulk frees,
+	 * an empty one is refilled with `batch` pages. Per-zone high/batch
+	 * come from sim_zone_spec (0: batch = the kernel's
+	 * zone_batchsize(), high = zone_highsize()'s default high_min =
+	 * max(low watermark / (pcp_cpus + 1), 4 * batch)); per CPU with
+	 * sim_zone_set_pcp(). Pages on per-cpu lists are not free pages for
+	 * buddyinfo or the watermarks, and vm.compact_memory does not drain
+	 * them. Since 5.15 the THP order (taken to be the pageblock
+	 * order) has its own two lists too; before 5.15 only order 0 uses
+	 * them. */
+	unsigned pcp_cpus;
+	unsigned pcp_cpu;             /* < pcp_cpus */
+	/* vm.compact_unevictable_allowed (default 1): whether compaction
+	 * migrates SIM_KIND_UNEVICTABLE pages. */
+	bool compact_unevictable_allowed;
 };
 
 /* Fill a config with the kernel's defaults: 4 KiB pages, 11 orders,
@@ -171,6 +210,60 @@ int sim_seed_block_type(struct sim_machine *m, unsigned z, uint32_t block, enum 
 /* Make [pfn, pfn + 2^order) free as one block at the tail of its list;
  * -EINVAL if unaligned or any page is not an order-0 allocation. */
 int sim_seed_free(struct sim_machine *m, unsigned z, uint32_t pfn, unsigned order);
+/* What an allocated block is, beyond its migratetype (set by
+ * sim_seed_alloc; sim_alloc always gives SIM_KIND_NORMAL). Compaction
+ * migrates an allocation only when its migratetype is Movable and its
+ * kind allows it (isolate_migratepages_block):
+ *  NORMAL      anonymous or other LRU memory; large folios cannot be
+ *              split by the simulator (as page cache below)
+ *  FILE        page cache: migrated; a large folio that finds no target
+ *              cannot be split, so migrate_pages() fails with -ENOMEM
+ *  PINNED      pinned anonymous pages: skipped
+ *  UNEVICTABLE mlocked: migrated when compact_unevictable_allowed
+ *  HUGETLB     hugetlb folio: skipped whole, never a free target
+ *  RESERVED    PageReserved (present - managed, the memmap): never free,
+ *              never moved; sim_free() refuses it (-EPERM). */
+enum sim_kind {
+	SIM_KIND_NORMAL = 0,
+	SIM_KIND_FILE,
+	SIM_KIND_PINNED,
+	SIM_KIND_UNEVICTABLE,
+	SIM_KIND_HUGETLB,
+	SIM_KIND_RESERVED,
+	SIM_NR_KIND,
+};
+const char *sim_kind_name(enum sim_kind k);
+
+/* Import support: make [pfn, pfn + 2^order) (order-0 allocations of
+ * kind NORMAL, as sim_seed_begin leaves every page, aligned) one
+ * allocation of that order with migratetype mt (the page's own mobility,
+ * independent of its pageblock's type) and kind, tag UINT32_MAX. An
+ * order-0 NORMAL page may be seeded again (e.g. to change its mt). Call
+ * after sim_seed_begin and sim_seed_block_type. -EINVAL if unaligned, out
+ * of range or any page is not such an order-0 allocation; -ENOMEM when
+ * the per-page kind array (allocated at the first non-NORMAL kind)
+ * cannot be. */
+int sim_seed_alloc(struct sim_machine *m, unsigned z, uint32_t pfn, unsigned order,
+		   enum sim_mt mt, enum sim_kind kind);
+/* Import support: put [pfn, pfn + 2^order) (order <= 3 or the THP
+ * order, order-0
+ * allocations left by sim_seed_begin) on CPU cpu's per-cpu list of zone
+ * z, as a page freed to it (list of the pageblock's type, at the head).
+ * -EINVAL without per-cpu lists (pcp_cpus 0), for a bad cpu or range. */
+int sim_seed_pcp(struct sim_machine *m, unsigned z, unsigned cpu, uint32_t pfn,
+		 unsigned order);
+/* Kind of the live allocation at ref (-EINVAL if none). */
+int sim_alloc_kind(const struct sim_machine *m, struct sim_ref ref, enum sim_kind *out);
+/* One CPU's high and batch in zone z (zoneinfo prints them per CPU; high
+ * may differ between CPUs). Does not drain. -EINVAL without per-cpu
+ * lists, for a bad zone/cpu or batch 0. */
+int sim_zone_set_pcp(struct sim_machine *m, unsigned z, unsigned cpu, unsigned high,
+		     unsigned batch);
+/* Pages held on zone z's per-cpu lists (all CPUs; cpu = -1) or one CPU's. */
+uint64_t sim_zone_pcp_pages(const struct sim_machine *m, unsigned z, int cpu);
+/* Give every per-cpu page back to the buddy lists (drain_all_pages). */
+void sim_pcp_drain_all(struct sim_machine *m);
+
 /* Visit every live allocation (zone, pfn, order, type, tag); stops on a
  * non-zero return and passes it on. */
 int sim_foreach_alloc(struct sim_machine *m,

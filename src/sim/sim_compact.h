@@ -6,8 +6,13 @@
  * and below the pageblock order, as 6.10+ skip_isolation_on_order); the run
  * stops when the scanners meet or, at pageblock boundaries, when the
  * requested order is available. Direct compaction is gated by
- * compaction_suitable and deferred as the kernel defers it. One priority is
- * modelled (synchronous, stride 1, no skip bits, no fast_find/capture).
+ * compaction_suitable and deferred as the kernel defers it; it runs at
+ * ASYNC priority first, then SYNC_LIGHT (no skip bits, no
+ * fast_find/capture). Issue 14 rules: the free scanner's stride (1,
+ * doubling to 32 after empty pageblocks), the early stop when no
+ * isolated free page fits a large folio (-ENOMEM, "contended"),
+ * finish_pageblock batching, hugetlb/reserved/pinned pages, movable
+ * pages in any pageblock for synchronous modes.
  */
 #ifndef FRAGSTAT_SIM_COMPACT_H
 #define FRAGSTAT_SIM_COMPACT_H
@@ -32,16 +37,58 @@ enum sim_compact_result {
 /* Name of a result ("complete", "success", ...). */
 const char *sim_compact_result_name(enum sim_compact_result r);
 
+/* Why a compact_zone() run ended. The kernel's result values stay as
+ * they are (ordered: try_to_compact_pages takes their maximum); the
+ * reason tells apart the ways to each. */
+enum sim_compact_reason {
+	SIM_CR_NONE,             /* not run */
+	SIM_CR_SCANNERS_MET,     /* complete / partial_skipped */
+	SIM_CR_NO_TARGET,        /* contended: compaction_alloc() had no isolated
+				  * free page of the folio's order, migrate_pages()
+				  * returned -ENOMEM before the scanners met */
+	SIM_CR_ORDER_AVAILABLE,  /* success: a block of the requested order is free */
+	SIM_CR_PROACTIVE_DONE,   /* success: zone score <= proactive low watermark */
+	SIM_CR_NOT_SUITABLE,     /* skipped: compaction_suitable() said no */
+	SIM_CR_DEFERRED,         /* deferred: compaction_deferred() */
+	SIM_CR_WATERMARK_OK,     /* success: the watermark was already met */
+};
+const char *sim_compact_reason_name(enum sim_compact_reason r);
+
+/* How one compact_zone() run ended. Pfns are zone-relative. */
+struct sim_compact_end {
+	enum sim_compact_result result;
+	enum sim_compact_reason reason;
+	int priority;                 /* 0 SYNC_FULL, 1 SYNC_LIGHT, 2 ASYNC */
+	uint32_t migrate_pfn;         /* where the migrate scanner stopped */
+	uint32_t free_pfn;            /* where the free scanner stopped */
+	uint32_t fail_pfn;            /* NO_TARGET: the folio without a target */
+	unsigned fail_order;          /* ... and its order */
+	uint64_t migrate_scanned, free_scanned, isolated;   /* this run, as vmstat */
+	uint64_t migrated, failed;    /* pgmigrate_success / pgmigrate_fail, this run */
+};
+
 /* compaction_suitable (4.9-6.14 form) for zone z and a costly or small
  * order: order-0 watermark plus compact_gap, then the fragmentation index
  * for costly orders. */
 bool sim_compaction_suitable(const struct sim_machine *m, unsigned z, unsigned order);
 
 /* Run compact_zone on zone z. order -1 compacts the whole zone like
- * vm.compact_memory; proactive stops at the proactive low watermark.
- * Counters are added to the machine's vmstat counters. */
+ * vm.compact_memory (MIGRATE_SYNC); proactive stops at the proactive low
+ * watermark (MIGRATE_SYNC_LIGHT); order >= 0 is a direct compaction at
+ * SYNC_LIGHT priority. Counters are added to the machine's vmstat
+ * counters; end (may be NULL) receives how the run ended, which is also
+ * kept as the zone's last end (sim_zone_compact_end). */
 enum sim_compact_result sim_compact_zone(struct sim_machine *m, unsigned z, int order,
-					 unsigned mt, bool whole_zone, bool proactive);
+					 unsigned mt, bool whole_zone, bool proactive,
+					 struct sim_compact_end *end);
+/* The same with an explicit priority (0 SYNC_FULL, 1 SYNC_LIGHT, 2 ASYNC;
+ * see compact_zone_order). */
+enum sim_compact_result sim_compact_zone_prio(struct sim_machine *m, unsigned z, int order,
+					      unsigned mt, int prio, bool whole_zone,
+					      bool proactive, struct sim_compact_end *end);
+/* How the last compact_zone() run on zone z ended (reason SIM_CR_NONE
+ * when none ran). After sim_compact_memory() this is each zone's end. */
+const struct sim_compact_end *sim_zone_compact_end(const struct sim_machine *m, unsigned z);
 
 /* Direct compaction after an allocation failed at the min watermark
  * (try_to_compact_pages + the retry). Returns the zone index holding the

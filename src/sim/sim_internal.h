@@ -15,6 +15,7 @@
 #define FRAGSTAT_SIM_INTERNAL_H
 
 #include "sim_buddy.h"
+#include "sim_compact.h"
 
 #define SIM_NIL UINT32_MAX
 
@@ -31,6 +32,26 @@ enum {
 	SIM_ST_NONE = 0,      /* inside a block (not a head) */
 	SIM_ST_FREE = 1,      /* head of a free buddy block */
 	SIM_ST_ALLOC = 2,     /* head of an allocation */
+	SIM_ST_PCP = 3,       /* head of a block on a per-cpu list (sim_pcp.c):
+			       * free but not PageBuddy, never merged; its
+			       * links are the per-cpu list's */
+};
+
+/* Per-cpu lists of one CPU in one zone (struct per_cpu_pages): one list
+ * per order 0..3 and pcp migratetype, then the two THP lists (order
+ * HPAGE_PMD_ORDER, taken to be the pageblock order: non-movable, movable)
+ * as order_to_pindex numbers them; linked through the zone's link array,
+ * SIM_NIL-terminated; head = most recent. */
+#define SIM_PCP_ORDERS 4u     /* PAGE_ALLOC_COSTLY_ORDER + 1 */
+#define SIM_PCP_LOW_LISTS (SIM_PCP_ORDERS * SIM_MT_PCPTYPES)   /* NR_LOWORDER_PCP_LISTS */
+#define SIM_PCP_LISTS (SIM_PCP_LOW_LISTS + 2)                 /* + NR_PCP_THP */
+struct sim_pcp {
+	uint32_t head[SIM_PCP_LISTS], tail[SIM_PCP_LISTS];
+	uint32_t count;               /* pages */
+	uint32_t high, batch;
+	uint32_t free_count;          /* pcp->free_count (6.7+) */
+	unsigned alloc_factor;        /* pcp->alloc_factor (6.7+) */
+	bool prev_free_high;          /* PCPF_PREV_FREE_HIGH_ORDER */
 };
 
 #define SIM_INFO(order, mt, st) ((uint8_t)((order) | ((mt) << 4) | ((st) << 6)))
@@ -59,6 +80,12 @@ struct sim_zone {
 	uint64_t wmark[3];            /* min, low, high */
 	int64_t reserve[FS_MAX_ZONES];
 
+	uint8_t *kind;                /* per page, enum sim_kind of an allocation
+				       * head; NULL until sim_seed_alloc sets one */
+	struct sim_pcp *pcp;          /* sim_config.pcp_cpus entries, or NULL */
+	uint64_t pcp_pages;           /* pages on all CPUs' lists */
+	struct sim_compact_end last_end;
+
 	/* compaction state (§6.1, §6.5) */
 	uint32_t cached_migrate_pfn, cached_free_pfn;
 	unsigned compact_considered, compact_defer_shift, compact_order_failed;
@@ -71,6 +98,9 @@ struct sim_machine {
 	unsigned nzones;
 	struct sim_zone zones[FS_MAX_ZONES];
 	bool nofragment;              /* a lower zone exists (ALLOC_NOFRAGMENT) */
+	bool pcp_on;                  /* per-cpu lists configured */
+	unsigned pcp_orders;          /* orders below this use them: 4 (5.15+), 1 before */
+	unsigned pcp_thp_order;       /* and this one (pageblock order, 5.15+; else ~0u) */
 	uint64_t min_free_kbytes;     /* as setup_per_zone_wmarks used it */
 	uint64_t cnt[SIM_CNT_NR];
 	sim_moved_fn moved;
@@ -179,6 +209,43 @@ int sim_get_page(struct sim_machine *m, unsigned order, unsigned mt, unsigned wh
 		 bool nofragment, uint32_t tag, uint32_t *pfn);
 /* The "can claim" predicate (§5.4) for a block of current_order. */
 bool sim_can_claim(const struct sim_machine *m, unsigned current_order, unsigned start_mt);
+
+/* ---- per-cpu lists (sim_pcp.c) ---- */
+int sim_pcp_setup(struct sim_machine *m);
+void sim_pcp_release(struct sim_machine *m);
+/* free_unref_page for order <= 3: onto CPU pcp_cpu's list, draining a
+ * batch to the buddy when the list reaches high. */
+void sim_pcp_free(struct sim_machine *m, struct sim_zone *z, uint32_t pfn, unsigned order);
+/* rmqueue_pcplist: SIM_NIL when the list is empty and cannot be refilled. */
+uint32_t sim_pcp_rmqueue(struct sim_machine *m, struct sim_zone *z, unsigned order,
+			 unsigned mt, bool nofragment);
+/* drain_pages_zone for one CPU of zone z. */
+void sim_pcp_drain(struct sim_machine *m, struct sim_zone *z, unsigned cpu);
+int sim_pcp_check(const struct sim_machine *m, const struct sim_zone *z, char *msg,
+		  size_t size);
+
+/* Kind of the allocation head at pfn. */
+static inline unsigned sim_kind_of(const struct sim_zone *z, uint32_t pfn)
+{
+	return z->kind ? z->kind[pfn] : SIM_KIND_NORMAL;
+}
+
+/* Release a freed head: pcp for order <= 3 when configured, else buddy.
+ * The caller has cleared the info byte. */
+/* pcp_allowed_order for the machine's era */
+static inline bool sim_pcp_allowed(const struct sim_machine *m, unsigned order)
+{
+	return m->pcp_on && (order < m->pcp_orders || order == m->pcp_thp_order);
+}
+
+static inline void sim_release(struct sim_machine *m, struct sim_zone *z, uint32_t pfn,
+			       unsigned order)
+{
+	if (sim_pcp_allowed(m, order))
+		sim_pcp_free(m, z, pfn, order);
+	else
+		sim_free_one(m, z, pfn, order);
+}
 
 static inline unsigned sim_pbtype(const struct sim_machine *m, const struct sim_zone *z,
 				  uint32_t pfn)

@@ -52,12 +52,15 @@ static void moved(void *ctx, uint32_t tag, unsigned zone, uint32_t pfn)
 
 /* 16 pages, pageblock order 2 (4 blocks of 4), max order 3. Every page
  * allocated movable (tag = pfn), then the odd pfns freed. vm.compact_memory:
- *  block 0: isolate 0 and 2; the free scanner starts at block 3 and
- *           isolates 13 and 15 (then stops: 2 >= 2), resuming at block 2;
- *           0 -> 13, 2 -> 15; the freed 0..3 merge into an order-2 block.
- *  block 1: isolate 4 and 6; the free scanner may not go below block 2
- *           (pageblock_end(migrate_pfn 8) = 12 > 8): no targets, both fail;
- *           the scanners met: COMPLETE. */
+ *  block 0: isolate 0 and 2 (list_add at the head: 2 migrates first); the
+ *           free scanner starts at block 3 (stride 1) and isolates 13 and
+ *           15 (then stops: 2 >= 2), resuming at block 2; 2 -> 13, 0 -> 15
+ *           (compaction_alloc takes the first isolated page); the freed
+ *           0..3 merge into an order-2 block.
+ *  block 1: isolate 4 and 6; 6 first: the free scanner may not go below
+ *           block 2 (pageblock_end(migrate_pfn 8) = 12 > 8): no target,
+ *           migrate_pages() fails 6 with -ENOMEM and puts 4 back (not
+ *           counted); the scanners met, so not contended: COMPLETE. */
 static void test_hand(void)
 {
 	struct sim_machine *m = mk(4, 2, 16, SIM_COMPACT_FULL);
@@ -81,16 +84,16 @@ static void test_hand(void)
 	}
 	is_u64(z->nr_free[0], 8, "eight free order-0 pages");
 	sim_machine_set_moved(m, moved, &mv);
-	r = sim_compact_zone(m, 0, -1, SIM_MT_MOVABLE, true, false);
+	r = sim_compact_zone(m, 0, -1, SIM_MT_MOVABLE, true, false, NULL);
 	is_str(sim_compact_result_name(r), "complete", "compact_memory completes");
 	is_int(mv.n, 2, "two pages moved");
-	ok(mv.n == 2 && mv.from_tag[0] == 0 && mv.to[0] == 13, "page 0 moved to 13");
-	ok(mv.n == 2 && mv.from_tag[1] == 2 && mv.to[1] == 15, "page 2 moved to 15");
+	ok(mv.n == 2 && mv.from_tag[0] == 2 && mv.to[0] == 13, "page 2 moved first, to 13");
+	ok(mv.n == 2 && mv.from_tag[1] == 0 && mv.to[1] == 15, "page 0 moved to 15");
 	is_u64(z->nr_free[2], 1, "block 0 is one free order-2 block");
 	is_int(sim_list_first(z, 2, SIM_MT_MOVABLE), 0, "at pfn 0");
 	is_u64(z->nr_free[0], 4, "5, 7, 9, 11 still free order 0");
 	is_u64(sim_counter(m, SIM_CNT_PGMIGRATE_SUCCESS), 2, "pgmigrate_success 2");
-	is_u64(sim_counter(m, SIM_CNT_PGMIGRATE_FAIL), 2, "pgmigrate_fail 2 (4 and 6: no target)");
+	is_u64(sim_counter(m, SIM_CNT_PGMIGRATE_FAIL), 1, "pgmigrate_fail 1 (6: no target; 4 put back)");
 	is_u64(sim_counter(m, SIM_CNT_COMPACT_MIGRATE_SCANNED), 8, "migrate scanner walked blocks 0 and 1");
 	is_u64(sim_counter(m, SIM_CNT_COMPACT_FREE_SCANNED), 4, "free scanner walked block 3");
 	is_u64(sim_counter(m, SIM_CNT_COMPACT_ISOLATED), 6, "isolated 4 migrate + 2 free pages");
@@ -125,8 +128,13 @@ static void test_defer(void)
 
 /* Direct compaction: 64 pages (max order 3, pageblock order 2); every even
  * pfn allocated movable: no order-1 block. An order-1 request fails at the
- * min watermark, compaction_suitable agrees (order 1 is not costly), the
- * compaction run frees one, and the retry succeeds: stall 1, success 1. */
+ * min watermark, compaction_suitable agrees (order 1 is not costly).
+ * ASYNC first: the migrate scanner isolates 0 (skip_on_failure: the
+ * order-1 chunk 0..1 is complete), the free scanner (stride 32) visits
+ * only the first page of blocks 15..1, all allocated: 15 pages scanned,
+ * nothing isolated; 0 fails, the scanners met: COMPLETE, the retry fails
+ * (stall 1, fail 1; ASYNC does not defer). SYNC_LIGHT then scans with
+ * stride 1, frees an order-1 block, and the retry succeeds: stall 2. */
 static void test_direct(void)
 {
 	struct sim_machine *m = mk(4, 2, 64, SIM_COMPACT_DIRECT);
@@ -147,9 +155,11 @@ static void test_direct(void)
 	is_u64(m->zones[0].nr_free[1], 0, "no free order-1 block");
 	rc = sim_alloc(m, 1, SIM_MT_MOVABLE, 100, &ref);
 	is_int(rc, 0, "order-1 allocation succeeds after direct compaction");
-	is_u64(sim_counter(m, SIM_CNT_COMPACT_STALL), 1, "compact_stall 1");
+	is_u64(sim_counter(m, SIM_CNT_COMPACT_STALL), 2, "compact_stall 2 (ASYNC, SYNC_LIGHT)");
 	is_u64(sim_counter(m, SIM_CNT_COMPACT_SUCCESS), 1, "compact_success 1");
-	is_u64(sim_counter(m, SIM_CNT_COMPACT_FAIL), 0, "compact_fail 0");
+	is_u64(sim_counter(m, SIM_CNT_COMPACT_FAIL), 1, "compact_fail 1 (the ASYNC attempt)");
+	is_int(m->zones[0].compact_defer_shift, 0, "no deferral");
+	is_int(sim_zone_compact_end(m, 0)->priority, 1, "last run at SYNC_LIGHT");
 	ok(sim_counter(m, SIM_CNT_PGMIGRATE_SUCCESS) > 0, "pages were migrated");
 	ok(checked(m), "invariants hold");
 	sim_machine_free(m);
