@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rng.h"
+#include "sim_internal.h"
 
 struct sim_preset {
 	enum sim_wl_kind kind;
@@ -102,6 +103,7 @@ struct sim_wl {
 	unsigned order_cum[FS_MAX_ORDERS];   /* cumulative per mille */
 	uint8_t order_of[FS_MAX_ORDERS];
 	unsigned norder;
+	uint8_t order_lut[1000];             /* order_of the first r < order_cum */
 	unsigned type_cum[3];
 	uint8_t type_of[3];
 	bool draw_type;                      /* a type draw happens per allocation */
@@ -237,6 +239,11 @@ int sim_wl_new(enum sim_wl_kind kind, const struct sim_wl_params *p, struct sim_
 		w->order_of[w->norder] = (uint8_t)o;
 		w->norder++;
 	}
+	for (unsigned r = 0, i = 0; r < 1000; r++) {
+		while (i + 1 < w->norder && r >= w->order_cum[i])
+			i++;
+		w->order_lut[r] = w->norder ? w->order_of[i] : 0;
+	}
 	if (p->types_pct[0] + p->types_pct[1] + p->types_pct[2]) {
 		/* --types M,U,R percent */
 		static const uint8_t map[3] = { SIM_MT_MOVABLE, SIM_MT_UNMOVABLE, SIM_MT_RECLAIMABLE };
@@ -301,10 +308,7 @@ static unsigned sim_wl_draw_order(struct sim_wl *w)
 	if (w->norder <= 1)
 		return w->norder ? w->order_of[0] : 0;
 	r = fs_rng_below(&w->rng, 1000);
-	for (unsigned i = 0; i < w->norder; i++)
-		if (r < w->order_cum[i])
-			return w->order_of[i];
-	return w->order_of[w->norder - 1];
+	return w->order_lut[r];   /* the first order_of[i] with r < order_cum[i], else the last */
 }
 
 static enum sim_mt sim_wl_draw_type(struct sim_wl *w)
@@ -470,6 +474,95 @@ static inline int sim_wl_preset_step(struct sim_wl *w)
 	return sim_wl_alloc_new(w);
 }
 
+/* n preset operations: sim_wl_preset_step() n times, with the loop's state
+ * in locals and the last event stored once. The machine calls back into
+ * w only through sim_wl_moved() (compaction inside sim_alloc), which reads
+ * w->nlive and writes w->live[]: both are kept current in w across calls. */
+static int sim_wl_run_preset(struct sim_wl *w, uint64_t n, uint64_t *done)
+{
+	struct sim_machine *m = w->m;
+	struct sim_wl_event ev = w->last;
+	const uint64_t full_at = w->full_at;
+	const bool track = w->track;
+	/* draws between two frees when one allocation comes between them */
+	const uint64_t gap = 1 + (w->norder > 1) + w->draw_type;
+	uint64_t i;
+	uint32_t ahead = UINT32_MAX;   /* predicted index of the next free */
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		struct sim_ref ref;
+		if (w->used >= full_at && w->nlive) {
+			/* sim_wl_free_random */
+			uint32_t nl = w->nlive;
+			uint32_t k = (uint32_t)fs_rng_below(&w->rng, nl);
+			struct sim_live l = w->live[k];
+			uint32_t k2;
+			ref.pfn = l.pfn;
+			ref.zone = l.zone;
+			/* Prefetch for the frees to come, guessing that one
+			 * allocation comes between two frees (always so for
+			 * bench-order0): the live entry of the one after next,
+			 * the page data of the next (whose live entry the
+			 * previous free brought in). Hints only: a wrong
+			 * guess costs a cache line, never a result. */
+			k2 = (uint32_t)(fs_rng_peek(&w->rng, 2 * gap) % nl);
+			__builtin_prefetch(&w->live[k2]);
+			if (ahead < nl - 1 && ahead != k) {
+				struct sim_live a = w->live[ahead];
+				struct sim_ref ra = { .pfn = a.pfn, .zone = a.zone };
+				sim_prefetch_free(m, ra);
+			}
+			ahead = k2;
+			rc = sim_free(m, ref);
+			ev.alloc = false;
+			ev.ok = rc == 0;
+			ev.order = l.order;
+			ev.index = k;
+			if (rc)
+				break;
+			w->used -= (uint64_t)1 << l.order;
+			l = w->live[--w->nlive];
+			w->live[k] = l;
+			if (track && k < w->nlive) {
+				ref.pfn = l.pfn;
+				ref.zone = l.zone;
+				if ((rc = sim_set_tag(m, ref, k)) != 0)
+					break;
+			}
+		} else {
+			/* sim_wl_alloc_new */
+			unsigned order = sim_wl_draw_order(w);
+			enum sim_mt mt = sim_wl_draw_type(w);
+			uint32_t id = w->nlive;
+			if (id == w->caplive && sim_live_reserve(w)) {
+				rc = -ENOMEM;
+				break;
+			}
+			rc = sim_alloc(m, order, mt, id, &ref);
+			ev.alloc = true;
+			ev.ok = rc == 0;
+			ev.order = order;
+			ev.mt = mt;
+			ev.index = UINT64_MAX;
+			if (rc) {
+				if (rc != -ENOMEM)
+					break;
+				rc = 0;   /* failed: the id is used up */
+				continue;
+			}
+			w->live[id].pfn = ref.pfn;
+			w->live[id].zone = ref.zone;
+			w->live[id].order = (uint8_t)order;
+			w->nlive = id + 1;
+			w->used += (uint64_t)1 << order;
+		}
+	}
+	w->last = ev;
+	*done = i;
+	return rc;
+}
+
 int sim_wl_step(struct sim_wl *w)
 {
 	if (w->kind == SIM_WL_TRACE)
@@ -489,9 +582,7 @@ int sim_wl_run(struct sim_wl *w, uint64_t n, uint64_t *done)
 			if ((rc = sim_wl_step(w)) != 0)
 				break;
 	} else {
-		for (; i < n; i++)
-			if ((rc = sim_wl_preset_step(w)) != 0)
-				break;
+		return sim_wl_run_preset(w, n, done);
 	}
 	*done = i;
 	return rc;
