@@ -474,6 +474,26 @@ static inline int sim_wl_preset_step(struct sim_wl *w)
 	return sim_wl_alloc_new(w);
 }
 
+/* Look ahead from the state before draw d (used pages *u, live blocks *n)
+ * to the next free: the allocations the preset steps make first, assuming
+ * they succeed. Leaves d at that free's draw; false when more than a few
+ * allocations come first (not worth predicting). */
+static inline bool sim_wl_ahead(const struct sim_wl *w, uint64_t *d, uint64_t *u, uint32_t *n)
+{
+	const uint64_t per_alloc = (w->norder > 1) + w->draw_type;
+
+	for (unsigned j = 0; *u < w->full_at || !*n; j++) {
+		unsigned order = w->norder > 1 ? w->order_lut[fs_rng_peek(&w->rng, *d) % 1000]
+					       : w->norder ? w->order_of[0] : 0;
+		if (j == 4)
+			return false;
+		*d += per_alloc;
+		*u += (uint64_t)1 << order;
+		++*n;
+	}
+	return true;
+}
+
 /* n preset operations: sim_wl_preset_step() n times, with the loop's state
  * in locals and the last event stored once. The machine calls back into
  * w only through sim_wl_moved() (compaction inside sim_alloc), which reads
@@ -484,10 +504,7 @@ static int sim_wl_run_preset(struct sim_wl *w, uint64_t n, uint64_t *done)
 	struct sim_wl_event ev = w->last;
 	const uint64_t full_at = w->full_at;
 	const bool track = w->track;
-	/* draws between two frees when one allocation comes between them */
-	const uint64_t gap = 1 + (w->norder > 1) + w->draw_type;
 	uint64_t i;
-	uint32_t ahead = UINT32_MAX;   /* predicted index of the next free */
 	int rc = 0;
 
 	for (i = 0; i < n; i++) {
@@ -497,23 +514,27 @@ static int sim_wl_run_preset(struct sim_wl *w, uint64_t n, uint64_t *done)
 			uint32_t nl = w->nlive;
 			uint32_t k = (uint32_t)fs_rng_below(&w->rng, nl);
 			struct sim_live l = w->live[k];
-			uint32_t k2;
+			uint32_t k1 = UINT32_MAX, k2, nn = nl - 1;
+			uint64_t d = 1, u = w->used - ((uint64_t)1 << l.order);
 			ref.pfn = l.pfn;
 			ref.zone = l.zone;
-			/* Prefetch for the frees to come, guessing that one
-			 * allocation comes between two frees (always so for
-			 * bench-order0): the live entry of the one after next,
-			 * the page data of the next (whose live entry the
-			 * previous free brought in). Hints only: a wrong
-			 * guess costs a cache line, never a result. */
-			k2 = (uint32_t)(fs_rng_peek(&w->rng, 2 * gap) % nl);
-			__builtin_prefetch(&w->live[k2]);
-			if (ahead < nl - 1 && ahead != k) {
-				struct sim_live a = w->live[ahead];
-				struct sim_ref ra = { .pfn = a.pfn, .zone = a.zone };
-				sim_prefetch_free(m, ra);
+			/* Prefetch for the next two frees: their draws are known
+			 * ahead (the rng state is a counter) as long as the
+			 * allocations between succeed. Here the live entry of the
+			 * one after next (assuming the next frees an order-0
+			 * block: always so in bench-order0, the most common case
+			 * elsewhere), below the page data of the next. Hints
+			 * only: a wrong guess costs a cache line, never a result. */
+			if (sim_wl_ahead(w, &d, &u, &nn)) {
+				k1 = (uint32_t)(fs_rng_peek(&w->rng, d) % nn);
+				u--;
+				nn--;
+				d++;
+				if (sim_wl_ahead(w, &d, &u, &nn)) {
+					k2 = (uint32_t)(fs_rng_peek(&w->rng, d) % nn);
+					__builtin_prefetch(&w->live[k2]);
+				}
 			}
-			ahead = k2;
 			rc = sim_free(m, ref);
 			ev.alloc = false;
 			ev.ok = rc == 0;
@@ -524,6 +545,11 @@ static int sim_wl_run_preset(struct sim_wl *w, uint64_t n, uint64_t *done)
 			w->used -= (uint64_t)1 << l.order;
 			l = w->live[--w->nlive];
 			w->live[k] = l;
+			if (k1 < w->nlive && k1 != k) {   /* entry k1 stays where it is */
+				struct sim_live a = w->live[k1];
+				struct sim_ref ra = { .pfn = a.pfn, .zone = a.zone };
+				sim_prefetch_free(m, ra);
+			}
 			if (track && k < w->nlive) {
 				ref.pfn = l.pfn;
 				ref.zone = l.zone;
