@@ -131,20 +131,63 @@ struct sim_wl {
 	struct sim_op *ops;
 	uint64_t nops, next_op;
 	struct sim_wl_event last;
+
+	/* moves reported by compaction, applied in order up to SIM_WL_PEND
+	 * reports late (the entry each one writes is prefetched meanwhile:
+	 * on a large machine every move would otherwise wait for memory);
+	 * every entry point that reads slots[] or live[] applies them first */
+	struct sim_moved_rec {
+		uint32_t tag, pfn;
+		uint8_t zone;
+	} pend[32];
+	unsigned pend_head, npend;
 };
+#define SIM_WL_PEND 32u
+
+static void sim_wl_apply_moved(struct sim_wl *w, const struct sim_moved_rec *r)
+{
+	if (w->kind == SIM_WL_TRACE) {
+		if (r->tag < w->nslots) {
+			w->slots[r->tag].pfn = r->pfn;
+			w->slots[r->tag].zone = r->zone;
+		}
+	} else if (r->tag < w->nlive) {
+		w->live[r->tag].pfn = r->pfn;
+		w->live[r->tag].zone = r->zone;
+	}
+}
+
+/* Apply every pending move. */
+static inline void sim_wl_flush_moved(struct sim_wl *w)
+{
+	while (w->npend) {
+		sim_wl_apply_moved(w, &w->pend[w->pend_head]);
+		w->pend_head = (w->pend_head + 1) % SIM_WL_PEND;
+		w->npend--;
+	}
+}
 
 static void sim_wl_moved(void *ctx, uint32_t tag, unsigned zone, uint32_t new_pfn)
 {
 	struct sim_wl *w = ctx;
-	if (w->kind == SIM_WL_TRACE) {
-		if (tag < w->nslots) {
-			w->slots[tag].pfn = new_pfn;
-			w->slots[tag].zone = (uint8_t)zone;
-		}
-	} else if (tag < w->nlive) {
-		w->live[tag].pfn = new_pfn;
-		w->live[tag].zone = (uint8_t)zone;
+	struct sim_moved_rec *r;
+
+	if (w->npend == SIM_WL_PEND) {
+		sim_wl_apply_moved(w, &w->pend[w->pend_head]);
+		w->pend_head = (w->pend_head + 1) % SIM_WL_PEND;
+		w->npend--;
 	}
+	if (w->kind == SIM_WL_TRACE) {
+		if (tag < w->nslots)
+			__builtin_prefetch(&w->slots[tag], 1);
+	} else if (tag < w->nlive) {
+		__builtin_prefetch(&w->live[tag], 1);
+	}
+	r = &w->pend[(w->pend_head + w->npend) % SIM_WL_PEND];
+	r->tag = tag;
+	r->pfn = new_pfn;
+	r->zone = (uint8_t)zone;
+	w->npend++;
 }
 
 static int sim_grow(void **p, uint32_t *cap, size_t elem, uint32_t need)
@@ -329,6 +372,8 @@ static int sim_wl_do_alloc(struct sim_wl *w, unsigned order, enum sim_mt mt, uin
 	struct sim_ref ref;
 	int rc = sim_alloc(w->m, order, mt, slot, &ref);
 
+	sim_wl_flush_moved(w);
+
 	w->last.alloc = true;
 	w->last.ok = rc == 0;
 	w->last.order = order;
@@ -372,6 +417,7 @@ static inline int sim_wl_alloc_new(struct sim_wl *w)
 	if (w->nlive == w->caplive && sim_live_reserve(w))
 		return -ENOMEM;
 	rc = sim_alloc(w->m, order, mt, w->nlive, &ref);
+	sim_wl_flush_moved(w);
 	w->last.alloc = true;
 	w->last.ok = rc == 0;
 	w->last.order = order;
@@ -436,6 +482,7 @@ void sim_wl_prefill_progress(const struct sim_wl *w, uint64_t *used, uint64_t *t
 
 int sim_wl_prefill_step(struct sim_wl *w)
 {
+	sim_wl_flush_moved(w);
 	if (w->kind == SIM_WL_TRACE || w->kind == SIM_WL_NONE)
 		return 1;
 	if (w->phase == 1) {   /* fill */
@@ -496,8 +543,9 @@ static inline bool sim_wl_ahead(const struct sim_wl *w, uint64_t *d, uint64_t *u
 
 /* n preset operations: sim_wl_preset_step() n times, with the loop's state
  * in locals and the last event stored once. The machine calls back into
- * w only through sim_wl_moved() (compaction inside sim_alloc), which reads
- * w->nlive and writes w->live[]: both are kept current in w across calls. */
+ * w only through sim_wl_moved() (compaction inside sim_alloc; the moves
+ * are applied right after it), which reads w->nlive: kept current in w
+ * across calls. */
 static int sim_wl_run_preset(struct sim_wl *w, uint64_t n, uint64_t *done)
 {
 	struct sim_machine *m = w->m;
@@ -566,6 +614,8 @@ static int sim_wl_run_preset(struct sim_wl *w, uint64_t n, uint64_t *done)
 				break;
 			}
 			rc = sim_alloc(m, order, mt, id, &ref);
+			if (w->npend)
+				sim_wl_flush_moved(w);
 			ev.alloc = true;
 			ev.ok = rc == 0;
 			ev.order = order;
@@ -591,6 +641,7 @@ static int sim_wl_run_preset(struct sim_wl *w, uint64_t n, uint64_t *done)
 
 int sim_wl_step(struct sim_wl *w)
 {
+	sim_wl_flush_moved(w);
 	if (w->kind == SIM_WL_TRACE)
 		return sim_wl_trace_step(w);
 	if (w->kind == SIM_WL_NONE)
@@ -602,6 +653,8 @@ int sim_wl_run(struct sim_wl *w, uint64_t n, uint64_t *done)
 {
 	uint64_t i = 0;
 	int rc = 0;
+
+	sim_wl_flush_moved(w);
 
 	if (w->kind == SIM_WL_TRACE || w->kind == SIM_WL_NONE) {
 		for (; i < n; i++)
@@ -616,6 +669,7 @@ int sim_wl_run(struct sim_wl *w, uint64_t n, uint64_t *done)
 
 int sim_wl_free_all(struct sim_wl *w)
 {
+	sim_wl_flush_moved(w);
 	while (w->nlive) {
 		struct sim_live *l = &w->live[--w->nlive];
 		struct sim_ref ref = { .pfn = l->pfn, .zone = l->zone };
@@ -665,6 +719,7 @@ static int sim_wl_adopt_one(void *ctx, unsigned zone, uint32_t pfn, unsigned ord
 
 int sim_wl_adopt(struct sim_wl *w)
 {
+	sim_wl_flush_moved(w);
 	return sim_foreach_alloc(w->m, sim_wl_adopt_one, w);
 }
 
