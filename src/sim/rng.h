@@ -23,6 +23,17 @@ static inline uint64_t fs_rng_next(struct fs_rng *r)
 	return z ^ (z >> 31);
 }
 
+/* The output the d-th next draw (d >= 1) will give, without drawing: the
+ * state is a counter, so the simulator can look ahead to prefetch. */
+static inline uint64_t fs_rng_peek(const struct fs_rng *r, uint64_t d)
+{
+	uint64_t z = r->state + d * UINT64_C(0x9e3779b97f4a7c15);
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
 /* next() % n, the reduction the benchmark op sequence specifies (n > 0). */
 static inline uint64_t fs_rng_below(struct fs_rng *r, uint64_t n)
 {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rng.h"
+#include "sim_internal.h"
 
 struct sim_preset {
 	enum sim_wl_kind kind;
@@ -102,6 +103,7 @@ struct sim_wl {
 	unsigned order_cum[FS_MAX_ORDERS];   /* cumulative per mille */
 	uint8_t order_of[FS_MAX_ORDERS];
 	unsigned norder;
+	uint8_t order_lut[1000];             /* order_of the first r < order_cum */
 	unsigned type_cum[3];
 	uint8_t type_of[3];
 	bool draw_type;                      /* a type draw happens per allocation */
@@ -129,20 +131,63 @@ struct sim_wl {
 	struct sim_op *ops;
 	uint64_t nops, next_op;
 	struct sim_wl_event last;
+
+	/* moves reported by compaction, applied in order up to SIM_WL_PEND
+	 * reports late (the entry each one writes is prefetched meanwhile:
+	 * on a large machine every move would otherwise wait for memory);
+	 * every entry point that reads slots[] or live[] applies them first */
+	struct sim_moved_rec {
+		uint32_t tag, pfn;
+		uint8_t zone;
+	} pend[32];
+	unsigned pend_head, npend;
 };
+#define SIM_WL_PEND 32u
+
+static void sim_wl_apply_moved(struct sim_wl *w, const struct sim_moved_rec *r)
+{
+	if (w->kind == SIM_WL_TRACE) {
+		if (r->tag < w->nslots) {
+			w->slots[r->tag].pfn = r->pfn;
+			w->slots[r->tag].zone = r->zone;
+		}
+	} else if (r->tag < w->nlive) {
+		w->live[r->tag].pfn = r->pfn;
+		w->live[r->tag].zone = r->zone;
+	}
+}
+
+/* Apply every pending move. */
+static inline void sim_wl_flush_moved(struct sim_wl *w)
+{
+	while (w->npend) {
+		sim_wl_apply_moved(w, &w->pend[w->pend_head]);
+		w->pend_head = (w->pend_head + 1) % SIM_WL_PEND;
+		w->npend--;
+	}
+}
 
 static void sim_wl_moved(void *ctx, uint32_t tag, unsigned zone, uint32_t new_pfn)
 {
 	struct sim_wl *w = ctx;
-	if (w->kind == SIM_WL_TRACE) {
-		if (tag < w->nslots) {
-			w->slots[tag].pfn = new_pfn;
-			w->slots[tag].zone = (uint8_t)zone;
-		}
-	} else if (tag < w->nlive) {
-		w->live[tag].pfn = new_pfn;
-		w->live[tag].zone = (uint8_t)zone;
+	struct sim_moved_rec *r;
+
+	if (w->npend == SIM_WL_PEND) {
+		sim_wl_apply_moved(w, &w->pend[w->pend_head]);
+		w->pend_head = (w->pend_head + 1) % SIM_WL_PEND;
+		w->npend--;
 	}
+	if (w->kind == SIM_WL_TRACE) {
+		if (tag < w->nslots)
+			__builtin_prefetch(&w->slots[tag], 1);
+	} else if (tag < w->nlive) {
+		__builtin_prefetch(&w->live[tag], 1);
+	}
+	r = &w->pend[(w->pend_head + w->npend) % SIM_WL_PEND];
+	r->tag = tag;
+	r->pfn = new_pfn;
+	r->zone = (uint8_t)zone;
+	w->npend++;
 }
 
 static int sim_grow(void **p, uint32_t *cap, size_t elem, uint32_t need)
@@ -237,6 +282,11 @@ int sim_wl_new(enum sim_wl_kind kind, const struct sim_wl_params *p, struct sim_
 		w->order_of[w->norder] = (uint8_t)o;
 		w->norder++;
 	}
+	for (unsigned r = 0, i = 0; r < 1000; r++) {
+		while (i + 1 < w->norder && r >= w->order_cum[i])
+			i++;
+		w->order_lut[r] = w->norder ? w->order_of[i] : 0;
+	}
 	if (p->types_pct[0] + p->types_pct[1] + p->types_pct[2]) {
 		/* --types M,U,R percent */
 		static const uint8_t map[3] = { SIM_MT_MOVABLE, SIM_MT_UNMOVABLE, SIM_MT_RECLAIMABLE };
@@ -301,10 +351,7 @@ static unsigned sim_wl_draw_order(struct sim_wl *w)
 	if (w->norder <= 1)
 		return w->norder ? w->order_of[0] : 0;
 	r = fs_rng_below(&w->rng, 1000);
-	for (unsigned i = 0; i < w->norder; i++)
-		if (r < w->order_cum[i])
-			return w->order_of[i];
-	return w->order_of[w->norder - 1];
+	return w->order_lut[r];   /* the first order_of[i] with r < order_cum[i], else the last */
 }
 
 static enum sim_mt sim_wl_draw_type(struct sim_wl *w)
@@ -324,6 +371,8 @@ static int sim_wl_do_alloc(struct sim_wl *w, unsigned order, enum sim_mt mt, uin
 {
 	struct sim_ref ref;
 	int rc = sim_alloc(w->m, order, mt, slot, &ref);
+
+	sim_wl_flush_moved(w);
 
 	w->last.alloc = true;
 	w->last.ok = rc == 0;
@@ -368,6 +417,7 @@ static inline int sim_wl_alloc_new(struct sim_wl *w)
 	if (w->nlive == w->caplive && sim_live_reserve(w))
 		return -ENOMEM;
 	rc = sim_alloc(w->m, order, mt, w->nlive, &ref);
+	sim_wl_flush_moved(w);
 	w->last.alloc = true;
 	w->last.ok = rc == 0;
 	w->last.order = order;
@@ -432,6 +482,7 @@ void sim_wl_prefill_progress(const struct sim_wl *w, uint64_t *used, uint64_t *t
 
 int sim_wl_prefill_step(struct sim_wl *w)
 {
+	sim_wl_flush_moved(w);
 	if (w->kind == SIM_WL_TRACE || w->kind == SIM_WL_NONE)
 		return 1;
 	if (w->phase == 1) {   /* fill */
@@ -470,8 +521,127 @@ static inline int sim_wl_preset_step(struct sim_wl *w)
 	return sim_wl_alloc_new(w);
 }
 
+/* Look ahead from the state before draw d (used pages *u, live blocks *n)
+ * to the next free: the allocations the preset steps make first, assuming
+ * they succeed. Leaves d at that free's draw; false when more than a few
+ * allocations come first (not worth predicting). */
+static inline bool sim_wl_ahead(const struct sim_wl *w, uint64_t *d, uint64_t *u, uint32_t *n)
+{
+	const uint64_t per_alloc = (w->norder > 1) + w->draw_type;
+
+	for (unsigned j = 0; *u < w->full_at || !*n; j++) {
+		unsigned order = w->norder > 1 ? w->order_lut[fs_rng_peek(&w->rng, *d) % 1000]
+					       : w->norder ? w->order_of[0] : 0;
+		if (j == 4)
+			return false;
+		*d += per_alloc;
+		*u += (uint64_t)1 << order;
+		++*n;
+	}
+	return true;
+}
+
+/* n preset operations: sim_wl_preset_step() n times, with the loop's state
+ * in locals and the last event stored once. The machine calls back into
+ * w only through sim_wl_moved() (compaction inside sim_alloc; the moves
+ * are applied right after it), which reads w->nlive: kept current in w
+ * across calls. */
+static int sim_wl_run_preset(struct sim_wl *w, uint64_t n, uint64_t *done)
+{
+	struct sim_machine *m = w->m;
+	struct sim_wl_event ev = w->last;
+	const uint64_t full_at = w->full_at;
+	const bool track = w->track;
+	uint64_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		struct sim_ref ref;
+		if (w->used >= full_at && w->nlive) {
+			/* sim_wl_free_random */
+			uint32_t nl = w->nlive;
+			uint32_t k = (uint32_t)fs_rng_below(&w->rng, nl);
+			struct sim_live l = w->live[k];
+			uint32_t k1 = UINT32_MAX, k2, nn = nl - 1;
+			uint64_t d = 1, u = w->used - ((uint64_t)1 << l.order);
+			ref.pfn = l.pfn;
+			ref.zone = l.zone;
+			/* Prefetch for the next two frees: their draws are known
+			 * ahead (the rng state is a counter) as long as the
+			 * allocations between succeed. Here the live entry of the
+			 * one after next (assuming the next frees an order-0
+			 * block: always so in bench-order0, the most common case
+			 * elsewhere), below the page data of the next. Hints
+			 * only: a wrong guess costs a cache line, never a result. */
+			if (sim_wl_ahead(w, &d, &u, &nn)) {
+				k1 = (uint32_t)(fs_rng_peek(&w->rng, d) % nn);
+				u--;
+				nn--;
+				d++;
+				if (sim_wl_ahead(w, &d, &u, &nn)) {
+					k2 = (uint32_t)(fs_rng_peek(&w->rng, d) % nn);
+					__builtin_prefetch(&w->live[k2]);
+				}
+			}
+			rc = sim_free(m, ref);
+			ev.alloc = false;
+			ev.ok = rc == 0;
+			ev.order = l.order;
+			ev.index = k;
+			if (rc)
+				break;
+			w->used -= (uint64_t)1 << l.order;
+			l = w->live[--w->nlive];
+			w->live[k] = l;
+			if (k1 < w->nlive && k1 != k) {   /* entry k1 stays where it is */
+				struct sim_live a = w->live[k1];
+				struct sim_ref ra = { .pfn = a.pfn, .zone = a.zone };
+				sim_prefetch_free(m, ra);
+			}
+			if (track && k < w->nlive) {
+				ref.pfn = l.pfn;
+				ref.zone = l.zone;
+				if ((rc = sim_set_tag(m, ref, k)) != 0)
+					break;
+			}
+		} else {
+			/* sim_wl_alloc_new */
+			unsigned order = sim_wl_draw_order(w);
+			enum sim_mt mt = sim_wl_draw_type(w);
+			uint32_t id = w->nlive;
+			if (id == w->caplive && sim_live_reserve(w)) {
+				rc = -ENOMEM;
+				break;
+			}
+			rc = sim_alloc(m, order, mt, id, &ref);
+			if (w->npend)
+				sim_wl_flush_moved(w);
+			ev.alloc = true;
+			ev.ok = rc == 0;
+			ev.order = order;
+			ev.mt = mt;
+			ev.index = UINT64_MAX;
+			if (rc) {
+				if (rc != -ENOMEM)
+					break;
+				rc = 0;   /* failed: the id is used up */
+				continue;
+			}
+			w->live[id].pfn = ref.pfn;
+			w->live[id].zone = ref.zone;
+			w->live[id].order = (uint8_t)order;
+			w->nlive = id + 1;
+			w->used += (uint64_t)1 << order;
+		}
+	}
+	w->last = ev;
+	*done = i;
+	return rc;
+}
+
 int sim_wl_step(struct sim_wl *w)
 {
+	sim_wl_flush_moved(w);
 	if (w->kind == SIM_WL_TRACE)
 		return sim_wl_trace_step(w);
 	if (w->kind == SIM_WL_NONE)
@@ -484,14 +654,14 @@ int sim_wl_run(struct sim_wl *w, uint64_t n, uint64_t *done)
 	uint64_t i = 0;
 	int rc = 0;
 
+	sim_wl_flush_moved(w);
+
 	if (w->kind == SIM_WL_TRACE || w->kind == SIM_WL_NONE) {
 		for (; i < n; i++)
 			if ((rc = sim_wl_step(w)) != 0)
 				break;
 	} else {
-		for (; i < n; i++)
-			if ((rc = sim_wl_preset_step(w)) != 0)
-				break;
+		return sim_wl_run_preset(w, n, done);
 	}
 	*done = i;
 	return rc;
@@ -499,6 +669,7 @@ int sim_wl_run(struct sim_wl *w, uint64_t n, uint64_t *done)
 
 int sim_wl_free_all(struct sim_wl *w)
 {
+	sim_wl_flush_moved(w);
 	while (w->nlive) {
 		struct sim_live *l = &w->live[--w->nlive];
 		struct sim_ref ref = { .pfn = l->pfn, .zone = l->zone };
@@ -548,6 +719,7 @@ static int sim_wl_adopt_one(void *ctx, unsigned zone, uint32_t pfn, unsigned ord
 
 int sim_wl_adopt(struct sim_wl *w)
 {
+	sim_wl_flush_moved(w);
 	return sim_foreach_alloc(w->m, sim_wl_adopt_one, w);
 }
 
