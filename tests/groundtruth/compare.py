@@ -272,6 +272,7 @@ def cmd_predict(args):
     kern = truth["compact_memory"]["wall_seconds"]
     rows, ok_all, notes = [], True, []
     all_complete = True
+    name = name or truth.get("params", {}).get("args", "")
     print("groundtruth %s: kernel %s, pageblock order %d" % (name, truth.get("kernel"), pb))
     print("%-8s %10s %21s %10s %9s %10s %10s  %-22s %s" % (
         "zone", "before", "predicted (low..high)", "real", "error", "gain pred", "gain real",
@@ -318,6 +319,10 @@ def cmd_predict(args):
         rows.append({"node": node, "zone": zn, "before": before_v, "predicted_low": lo, "predicted_high": hi,
                      "prediction_from": src, "real": real, "real_pre": g["pre"], "end_status": st,
                      "sim_end_status": sst, "criterion": crit_txt, "met": ok})
+    drift = ["%s %+d" % (z["zone"], z["free_pages_ge_pageblock"]["pre"] - z["free_pages_ge_pageblock"]["capture_before"])
+             for z in truth["zones"] if z["free_pages_ge_pageblock"]["capture_before"] is not None]
+    print("drift between the capture and the write (pre - before): " + ", ".join(drift) +
+          "; gain real = post - pre")
     mig_real = sum((z.get("end") or {}).get("migrated", 0) or 0 for z in truth["zones"])
     if not any((z.get("end") or {}).get("source") == "trace" for z in truth["zones"]):
         mig_real = truth["vmstat_delta"].get("pgmigrate_success", 0)

@@ -6,9 +6,10 @@
  *     "ready anon_pages N freed_pages N cache_pages N hugetlb N refill_pages N"
  *     and holds it until stdin reaches end of file or SIGTERM/SIGINT.
  *     --anon MIB        anonymous memory (MADV_NOHUGEPAGE, every page touched)
- *     --free alt|random|none
+ *     --free alt|random|runN|none
  *                       then give back every other 4 KiB page (alt), a
- *                       random half of them (random, --seed) or none
+ *                       random half of them (random, --seed), every other
+ *                       run of N pages (runN: holes of N pages) or none
  *     --cache FILE --cache-mib MIB
  *                       page cache mixed in: the anonymous memory is touched
  *                       in --steps slices and after each slice a slice of FILE
@@ -147,8 +148,12 @@ static int cmd_frag(int argc, char **argv)
 		}
 		i++;
 	}
-	if (strcmp(freep, "alt") && strcmp(freep, "random") && strcmp(freep, "none")) {
-		fprintf(stderr, "gt_frag: --free wants alt, random or none\n");
+	size_t run = 1;
+	if (!strncmp(freep, "run", 3))
+		run = num("--free runN", freep + 3);
+	if ((strcmp(freep, "alt") && strcmp(freep, "random") && strcmp(freep, "none") && strncmp(freep, "run", 3)) ||
+	    run == 0) {
+		fprintf(stderr, "gt_frag: --free wants alt, random, runN (N > 0) or none\n");
 		return 1;
 	}
 	if (steps == 0 || anon_mib > (64u << 10) || cache_mib > (64u << 10) || refill_mib > (64u << 10) ||
@@ -216,7 +221,7 @@ static int cmd_frag(int argc, char **argv)
 	}
 	size_t freed = 0;
 	for (size_t p = 0; p < apages && !stop && strcmp(freep, "none"); p++) {
-		int give = !strcmp(freep, "alt") ? (p & 1) : (int)(rng() & 1);
+		int give = !strcmp(freep, "random") ? (int)(rng() & 1) : (int)((p / run) & 1);
 		if (give) {
 			if (madvise(a + p * PG, PG, MADV_DONTNEED))
 				return die("madvise");

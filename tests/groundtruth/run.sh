@@ -16,8 +16,9 @@
 # error, SIGINT and SIGTERM.
 #
 # Options (see tests/groundtruth/README for the patterns):
-#   --pattern alt|random|cache|shmem|hugetlb|refill   (default alt)
+#   --pattern alt|random|runs|cache|shmem|hugetlb|refill   (default alt)
 #   --mib N          anonymous memory fragmented (default 2048)
+#   --run N          pages in each hole and each held run (runs; default 16)
 #   --cache-mib N    page cache mixed in (cache, shmem; default MIB/2)
 #   --hugetlb N      huge pages held (hugetlb; default MIB/16)
 #   --refill-mib N   memory touched after the holes (refill; default MIB/2)
@@ -32,12 +33,13 @@ set -u
 FRAGSTAT=${FRAGSTAT:-fragstat}
 here=$(cd "$(dirname "$0")" && pwd)
 GT_FRAG=${GT_FRAG:-$here/gt_frag}
-pattern=alt mib=2048 cache_mib= hugetlb= refill_mib= steps=64 seed=1 drop=1 keep= out= settle=10
+pattern=alt run= mib=2048 cache_mib= hugetlb= refill_mib= steps=64 seed=1 drop=1 keep= out= settle=10
 cmdline="$*"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--pattern) pattern=$2; shift ;;
 	--mib) mib=$2; shift ;;
+	--run) run=$2; shift ;;
 	--cache-mib) cache_mib=$2; shift ;;
 	--hugetlb) hugetlb=$2; shift ;;
 	--refill-mib) refill_mib=$2; shift ;;
@@ -63,6 +65,7 @@ command -v python3 >/dev/null 2>&1 || die "needs python3"
 case $pattern in
 alt) frag="--anon $mib --free alt" ;;
 random) frag="--anon $mib --free random" ;;
+runs) frag="--anon $mib --free run${run:=16}" ;;
 cache | shmem) frag="--anon $mib --free alt --cache-mib ${cache_mib:=$((mib / 2))}" ;;
 hugetlb) frag="--anon $mib --free random --hugetlb ${hugetlb:=$((mib / 16))}" ;;
 refill) frag="--anon $mib --free alt --refill ${refill_mib:=$((mib / 2))}" ;;
@@ -197,24 +200,5 @@ python3 "$here/compare.py" truth "$work" > "$work/truth.json" || die "compare.py
 python3 "$here/compare.py" predict --fragstat "$FRAGSTAT" --before "$work/before" \
 	--truth "$work/truth.json" --json "$work/result.json" --name "$pattern-$mib" || echo "run.sh: prediction failed" >&2
 
-if [ -n "$keep" ]; then
-	mkdir -p "$keep"
-	cp -a "$work/before" "$work/after" "$work/truth.json" "$keep/"
-	for s in before after; do
-		[ -f "$keep/$s/proc/kpage.rle" ] && xz -9 -T1 "$keep/$s/proc/kpage.rle"
-	done
-	{
-		echo "Ground-truth pair made by tests/groundtruth/run.sh $cmdline"
-		echo "on $(date -u +%Y-%m-%d) (kernel $kernel, $(nproc) CPUs, $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) kB,"
-		echo "boot options: $(cat /proc/cmdline))."
-		echo "Pattern: gt_frag frag $frag; $(cut -d' ' -f2- "$work/ready")."
-		echo "before/ and after/ are 'fragstat capture' trees taken just before and"
-		echo "after 'echo 1 > /proc/sys/vm/compact_memory'; proc/kpage.rle is"
-		echo "xz-compressed (xz -d restores the capture byte for byte)."
-		echo "truth.json: tests/groundtruth/compare.py truth over the /proc files"
-		echo "gt_frag copied right around the write and the compaction trace."
-		[ -s "$work/trace.txt" ] && echo "End of each zone's run: $(grep -o 'mm_compaction_end:.*' "$work/trace.txt" | sed 's/mm_compaction_end: //' | tr '\n' ';')"
-	} > "$keep/SOURCE"
-	echo "fixture kept in $keep ($(du -sk "$keep" | cut -f1) KiB)"
-fi
+[ -n "$keep" ] && sh "$here/keep.sh" "$work" "$keep"
 exit 0
