@@ -206,9 +206,8 @@ def find_end_status(sim, node, zone):
     def walk(o):
         if isinstance(o, dict):
             if o.get("zone") == zone and o.get("node", node) == node:
-                for k in ("end_status", "status"):
-                    if isinstance(o.get(k), str):
-                        hits.append(o[k])
+                if isinstance(o.get("end_status"), str):
+                    hits.append(o["end_status"])
             for v in o.values():
                 walk(v)
         elif isinstance(o, list):
