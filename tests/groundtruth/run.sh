@@ -84,7 +84,7 @@ fpid= tinst= mnt=
 cleanup() {
 	trap - EXIT INT TERM HUP
 	if [ -n "$fpid" ]; then
-		exec 9>&- 2>/dev/null
+		exec 9>&-
 		kill "$fpid" 2>/dev/null
 		wait "$fpid" 2>/dev/null
 	fi
