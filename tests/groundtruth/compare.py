@@ -208,6 +208,8 @@ def find_end_status(sim, node, zone):
             if o.get("zone") == zone and o.get("node", node) == node:
                 if isinstance(o.get("end_status"), str):
                     hits.append(o["end_status"])
+                elif isinstance(o.get("status"), str) and any("pfn" in k for k in o):
+                    hits.append(o["status"])
             for v in o.values():
                 walk(v)
         elif isinstance(o, list):
@@ -273,9 +275,9 @@ def cmd_predict(args):
     all_complete = True
     name = name or truth.get("params", {}).get("args", "")
     print("groundtruth %s: kernel %s, pageblock order %d" % (name, truth.get("kernel"), pb))
-    print("%-8s %10s %21s %10s %9s %10s %10s  %-22s %s" % (
+    print("%-8s %10s %21s %10s %9s %10s %10s %9s  %-22s %s" % (
         "zone", "before", "predicted (low..high)", "real", "error", "gain pred", "gain real",
-        "end: real (pfns)", "end: sim"))
+        "migrated", "end: real (pfns)", "end: sim"))
     for z in truth["zones"]:
         node, zn = z["node"], z["zone"]
         g = z["free_pages_ge_pageblock"]
@@ -313,8 +315,10 @@ def cmd_predict(args):
         if ok is False:
             ok_all = False
         rng = "%d" % lo if lo == hi else "%d..%d" % (lo, hi)
-        print("%-8s %10d %21s %10d %9s %10d %10d  %-22s %s" % (
-            zn, before_v, rng, real, err, mid - before_v, real - g["pre"], endtxt, sst or "-"))
+        zmig = end.get("migrated")
+        print("%-8s %10d %21s %10d %9s %10d %10d %9s  %-22s %s" % (
+            zn, before_v, rng, real, err, mid - before_v, real - g["pre"],
+            "-" if zmig is None else zmig, endtxt, sst or "-"))
         rows.append({"node": node, "zone": zn, "before": before_v, "predicted_low": lo, "predicted_high": hi,
                      "prediction_from": src, "real": real, "real_pre": g["pre"], "end_status": st,
                      "sim_end_status": sst, "criterion": crit_txt, "met": ok})
@@ -334,6 +338,10 @@ def cmd_predict(args):
     print("pages migrated: predicted %s, real %d (trace; vmstat pgmigrate_success delta %d)%s" % (
         mig_sim, mig_real, truth["vmstat_delta"].get("pgmigrate_success", 0),
         "" if mig_ok is None else ("  within 10%" if mig_ok else "  NOT within 10%")))
+    vd, sc = truth["vmstat_delta"], sim.get("counters", {})
+    print("counters (kernel delta / simulator): " + ", ".join(
+        "%s %s / %s" % (k, vd.get(k, "-"), sc.get(k, "-"))
+        for k in ("compact_migrate_scanned", "compact_free_scanned", "compact_isolated", "pgmigrate_fail")))
     print("time: kernel compact_memory %.3f s wall (%.3f s system); simulator compaction %s s, "
           "whole simulate %.3f s wall (%.3f s CPU); sim/kernel %s" % (
               kern, truth["compact_memory"]["sys_seconds"],
