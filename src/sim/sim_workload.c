@@ -623,7 +623,8 @@ static int sim_wl_run_preset(struct sim_wl *w, uint64_t n, uint64_t *done)
 				d++;
 				if (sim_wl_ahead(w, &d, &u, &nn)) {
 					k2 = (uint32_t)(fs_rng_peek(&w->rng, d) % nn);
-					__builtin_prefetch(&w->live[k2]);
+					if (k2 < w->caplive)   /* an address inside the array */
+						__builtin_prefetch(&w->live[k2]);
 				}
 			}
 			rc = sim_free(m, ref);
