@@ -244,7 +244,15 @@ static uint64_t sim_isolate_free_block(struct sim_cc *cc, int64_t *startp, int64
 		if (!sim_zone_watermark_ok(m, cc->zi, 0, z->wmark[0] + n, 0))
 			break;
 		sim_del_free(z, (uint32_t)pfn);
-		sim_cc_add(cc, (uint32_t)pfn, o, true);
+		if (cc->large_folios) {
+			sim_cc_add(cc, (uint32_t)pfn, o, true);   /* list_add_tail(&freelist[order]) */
+		} else {
+			/* before 6.9 (v6.1 split_map_pages): isolated pages are
+			 * split to order 0, each pushed at the head of the one
+			 * list, so compaction_alloc takes them last-isolated first */
+			for (uint32_t q = (uint32_t)pfn; q < (uint32_t)pfn + n; q++)
+				sim_cc_add(cc, q, 0, false);
+		}
 		cc->free_scanned += n - 1;
 		cc->isolated += n;
 		total += n;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "rng.h"
 #include "sim_internal.h"
@@ -126,6 +127,7 @@ struct sim_wl {
 		uint8_t zone, order;
 	} *live;
 	uint32_t nlive, caplive;
+	size_t live_mapped;                  /* bytes when live is a mapping, else 0 */
 	bool track;                          /* compaction may move pages: keep tags */
 
 	struct sim_op *ops;
@@ -225,11 +227,52 @@ static int sim_slot_new(struct sim_wl *w, uint32_t *out)
 	return 0;
 }
 
+/* The live array: every free draws a random entry, so on a large machine
+ * it is touched at random over many MiB. Past SIM_LIVE_MAP bytes it lives
+ * in anonymous mappings hinted for transparent huge pages, like the page
+ * arrays (sim_pages_alloc): 4 KiB pages would cost a TLB miss per draw. */
+#define SIM_LIVE_MAP ((size_t)4 << 20)
+
 static int sim_live_reserve(struct sim_wl *w)
 {
+	uint32_t cap;
+	size_t bytes;
+	void *p;
+
 	if (w->nlive < w->caplive)
 		return 0;
-	return sim_grow((void **)&w->live, &w->caplive, sizeof *w->live, w->nlive + 1);
+	if (w->caplive > UINT32_MAX / 4)
+		return -ENOMEM;
+	cap = w->caplive ? w->caplive * 2 : 1024;
+	bytes = (size_t)cap * sizeof *w->live;
+	if (bytes < SIM_LIVE_MAP)
+		return sim_grow((void **)&w->live, &w->caplive, sizeof *w->live, w->nlive + 1);
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, bytes, MADV_HUGEPAGE);   /* a hint; failure is harmless */
+#endif
+	if (w->nlive)
+		memcpy(p, w->live, (size_t)w->nlive * sizeof *w->live);
+	if (w->live_mapped)
+		munmap(w->live, w->live_mapped);
+	else
+		free(w->live);
+	w->live = p;
+	w->live_mapped = bytes;
+	w->caplive = cap;
+	return 0;
+}
+
+static void sim_live_release(struct sim_wl *w)
+{
+	if (w->live_mapped)
+		munmap(w->live, w->live_mapped);
+	else
+		free(w->live);
+	w->live = NULL;
+	w->live_mapped = 0;
 }
 
 static struct sim_wl *sim_wl_alloc(enum sim_wl_kind kind, struct sim_machine *m)
@@ -337,7 +380,7 @@ void sim_wl_free(struct sim_wl *w)
 	sim_machine_set_moved(w->m, NULL, NULL);
 	free(w->slots);
 	free(w->freeslots);
-	free(w->live);
+	sim_live_release(w);
 	free(w->ops);
 	free(w);
 }
@@ -580,7 +623,8 @@ static int sim_wl_run_preset(struct sim_wl *w, uint64_t n, uint64_t *done)
 				d++;
 				if (sim_wl_ahead(w, &d, &u, &nn)) {
 					k2 = (uint32_t)(fs_rng_peek(&w->rng, d) % nn);
-					__builtin_prefetch(&w->live[k2]);
+					if (k2 < w->caplive)   /* an address inside the array */
+						__builtin_prefetch(&w->live[k2]);
 				}
 			}
 			rc = sim_free(m, ref);

@@ -100,7 +100,7 @@ static void test_stride_no_reset(void)
  * 16,18,20,22. 8+4+2+8+8+4 = 34 scanned. Targets in isolation order
  * 44, 33, 35: 7->44, 6->33, 5->35, 4 finds none (the scanner is at its
  * end): fail 1, complete. Freed 7, 6, 5: 6-7 merge (order 1), 5 alone. */
-static void test_stride_reset(void)
+static void test_stride_reset(unsigned kver)
 {
 	static const uint32_t frees[] = { 41, 33, 35, 44 };
 	struct sim_machine *m = mk(4, 3, 64);
@@ -112,13 +112,20 @@ static void test_stride_reset(void)
 		ok(0, "machine");
 		return;
 	}
+	m->cfg.kernel_version = kver;
 	fill(m, 64, frees, 4);
 	sim_compact_zone(m, 0, -1, SIM_MT_MOVABLE, true, false, &e);
 	is_u64(e.free_scanned, 34, "stride resets to 1 after a block that gave pages");
 	is_u64(e.migrated, 3, "three pages migrated");
 	is_u64(e.failed, 1, "4 found no target");
-	is_u64(m->zones[0].link[44].next, 7, "page 7 (migrated first) went to 44");
-	is_u64(m->zones[0].link[35].next, 5, "page 5 went to 35");
+	if (kver >= SIM_KVER(6, 9)) {
+		is_u64(m->zones[0].link[44].next, 7, "page 7 (migrated first) went to 44");
+		is_u64(m->zones[0].link[35].next, 5, "page 5 went to 35");
+	} else {
+		/* 6.1 split_map_pages: the list is 35, 33, 44 */
+		is_u64(m->zones[0].link[35].next, 7, "6.1: page 7 went to 35 (last isolated)");
+		is_u64(m->zones[0].link[44].next, 5, "6.1: page 5 went to 44");
+	}
 	ok(sim_alloc_kind(m, ref, &k) == 0, "44 is an allocation now");
 	is_u64(m->zones[0].nr_free[0], 2, "41 and 5 free order 0");
 	is_u64(m->zones[0].nr_free[1], 1, "6-7 merged");
@@ -440,7 +447,7 @@ static void test_direct_prio(void)
 }
 
 /* Every preset with per-cpu lists (2 CPUs, small high and batch so that
- * drains and refills happen often) and with the 6.14 and 6.18 fallback
+ * drains and refills happen often) and with the 6.1, 6.14 and 6.18
  * rules, under the checker after every op, direct compaction on, then
  * compact_memory; freeing everything and draining merges all back. */
 static void test_presets_pcp(void)
@@ -450,10 +457,13 @@ static void test_presets_pcp(void)
 						  SIM_WL_BENCH_MIXED };
 
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-		for (unsigned era = 0; era < 2; era++) {
+		for (unsigned era = 0; era < 3; era++) {
+			static const unsigned kv[3] = { SIM_KVER(6, 1), SIM_KVER(6, 14),
+							SIM_KVER(6, 18) };
+			static const char *const kn[3] = { "6.1", "6.14", "6.18" };
 			struct sim_config c;
 			struct sim_machine *m = NULL;
-			struct sim_wl_params p = { .seed = 11 + k * 2 + era };
+			struct sim_wl_params p = { .seed = 11 + k * 3 + era };
 			struct sim_wl *wl = NULL;
 			char msg[256] = "";
 			int bad = 0, rc = 0;
@@ -464,7 +474,7 @@ static void test_presets_pcp(void)
 			c.zones[0].pcp_high = 48;
 			c.zones[0].pcp_batch = 8;
 			c.pcp_cpus = 2;
-			c.kernel_version = era ? SIM_KVER(6, 18) : SIM_KVER(6, 14);
+			c.kernel_version = kv[era];
 			c.compaction = SIM_COMPACT_FULL;
 			if (sim_machine_new(&c, &m) || sim_wl_new(kinds[k], &p, m, &wl)) {
 				ok(0, "set up");
@@ -482,7 +492,7 @@ static void test_presets_pcp(void)
 					max_pcp = sim_zone_pcp_pages(m, 0, -1);
 			}
 			diag("%s %s: up to %llu pages on per-cpu lists, %llu compaction stalls",
-			     sim_wl_name(kinds[k]), era ? "6.18" : "6.14",
+			     sim_wl_name(kinds[k]), kn[era],
 			     (unsigned long long)max_pcp,
 			     (unsigned long long)sim_counter(m, SIM_CNT_COMPACT_STALL));
 			if (!bad) {
@@ -492,7 +502,7 @@ static void test_presets_pcp(void)
 			if (bad)
 				diag("%s", msg);
 			ok(!bad && rc >= 0, "%s, per-cpu lists, %s rules: invariants after every op",
-			   sim_wl_name(kinds[k]), era ? "6.18" : "6.14");
+			   sim_wl_name(kinds[k]), kn[era]);
 			if (!bad) {
 				bad = sim_wl_free_all(wl);
 				sim_pcp_drain_all(m);
@@ -588,7 +598,8 @@ int main(void)
 	test_fallback_era(SIM_KVER(6, 18));
 	test_direct_prio();
 	test_stride_no_reset();
-	test_stride_reset();
+	test_stride_reset(SIM_KVER(6, 18));
+	test_stride_reset(SIM_KVER(6, 1));
 	test_early_stop();
 	test_kinds(true);
 	test_kinds(false);

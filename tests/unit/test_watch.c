@@ -129,21 +129,25 @@ static void replay(void)
 	watch_replay_pti(&rp, ws.snap, &p);
 	ok(p.enabled && p.age == 0.25 && p.read_ms == -1, "the header's pagetypeinfo age as recorded");
 
+	static const struct {
+		const char *text;
+		int line;
+		const char *why;
+	} jumps[] = {
+		{ "#3", 2, "#3: the third line" },
+		{ "#99", 2, "#99: the last line" },
+		{ "+2", 2, "+2 s from 1002: the line at 1005 (the first at or after 1004)" },
+		{ "-100", 0, "-100 s: the first line" },
+		{ "2", 1, "2 s from the start: the line at 1002" },
+		{ " 0:16:42", 1, "00:16:42 UTC: the line at 1002" },
+		{ "0:16:43", 2, "00:16:43: the first line after it" },
+	};
 	size_t t = 99;
-	is_int(watch_replay_target(&rp, "#3", &t), 0, "#3 is a target");
-	is_int((int)t, 2, "#3: the third line");
-	watch_replay_target(&rp, "#99", &t);
-	is_int((int)t, 2, "#99: the last line");
-	watch_replay_target(&rp, "+2", &t);
-	is_int((int)t, 2, "+2 s from 1002: the line at 1005 (the first at or after 1004)");
-	watch_replay_target(&rp, "-100", &t);
-	is_int((int)t, 0, "-100 s: the first line");
-	watch_replay_target(&rp, "2", &t);
-	is_int((int)t, 1, "2 s from the start: the line at 1002");
-	watch_replay_target(&rp, " 0:16:42", &t);
-	is_int((int)t, 1, "00:16:42 UTC: the line at 1002");
-	watch_replay_target(&rp, "0:16:43", &t);
-	is_int((int)t, 2, "00:16:43: the first line after it");
+	for (size_t i = 0; i < sizeof jumps / sizeof jumps[0]; i++) {
+		t = 99;
+		int r = watch_replay_target(&rp, jumps[i].text, &t);
+		ok(r == 0 && (int)t == jumps[i].line, "%s", jumps[i].why);
+	}
 	static const char *const bad[] = { "#0", "#", "#-1", "#+2", "# 2", "#2x", "abc", "1:x", "1:2:x", "", "inf" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		is_int(watch_replay_target(&rp, bad[i], &t), -EINVAL, "'%s' is not a target", bad[i]);
