@@ -8,80 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fragindex.h"
 #include "render_json.h"
-#include "sim_compact.h"
-
-int sim_timeline_add(struct sim_timeline *t, const struct sim_machine *m, uint64_t op,
-		     const char *phase, uint64_t used, unsigned focus)
-{
-	struct sim_sample *s = &t->last;
-	unsigned orders = sim_machine_orders(m), nz = sim_machine_nzones(m);
-
-	memset(s, 0, sizeof *s);
-	s->op = op;
-	s->phase = phase;
-	s->used_pages = used;
-	for (unsigned c = 0; c < SIM_CNT_NR; c++)
-		s->cnt[c] = sim_counter(m, (enum sim_cnt)c);
-	for (unsigned z = 0; z < nz; z++) {
-		struct sim_zone_sample *zs = &s->zones[z];
-		struct fs_contig_info info;
-		zs->free_pages = sim_zone_free_pages(m, z);
-		for (unsigned o = 0; o < orders; o++)
-			zs->free_blocks[o] = sim_zone_nr_free(m, z, o);
-		if (fs_fill_contig(zs->free_blocks, orders, focus, &info) == 0) {
-			zs->unusable = fs_unusable_index(focus, &info);
-			zs->fragidx = fs_fragmentation_index(focus, orders - 1, &info);
-		}
-		if (sim_zone_watermark_ok(m, z, focus, sim_zone_wmark(m, z, 1), nz - 1))
-			zs->verdict = "ok";
-		else if (sim_compaction_suitable(m, z, focus))
-			zs->verdict = "compact";
-		else
-			zs->verdict = "reclaim";
-	}
-	if (t->n < SIM_TL_MEM) {
-		if (!t->s && !(t->s = malloc(SIM_TL_MEM * sizeof *t->s)))
-			return -ENOMEM;
-		t->s[t->n++] = *s;
-		return 0;
-	}
-	/* The phase and verdict pointers are static strings of this
-	 * process: stored as they are, read back by the same process. */
-	if (!t->spill && !(t->spill = tmpfile()))
-		return errno == ENOMEM ? -ENOMEM : -EIO;
-	if (fwrite(s, sizeof *s, 1, t->spill) != 1)
-		return -EIO;
-	t->n++;
-	return 0;
-}
-
-int sim_timeline_get(const struct sim_timeline *t, size_t i, struct sim_sample *out)
-{
-	if (i < SIM_TL_MEM && i < t->n) {
-		*out = t->s[i];
-		return 0;
-	}
-	if (!t->spill || i >= t->n)
-		return -EIO;
-	long want = (long)((i - SIM_TL_MEM) * sizeof *out);
-	if (i == SIM_TL_MEM || ftell(t->spill) != want) {
-		if (fflush(t->spill) || fseek(t->spill, want, SEEK_SET))
-			return -EIO;
-	}
-	return fread(out, sizeof *out, 1, t->spill) == 1 ? 0 : -EIO;
-}
-
-void sim_timeline_free(struct sim_timeline *t)
-{
-	free(t->s);
-	if (t->spill)
-		fclose(t->spill);
-	t->s = NULL;
-	t->spill = NULL;
-	t->n = 0;
-}
 
 /* "%d.%03d" like the kernel's unusable_index, sign kept for -1.000 */
 static void sim_fmt_index(char *buf, size_t size, int v)
@@ -92,9 +19,9 @@ static void sim_fmt_index(char *buf, size_t size, int v)
 		snprintf(buf, size, "%d.%03d", v / 1000, v % 1000);
 }
 
-static void sim_header(FILE *out, const struct sim_run_info *ri, const struct sim_machine *m)
+static void sim_header(FILE *out, const struct sim_result *ri)
 {
-	unsigned nz = sim_machine_nzones(m);
+	unsigned nz = ri->nzones;
 
 	fprintf(out, "fragstat simulate: workload %s", ri->workload);
 	if (ri->trace)
@@ -103,25 +30,24 @@ static void sim_header(FILE *out, const struct sim_run_info *ri, const struct si
 		fprintf(out, ", from %s", ri->from);
 	fprintf(out, ", seed %" PRIu64 ", compaction %s\n", ri->seed, ri->compaction);
 	fprintf(out, "machine: %" PRIu64 " pages of %" PRIu64 " B, %u orders, pageblock order %u\n",
-		sim_machine_pages(m), sim_machine_page_size(m), sim_machine_orders(m),
-		sim_machine_pageblock_order(m));
+		ri->pages, ri->page_size, ri->orders, ri->pageblock_order);
 	for (unsigned z = 0; z < nz; z++)
 		fprintf(out, "  zone %-8s %10" PRIu64 " pages  min %" PRIu64 " low %" PRIu64
-			" high %" PRIu64 "\n", sim_zone_name(m, z), sim_zone_pages(m, z),
-			sim_zone_wmark(m, z, 0), sim_zone_wmark(m, z, 1), sim_zone_wmark(m, z, 2));
+			" high %" PRIu64 "\n", ri->zones[z].name, ri->zones[z].pages,
+			ri->zones[z].wmark[0], ri->zones[z].wmark[1], ri->zones[z].wmark[2]);
 	if (ri->from_info)
 		fprintf(out, "from: node %d, %" PRIu64 " free pages placed, %" PRIu64 " unplaced\n",
 			ri->from_info->node, ri->from_info->free_pages,
 			ri->from_info->unplaced_pages);
 }
 
-static int sim_render_table(FILE *out, const struct sim_run_info *ri, const struct sim_machine *m,
-			    const struct sim_timeline *t, const struct fs_report *final,
+static int sim_render_table(FILE *out, const struct sim_result *ri, const struct fs_report *final,
 			    const struct fs_render_opts *o)
 {
-	unsigned nz = sim_machine_nzones(m);
+	const struct sim_timeline *t = ri->timeline;
+	unsigned nz = ri->nzones;
 
-	sim_header(out, ri, m);
+	sim_header(out, ri);
 	fprintf(out, "\ntimeline (order %u):\n", ri->focus);
 	fprintf(out, "%8s %-6s %9s %5s %6s %-7s %8s %7s %6s %8s\n", "op", "zone", "free",
 		"unus", "frag", "verdict", "alloc_ok", "a_fail", "stall", "migrated");
@@ -136,7 +62,7 @@ static int sim_render_table(FILE *out, const struct sim_run_info *ri, const stru
 			sim_fmt_index(f, sizeof f, s->zones[z].fragidx);
 			fprintf(out, "%8" PRIu64 " %-6.6s %9" PRIu64 " %5s %6s %-7s %8" PRIu64
 				" %7" PRIu64 " %6" PRIu64 " %8" PRIu64 "\n",
-				s->op, sim_zone_name(m, z), s->zones[z].free_pages, u, f,
+				s->op, ri->zones[z].name, s->zones[z].free_pages, u, f,
 				s->zones[z].verdict, s->cnt[SIM_CNT_ALLOC_SUCCESS],
 				s->cnt[SIM_CNT_ALLOC_FAIL], s->cnt[SIM_CNT_COMPACT_STALL],
 				s->cnt[SIM_CNT_PGMIGRATE_SUCCESS]);
@@ -145,7 +71,7 @@ static int sim_render_table(FILE *out, const struct sim_run_info *ri, const stru
 	fprintf(out, "\ncounters:\n");
 	for (unsigned c = 0; c < SIM_CNT_NR; c++)
 		fprintf(out, "  %-32s %" PRIu64 "\n", sim_cnt_name((enum sim_cnt)c),
-			sim_counter(m, (enum sim_cnt)c));
+			ri->cnt[c]);
 	if (ri->perf)
 		fprintf(out, "\nperf: %.0f pairs/s steady, %.2f metadata bytes/page, "
 			"%.3f ns/page init\n", ri->steady_pairs_per_sec,
@@ -164,10 +90,10 @@ static json_t *sim_json_counts(const uint64_t *v, unsigned n)
 	return a;
 }
 
-static json_t *sim_json_run(const struct sim_run_info *ri, const struct sim_machine *m)
+static json_t *sim_json_run(const struct sim_result *ri)
 {
 	json_t *o = json_object(), *zones = json_array();
-	unsigned nz = sim_machine_nzones(m);
+	unsigned nz = ri->nzones;
 
 	if (!o || !zones) {
 		json_decref(o);
@@ -183,19 +109,19 @@ static json_t *sim_json_run(const struct sim_run_info *ri, const struct sim_mach
 	json_object_set_new(o, "ops", json_integer((json_int_t)ri->ops));
 	json_object_set_new(o, "every", json_integer((json_int_t)ri->every));
 	json_object_set_new(o, "compaction", json_string(ri->compaction));
-	json_object_set_new(o, "page_size", json_integer((json_int_t)sim_machine_page_size(m)));
-	json_object_set_new(o, "orders", json_integer(sim_machine_orders(m)));
-	json_object_set_new(o, "pageblock_order", json_integer(sim_machine_pageblock_order(m)));
+	json_object_set_new(o, "page_size", json_integer((json_int_t)ri->page_size));
+	json_object_set_new(o, "orders", json_integer(ri->orders));
+	json_object_set_new(o, "pageblock_order", json_integer(ri->pageblock_order));
 	json_object_set_new(o, "focus_order", json_integer(ri->focus));
 	for (unsigned z = 0; z < nz; z++) {
 		json_t *zo = json_object();
-		json_object_set_new(zo, "zone", json_string(sim_zone_name(m, z)));
-		json_object_set_new(zo, "pages", json_integer((json_int_t)sim_zone_pages(m, z)));
-		json_object_set_new(zo, "start_pfn",
-				    json_integer((json_int_t)sim_zone_start_pfn(m, z)));
-		json_object_set_new(zo, "min", json_integer((json_int_t)sim_zone_wmark(m, z, 0)));
-		json_object_set_new(zo, "low", json_integer((json_int_t)sim_zone_wmark(m, z, 1)));
-		json_object_set_new(zo, "high", json_integer((json_int_t)sim_zone_wmark(m, z, 2)));
+		const struct sim_result_zone *rz = &ri->zones[z];
+		json_object_set_new(zo, "zone", json_string(rz->name));
+		json_object_set_new(zo, "pages", json_integer((json_int_t)rz->pages));
+		json_object_set_new(zo, "start_pfn", json_integer((json_int_t)rz->start_pfn));
+		json_object_set_new(zo, "min", json_integer((json_int_t)rz->wmark[0]));
+		json_object_set_new(zo, "low", json_integer((json_int_t)rz->wmark[1]));
+		json_object_set_new(zo, "high", json_integer((json_int_t)rz->wmark[2]));
 		json_array_append_new(zones, zo);
 	}
 	json_object_set_new(o, "zones", zones);
@@ -211,10 +137,10 @@ static json_t *sim_json_run(const struct sim_run_info *ri, const struct sim_mach
 	return o;
 }
 
-static json_t *sim_json_sample(const struct sim_sample *s, const struct sim_machine *m)
+static json_t *sim_json_sample(const struct sim_sample *s, const struct sim_result *ri)
 {
 	json_t *o = json_object(), *zones = json_array();
-	unsigned nz = sim_machine_nzones(m), orders = sim_machine_orders(m);
+	unsigned nz = ri->nzones, orders = ri->orders;
 
 	if (!o || !zones) {
 		json_decref(o);
@@ -230,7 +156,7 @@ static json_t *sim_json_sample(const struct sim_sample *s, const struct sim_mach
 	for (unsigned z = 0; z < nz; z++) {
 		json_t *zo = json_object();
 		const struct sim_zone_sample *zs = &s->zones[z];
-		json_object_set_new(zo, "zone", json_string(sim_zone_name(m, z)));
+		json_object_set_new(zo, "zone", json_string(ri->zones[z].name));
 		json_object_set_new(zo, "free_pages", json_integer((json_int_t)zs->free_pages));
 		json_object_set_new(zo, "free_blocks", sim_json_counts(zs->free_blocks, orders));
 		json_object_set_new(zo, "unusable_index", json_real(zs->unusable / 1000.0));
@@ -250,9 +176,9 @@ static json_t *sim_json_sample(const struct sim_sample *s, const struct sim_mach
 /* The timeline array as jansson would print it inside the document (the
  * array at depth 1: elements indented by two levels), one sample at a
  * time. 0, -EIO or -ENOMEM. */
-static int sim_json_timeline(FILE *out, const struct sim_timeline *t, const struct sim_machine *m,
-			     size_t flags)
+static int sim_json_timeline(FILE *out, const struct sim_result *ri, size_t flags)
 {
+	const struct sim_timeline *t = ri->timeline;
 	unsigned indent = (unsigned)(flags & JSON_MAX_INDENT);
 	struct sim_sample sample;
 	if (t->n == 0)
@@ -262,7 +188,7 @@ static int sim_json_timeline(FILE *out, const struct sim_timeline *t, const stru
 	for (size_t i = 0; i < t->n; i++) {
 		if (sim_timeline_get(t, i, &sample))
 			return -EIO;
-		json_t *js = sim_json_sample(&sample, m);
+		json_t *js = sim_json_sample(&sample, ri);
 		char *e = js ? json_dumps(js, flags) : NULL;
 		json_decref(js);
 		if (!e)
@@ -294,8 +220,7 @@ static int sim_json_timeline(FILE *out, const struct sim_timeline *t, const stru
 	return fputc(']', out) == EOF ? -EIO : 0;
 }
 
-static int sim_render_json(FILE *out, const struct sim_run_info *ri, const struct sim_machine *m,
-			   const struct sim_timeline *t, const struct fs_report *final,
+static int sim_render_json(FILE *out, const struct sim_result *ri, const struct fs_report *final,
 			   const struct fs_render_opts *o)
 {
 	json_t *doc = json_object(), *tl = json_array(), *cnt = json_object(), *fin;
@@ -309,14 +234,14 @@ static int sim_render_json(FILE *out, const struct sim_run_info *ri, const struc
 	}
 	json_object_set_new(doc, "schema_version", json_integer(FS_SCHEMA_VERSION));
 	json_object_set_new(doc, "fragstat_version", json_string(PACKAGE_VERSION));
-	json_object_set_new(doc, "simulation", sim_json_run(ri, m));
+	json_object_set_new(doc, "simulation", sim_json_run(ri));
 	/* The timeline is written sample by sample (below), never held whole:
 	 * here a placeholder marks its place in the document. */
 	json_decref(tl);
 	json_object_set_new(doc, "timeline", json_stringn(TL_MARK_RAW, sizeof TL_MARK_RAW - 1));
 	for (unsigned c = 0; c < SIM_CNT_NR; c++)
 		json_object_set_new(cnt, sim_cnt_name((enum sim_cnt)c),
-				    json_integer((json_int_t)sim_counter(m, (enum sim_cnt)c)));
+				    json_integer((json_int_t)ri->cnt[c]));
 	json_object_set_new(doc, "counters", cnt);
 	if (ri->perf) {
 		json_t *p = json_object();
@@ -352,7 +277,7 @@ static int sim_render_json(FILE *out, const struct sim_run_info *ri, const struc
 	if (fwrite(text, 1, n, out) != n)
 		rc = -EIO;
 	if (!rc)
-		rc = sim_json_timeline(out, t, m, flags);
+		rc = sim_json_timeline(out, ri, flags);
 	char *rest = mark + strlen(TL_MARK_DUMPED);
 	n = fs_json_u64_fixup(rest, strlen(rest));
 	if (!rc && (fwrite(rest, 1, n, out) != n || fputc('\n', out) == EOF))
@@ -361,16 +286,15 @@ static int sim_render_json(FILE *out, const struct sim_run_info *ri, const struc
 	return rc;
 }
 
-int sim_render(FILE *out, const struct sim_run_info *ri, const struct sim_machine *m,
-	       const struct sim_timeline *t, const struct fs_report *final,
+int sim_render(FILE *out, const struct sim_result *ri, const struct fs_report *final,
 	       const struct fs_render_opts *o)
 {
 	int rc;
 
 	if (o->format == FS_FMT_JSON)
-		rc = sim_render_json(out, ri, m, t, final, o);
+		rc = sim_render_json(out, ri, final, o);
 	else
-		rc = sim_render_table(out, ri, m, t, final, o);
+		rc = sim_render_table(out, ri, final, o);
 	if (rc == 0 && ferror(out))
 		rc = -EIO;
 	return rc;

@@ -1,0 +1,355 @@
+/* sim_run.c - the simulate driver (see sim_run.h). */
+#include "config.h"
+
+#include "sim_run.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim_compact.h"
+
+struct sim_run {
+	struct sim_run_opts o;
+	struct sim_machine *m;
+	struct sim_wl *w;
+	struct sim_timeline tl;
+	struct sim_from_info from_info;
+	struct sim_result res;
+};
+
+static const char *const sim_modes[] = { "none", "direct", "proactive", "full" };
+
+const char *sim_compact_mode_name(enum sim_compact_mode c)
+{
+	return (unsigned)c < sizeof sim_modes / sizeof sim_modes[0] ? sim_modes[c] : "?";
+}
+
+int sim_compact_mode_parse(const char *s, enum sim_compact_mode *out)
+{
+	for (unsigned i = 0; i < sizeof sim_modes / sizeof sim_modes[0]; i++)
+		if (strcmp(s, sim_modes[i]) == 0) {
+			*out = (enum sim_compact_mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static double sim_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+__attribute__((format(printf, 4, 5)))
+static int sim_fail(struct sim_run_err *e, enum sim_run_fail fail, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->fail = fail;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	return rc < 0 ? rc : -EINVAL;
+}
+
+static int sim_oom(struct sim_run_err *e)
+{
+	return sim_fail(e, SIM_RUN_INTERNAL, -ENOMEM, "simulate: out of memory");
+}
+
+static bool sim_is_bench(enum sim_wl_kind k)
+{
+	return k == SIM_WL_BENCH_ORDER0 || k == SIM_WL_BENCH_MIXED;
+}
+
+/* The machine: seeded from the snapshot, or built empty. */
+static int sim_run_machine_new(struct sim_run *r, struct sim_run_err *e)
+{
+	struct sim_run_opts *o = &r->o;
+	char err[256];
+	int rc;
+
+	if (o->from) {
+		rc = sim_from_snapshot(o->from, o->node, &o->cfg, o->seed, &r->m, &r->from_info,
+				       err, sizeof err);
+		if (rc)
+			return sim_fail(e, rc == -ENOMEM ? SIM_RUN_INTERNAL : SIM_RUN_INPUT, rc,
+					"%s: %s", o->from_name, err);
+		r->res.from_info = &r->from_info;
+		return 0;
+	}
+	double t0 = sim_now();
+	rc = sim_machine_new(&o->cfg, &r->m);
+	uint64_t pages = 0;
+	for (unsigned z = 0; z < o->cfg.nzones; z++)
+		pages += o->cfg.zones[z].pages;
+	r->res.init_ns_per_page = (sim_now() - t0) * 1e9 / (double)(pages ? pages : 1);
+	if (rc == -ENOMEM)
+		return sim_oom(e);
+	if (rc) {
+		e->usage_hint = true;
+		return sim_fail(e, SIM_RUN_USAGE, rc, "the machine is not valid: %s%s",
+				strerror(-rc), rc == -ERANGE ? " (at most 2^31 pages per zone)" : "");
+	}
+	return 0;
+}
+
+/* The workload: a trace or a preset; with --from it adopts the seeded pages. */
+static int sim_run_workload_new(struct sim_run *r, struct sim_run_err *e)
+{
+	struct sim_run_opts *o = &r->o;
+	int rc;
+
+	if (o->wl == SIM_WL_TRACE) {
+		rc = sim_wl_trace(o->trace_name, o->trace_data, o->trace_len, r->m, &r->w,
+				  &e->diag);
+		if (rc == -EINVAL) {
+			e->fail = SIM_RUN_INPUT;
+			return rc;
+		}
+		o->ops = r->w ? sim_wl_trace_ops(r->w) : 0;
+	} else {
+		o->wp.seed = o->seed;
+		rc = sim_wl_new(o->wl, &o->wp, r->m, &r->w);
+	}
+	if (rc)
+		return sim_fail(e, SIM_RUN_INTERNAL, rc, "simulate: cannot set up the workload: %s",
+				strerror(-rc));
+	if (o->from && sim_wl_adopt(r->w))
+		return sim_oom(e);
+	return 0;
+}
+
+int sim_run_new(const struct sim_run_opts *o, struct sim_run **out, struct sim_run_err *e)
+{
+	struct sim_run *r = calloc(1, sizeof *r);
+	int rc;
+
+	*out = NULL;
+	memset(e, 0, sizeof *e);
+	if (!r)
+		return sim_oom(e);
+	r->o = *o;
+	if ((rc = sim_run_machine_new(r, e)))
+		goto fail;
+	if (r->o.focus < 0)
+		r->o.focus = (int)sim_machine_pageblock_order(r->m);
+	if ((unsigned)r->o.focus >= sim_machine_orders(r->m)) {
+		e->usage_hint = true;
+		rc = sim_fail(e, SIM_RUN_USAGE, -EINVAL, "--order must be below %u",
+			      sim_machine_orders(r->m));
+		goto fail;
+	}
+	if ((rc = sim_run_workload_new(r, e)))
+		goto fail;
+	if (!r->o.every)
+		r->o.every = r->o.ops >= 10 ? r->o.ops / 10 : 1;
+	*out = r;
+	return 0;
+fail:
+	sim_run_free(r);
+	return rc;
+}
+
+static int sim_run_check(struct sim_run *r, uint64_t op, struct sim_run_err *e)
+{
+	char msg[256];
+
+	if (!r->o.check || sim_check(r->m, msg, sizeof msg) == 0)
+		return 0;
+	return sim_fail(e, SIM_RUN_INTERNAL, -EUCLEAN,
+			"simulate: invariant violated after operation %" PRIu64 ": %s", op, msg);
+}
+
+static int sim_run_sample(struct sim_run *r, uint64_t op, const char *phase, struct sim_run_err *e)
+{
+	int rc = sim_timeline_add(&r->tl, r->m, op, phase, sim_wl_used_pages(r->w),
+				  (unsigned)r->o.focus);
+	if (rc == -EIO)
+		return sim_fail(e, SIM_RUN_OUTPUT, rc, "simulate: cannot keep the timeline in a "
+				"temporary file (TMPDIR): %s", strerror(errno ? errno : EIO));
+	return rc ? sim_oom(e) : 0;
+}
+
+static int sim_run_prefill(struct sim_run *r, struct sim_run_err *e)
+{
+	uint64_t prefill = 0;
+	int rc;
+
+	while ((rc = sim_wl_prefill_step(r->w)) == 0) {
+		prefill++;
+		if ((rc = sim_run_check(r, prefill, e)))
+			return rc;
+	}
+	if (rc == -ENOSPC) {
+		uint64_t used, target;
+		sim_wl_prefill_progress(r->w, &used, &target);
+		return sim_fail(e, SIM_RUN_USAGE, rc, "simulate: the prefill cannot reach its "
+				"target: %u allocations in a row failed with %" PRIu64 " of %" PRIu64
+				" pages allocated (the machine is too small for the workload, or "
+				"--min-free-kbytes keeps its watermarks above the fill target)",
+				SIM_PREFILL_STUCK, used, target);
+	}
+	if (rc < 0)
+		return sim_fail(e, SIM_RUN_INTERNAL, rc, "simulate: %s", strerror(-rc));
+	return prefill ? sim_run_sample(r, 0, "prefill", e) : 0;
+}
+
+/* The operations, in stretches up to the next operation after which
+ * something happens (a check, a kcompactd wakeup, a sample, progress).
+ * sim_wl_run() does n operations as n sim_wl_step() calls would, so the
+ * stretches do not change the run. */
+static int sim_run_ops(struct sim_run *r, uint64_t *opp, struct sim_run_err *e)
+{
+	const struct sim_run_opts *o = &r->o;
+	bool proactive = o->cfg.compaction == SIM_COMPACT_PROACTIVE;
+	uint64_t op = 0, next_sample = o->every, iv = (uint64_t)o->interval;
+	int rc;
+
+	for (; op < o->ops;) {
+		uint64_t stop = o->check ? op + 1 : o->ops, done;
+		if (next_sample < stop)
+			stop = next_sample;
+		if (proactive && (op / iv + 1) * iv < stop)
+			stop = (op / iv + 1) * iv;
+		if (o->progress && op + SIM_RUN_PROGRESS_OPS < stop)
+			stop = op + SIM_RUN_PROGRESS_OPS;
+		rc = sim_wl_run(r->w, stop - op, &done);
+		op += done;
+		if (rc < 0)
+			return sim_fail(e, SIM_RUN_INTERNAL, rc, "simulate: %s", strerror(-rc));
+		if (rc == 1)
+			break;
+		if (o->check && (rc = sim_run_check(r, op, e)))
+			return rc;
+		if (proactive && op % iv == 0 && sim_compact_proactive(r->m) && o->check &&
+		    (rc = sim_run_check(r, op, e)))
+			return rc;
+		if (op == next_sample) {
+			next_sample += o->every;
+			if ((rc = sim_run_sample(r, op, "run", e)))
+				return rc;
+		}
+		if (o->progress)
+			o->progress(o->progress_ctx, op, o->ops);
+	}
+	*opp = op;
+	return 0;
+}
+
+/* vm.compact_memory at the end of a full-compaction run. */
+static int sim_run_compact_memory(struct sim_run *r, uint64_t op, struct sim_run_err *e)
+{
+	double t0;
+	int rc;
+
+	if (r->o.perf) {
+		/* the scan cost unit: one pass over the page metadata */
+		volatile uint64_t sink;
+		t0 = sim_now();
+		sink = sim_machine_seq_pass(r->m);
+		r->res.seq_pass_ns_per_page = (sim_now() - t0) * 1e9 /
+					      (double)sim_machine_pages(r->m);
+		(void)sink;
+	}
+	t0 = sim_now();
+	sim_compact_memory(r->m);
+	r->res.compact_seconds = sim_now() - t0;
+	if ((rc = sim_run_check(r, op, e)))
+		return rc;
+	return sim_run_sample(r, op, "compact_memory", e);
+}
+
+/* Copy what the renderer shows out of the machine. */
+static void sim_run_fill(struct sim_run *r, uint64_t op)
+{
+	const struct sim_machine *m = r->m;
+	struct sim_result *s = &r->res;
+
+	s->workload = sim_wl_name(r->o.wl);
+	s->trace = r->o.wl == SIM_WL_TRACE ? r->o.trace_name : NULL;
+	s->from = r->o.from ? r->o.from_name : NULL;
+	s->seed = r->o.seed;
+	s->ops = op;
+	s->every = r->o.every;
+	s->compaction = sim_compact_mode_name(r->o.cfg.compaction);
+	s->focus = (unsigned)r->o.focus;
+	s->pages = sim_machine_pages(m);
+	s->page_size = sim_machine_page_size(m);
+	s->orders = sim_machine_orders(m);
+	s->pageblock_order = sim_machine_pageblock_order(m);
+	s->nzones = sim_machine_nzones(m);
+	for (unsigned z = 0; z < s->nzones; z++) {
+		struct sim_result_zone *rz = &s->zones[z];
+		snprintf(rz->name, sizeof rz->name, "%s", sim_zone_name(m, z));
+		rz->pages = sim_zone_pages(m, z);
+		rz->start_pfn = sim_zone_start_pfn(m, z);
+		for (unsigned i = 0; i < 3; i++)
+			rz->wmark[i] = sim_zone_wmark(m, z, i);
+	}
+	for (unsigned c = 0; c < SIM_CNT_NR; c++)
+		s->cnt[c] = sim_counter(m, (enum sim_cnt)c);
+	s->timeline = &r->tl;
+	if (r->o.perf || sim_is_bench(r->o.wl)) {
+		s->perf = true;
+		s->steady_pairs_per_sec = s->steady_seconds > 0
+			? (double)op / 2 / s->steady_seconds : 0;
+		s->metadata_bytes_per_page = (double)sim_machine_metadata_bytes(m) /
+					     (double)sim_machine_pages(m);
+	}
+}
+
+int sim_run_exec(struct sim_run *r, struct sim_run_err *e)
+{
+	uint64_t op = 0;
+	double t0;
+	int rc;
+
+	memset(e, 0, sizeof *e);
+	if ((rc = sim_run_sample(r, 0, "start", e)) || (rc = sim_run_prefill(r, e)))
+		return rc;
+	t0 = sim_now();
+	if ((rc = sim_run_ops(r, &op, e)))
+		return rc;
+	r->res.steady_seconds = sim_now() - t0;
+	if ((r->tl.n == 0 || r->tl.last.op != op || op == 0) && op &&
+	    (rc = sim_run_sample(r, op, "run", e)))
+		return rc;
+	r->res.compact_seconds = -1;
+	r->res.seq_pass_ns_per_page = -1;
+	if (r->o.cfg.compaction == SIM_COMPACT_FULL && (rc = sim_run_compact_memory(r, op, e)))
+		return rc;
+	sim_run_fill(r, op);
+	return 0;
+}
+
+const struct sim_result *sim_run_result(const struct sim_run *r)
+{
+	return &r->res;
+}
+
+const struct sim_machine *sim_run_machine(const struct sim_run *r)
+{
+	return r->m;
+}
+
+const struct sim_run_opts *sim_run_opts(const struct sim_run *r)
+{
+	return &r->o;
+}
+
+void sim_run_free(struct sim_run *r)
+{
+	if (!r)
+		return;
+	sim_wl_free(r->w);
+	sim_machine_free(r->m);
+	sim_timeline_free(&r->tl);
+	free(r);
+}
