@@ -32,7 +32,12 @@ static void simulate_usage(FILE *f)
 	      "  --min-free-kbytes N      instead of the kernel's formula\n"
 	      "  --watermark-scale-factor N  (default 10)\n"
 	      "  --from SNAPSHOT          seed the zones from a --root tree or fragstat JSON\n"
+	      "                           (its vm settings too, unless given; not with\n"
+	      "                           --memory, --zones, --orders, --pageblock-order,\n"
+	      "                           --page-size)\n"
 	      "  --node N                 node of the snapshot to use (default: the first)\n"
+	      "  --seeds N                --from without a page layout: predict over N\n"
+	      "                           layout seeds (default 5; with a layout 1)\n"
 	      "Workload:\n"
 	      "  -w, --workload NAME      page-cache, slab, thp, random, fragment,\n"
 	      "                           bench-order0, bench-mixed or none\n"
@@ -106,14 +111,14 @@ static int simulate_parse_zones(const char *spec, uint64_t memory, uint64_t page
  * option -c (with or without a value). */
 enum {
 	OPT_MEMORY = 256, OPT_PAGE_SIZE, OPT_ORDERS, OPT_PBO, OPT_ZONES, OPT_MFK, OPT_WSF,
-	OPT_FROM, OPT_NODE, OPT_WORKLOAD, OPT_TRACE, OPT_OPS, OPT_SEED, OPT_TYPES,
+	OPT_FROM, OPT_NODE, OPT_WORKLOAD, OPT_TRACE, OPT_OPS, OPT_SEED, OPT_SEEDS, OPT_TYPES,
 	OPT_COMPACTION, OPT_PROACTIVENESS, OPT_PROACTIVE_INTERVAL, OPT_THRESHOLD, OPT_EVERY,
 	OPT_ORDER, OPT_FORMAT, OPT_COLOR, OPT_EMIT_ROOT, OPT_FORCE, OPT_CHECK, OPT_PERF,
 	OPT_HELP, OPT_VERSION, OPT_END,
 };
 static const char simulate_optspec[] =
 	"memory= page-size= orders= pageblock-order= zones= min-free-kbytes= "
-	"watermark-scale-factor= from= node= workload=w trace= ops= seed= types= compaction= "
+	"watermark-scale-factor= from= node= workload=w trace= ops= seed= seeds= types= compaction= "
 	"proactiveness= proactive-interval= extfrag-threshold= every= order= format=o color= "
 	"emit-root= force check perf help/h version/V";
 
@@ -141,6 +146,7 @@ struct simulate_args {
 	struct sim_run_opts ro;       /* what sim_run gets */
 	uint64_t memory;
 	bool ops_set, pbo_set, perf, force;
+	const char *machine_opt;      /* an option describing the machine (not with --from) */
 	const char *zones, *trace, *emit_root, *color;
 	enum fs_format format;
 };
@@ -154,34 +160,43 @@ static int simulate_parse_opt(int c, const char *arg, struct simulate_args *a)
 	case OPT_MEMORY:
 		if (fs_parse_size(arg, &a->memory) || !a->memory)
 			return fs_usage_error("simulate", "bad --memory '%s'", arg);
+		a->machine_opt = "--memory";
 		break;
 	case OPT_PAGE_SIZE:
 		if (fs_parse_size(arg, &cfg->page_size) ||
 		    cfg->page_size < 1024 || (cfg->page_size & (cfg->page_size - 1)))
 			return fs_usage_error("simulate", "bad --page-size '%s' (a power of two >= 1K)",
 					      arg);
+		a->machine_opt = "--page-size";
 		break;
 	case OPT_ORDERS:
 		if ((v = fs_opt_long(arg, FS_MAX_ORDERS)) < 2)
 			return fs_usage_error("simulate", "--orders must be 2..%d", FS_MAX_ORDERS);
 		cfg->orders = (unsigned)v;
+		a->machine_opt = "--orders";
 		break;
 	case OPT_PBO:
 		if ((v = fs_opt_long(arg, FS_MAX_ORDERS - 1)) < 1)
 			return fs_usage_error("simulate", "bad --pageblock-order '%s'", arg);
 		cfg->pageblock_order = (unsigned)v;
 		a->pbo_set = true;
+		a->machine_opt = "--pageblock-order";
 		break;
-	case OPT_ZONES: a->zones = arg; break;
+	case OPT_ZONES:
+		a->zones = arg;
+		a->machine_opt = "--zones";
+		break;
 	case OPT_MFK:
 		if ((v = fs_opt_long(arg, 1L << 40)) < 0)
 			return fs_usage_error("simulate", "bad --min-free-kbytes '%s'", arg);
 		cfg->min_free_kbytes = v;
+		a->ro.vm_given |= 1u << SIM_VM_MIN_FREE_KBYTES;
 		break;
 	case OPT_WSF:
 		if ((v = fs_opt_long(arg, 3000)) < 1)
 			return fs_usage_error("simulate", "--watermark-scale-factor must be 1..3000");
 		cfg->watermark_scale_factor = (unsigned)v;
+		a->ro.vm_given |= 1u << SIM_VM_WATERMARK_SCALE_FACTOR;
 		break;
 	case OPT_FROM:
 		if (!*arg)
@@ -210,6 +225,11 @@ static int simulate_parse_opt(int c, const char *arg, struct simulate_args *a)
 			return fs_usage_error("simulate", "bad --seed '%s'", arg);
 		break;
 	}
+	case OPT_SEEDS:
+		if ((v = fs_opt_long(arg, SIM_RUN_SEEDS_MAX)) < 1)
+			return fs_usage_error("simulate", "--seeds must be 1..%u", SIM_RUN_SEEDS_MAX);
+		a->ro.seeds = (unsigned)v;
+		break;
 	case OPT_TYPES: {
 		unsigned *t = a->ro.wp.types_pct;
 		char tail;
@@ -227,6 +247,7 @@ static int simulate_parse_opt(int c, const char *arg, struct simulate_args *a)
 		if ((v = fs_opt_long(arg, 100)) < 0)
 			return fs_usage_error("simulate", "--proactiveness must be 0..100");
 		cfg->proactiveness = (int)v;
+		a->ro.vm_given |= 1u << SIM_VM_PROACTIVENESS;
 		break;
 	case OPT_PROACTIVE_INTERVAL:
 		if ((v = fs_opt_long(arg, 1L << 40)) < 1)
@@ -237,6 +258,7 @@ static int simulate_parse_opt(int c, const char *arg, struct simulate_args *a)
 		if ((v = fs_opt_long(arg, 1000)) < 0)
 			return fs_usage_error("simulate", "--extfrag-threshold must be 0..1000");
 		cfg->extfrag_threshold = (int)v;
+		a->ro.vm_given |= 1u << SIM_VM_EXTFRAG_THRESHOLD;
 		break;
 	case OPT_EVERY:
 		if ((v = fs_opt_long(arg, 1L << 40)) < 1)
@@ -268,6 +290,11 @@ static int simulate_settle(struct simulate_args *a)
 {
 	struct sim_config *cfg = &a->ro.cfg;
 
+	if (a->ro.from_name && a->machine_opt)
+		return fs_usage_error("simulate", "%s contradicts --from: the machine's size, zones, "
+				      "orders and page size come from the snapshot", a->machine_opt);
+	if (a->ro.seeds && !a->ro.from_name)
+		return fs_usage_error("simulate", "--seeds only applies to --from");
 	if (a->trace && a->ro.from_name == NULL && a->ro.wl != SIM_WL_PAGE_CACHE)
 		return fs_usage_error("simulate", "--trace and --workload exclude each other");
 	if (a->trace)

@@ -19,6 +19,74 @@ static void sim_fmt_index(char *buf, size_t size, int v)
 		snprintf(buf, size, "%d.%03d", v / 1000, v % 1000);
 }
 
+/* What a prediction assumes and what its range leaves out (table and JSON). */
+static const char *sim_prediction_assumptions(const struct sim_prediction *p)
+{
+	if (strcmp(p->basis, "layout") == 0)
+		return "The capture's page layout places every page. The figures do not include "
+		       "the simulator's own error against the kernel: it is still being calibrated "
+		       "against real compaction runs (per-cpu lists, large page-cache folios that "
+		       "end compaction early, hugetlb and reserved pages count only as far as the "
+		       "simulator models them).";
+	return "The capture has no page layout: where each page is was synthesized from the "
+	       "capture's counts (free lists, pageblock types), differently for each seed. The "
+	       "range covers only these placements; it does not include the simulator's own "
+	       "error against the kernel: it is still being calibrated against real compaction "
+	       "runs (per-cpu lists, large page-cache folios that end compaction early, hugetlb "
+	       "and reserved pages count only as far as the simulator models them), so the real "
+	       "value can lie outside it.";
+}
+
+static void sim_header_from(FILE *out, const struct sim_result *ri)
+{
+	fprintf(out, "from: node %d, %" PRIu64 " free pages placed, %" PRIu64 " unplaced\n",
+		ri->from_info->node, ri->from_info->free_pages, ri->from_info->unplaced_pages);
+	fprintf(out, "vm settings (the capture's unless given as options):\n");
+	for (unsigned i = 0; i < SIM_VM_NR; i++)
+		fprintf(out, "  %-28s %10" PRId64 "  %s%s\n", ri->vm[i].name, ri->vm[i].value,
+			sim_vm_src_name(ri->vm[i].src), ri->vm[i].modelled ? "" : " (not modelled)");
+}
+
+/* A paragraph indented by two, lines of at most 78 columns. */
+static void sim_wrap(FILE *out, const char *text)
+{
+	while (*text) {
+		size_t n = strlen(text), cut = n;
+		if (n > 76) {
+			cut = 76;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = n;
+		}
+		fprintf(out, "  %.*s\n", (int)cut, text);
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
+}
+
+static void sim_table_prediction(FILE *out, const struct sim_result *ri)
+{
+	const struct sim_prediction *p = &ri->prediction;
+
+	fprintf(out, "\nprediction: free pages in blocks of order >= %u after the run, ",
+		ri->pageblock_order);
+	if (p->seeds > 1)
+		fprintf(out, "range over %u seeds (%" PRIu64 "..%" PRIu64 ")", p->seeds,
+			p->seed_first, p->seed_last);
+	else
+		fprintf(out, "one run (seed %" PRIu64 ")", p->seed_first);
+	fprintf(out, ", %s layout\n", p->basis);
+	for (unsigned z = 0; z < ri->nzones; z++)
+		fprintf(out, "  zone %-8s %12" PRIu64 " .. %" PRIu64 "\n", ri->zones[z].name,
+			p->low[z], p->high[z]);
+	sim_wrap(out, sim_prediction_assumptions(p));
+	if (p->seeds > 1)
+		fprintf(out, "  The timeline and the final state below are seed %" PRIu64 "'s.\n",
+			p->seed_first);
+}
+
 static void sim_header(FILE *out, const struct sim_result *ri)
 {
 	unsigned nz = ri->nzones;
@@ -36,9 +104,7 @@ static void sim_header(FILE *out, const struct sim_result *ri)
 			" high %" PRIu64 "\n", ri->zones[z].name, ri->zones[z].pages,
 			ri->zones[z].wmark[0], ri->zones[z].wmark[1], ri->zones[z].wmark[2]);
 	if (ri->from_info)
-		fprintf(out, "from: node %d, %" PRIu64 " free pages placed, %" PRIu64 " unplaced\n",
-			ri->from_info->node, ri->from_info->free_pages,
-			ri->from_info->unplaced_pages);
+		sim_header_from(out, ri);
 }
 
 static int sim_render_table(FILE *out, const struct sim_result *ri, const struct fs_report *final,
@@ -76,6 +142,8 @@ static int sim_render_table(FILE *out, const struct sim_result *ri, const struct
 		fprintf(out, "\nperf: %.0f pairs/s steady, %.2f metadata bytes/page, "
 			"%.3f ns/page init\n", ri->steady_pairs_per_sec,
 			ri->metadata_bytes_per_page, ri->init_ns_per_page);
+	if (ri->prediction.present)
+		sim_table_prediction(out, ri);
 	fprintf(out, "\nfinal state:\n");
 	if (fflush(out))
 		return -EIO;
@@ -133,6 +201,15 @@ static json_t *sim_json_run(const struct sim_result *ri)
 		json_object_set_new(f, "free_pages_unplaced",
 				    json_integer((json_int_t)ri->from_info->unplaced_pages));
 		json_object_set_new(o, "from_layout", f);
+		json_t *vm = json_object();
+		for (unsigned i = 0; i < SIM_VM_NR; i++) {
+			json_t *v = json_object();
+			json_object_set_new(v, "value", json_integer((json_int_t)ri->vm[i].value));
+			json_object_set_new(v, "source", json_string(sim_vm_src_name(ri->vm[i].src)));
+			json_object_set_new(v, "modelled", json_boolean(ri->vm[i].modelled));
+			json_object_set_new(vm, ri->vm[i].name, v);
+		}
+		json_object_set_new(o, "vm_settings", vm);
 	}
 	return o;
 }
@@ -166,6 +243,33 @@ static json_t *sim_json_sample(const struct sim_sample *s, const struct sim_resu
 	}
 	json_object_set_new(o, "zones", zones);
 	return o;
+}
+
+/* Each zone of the final document gets its "prediction" beside its free
+ * lists (the final snapshot has the machine's zones, by name). */
+static void sim_json_prediction(json_t *fin, const struct sim_result *ri)
+{
+	const struct sim_prediction *p = &ri->prediction;
+	json_t *zones = json_object_get(json_array_get(json_object_get(fin, "nodes"), 0), "zones");
+
+	for (size_t i = 0; i < json_array_size(zones); i++) {
+		json_t *zo = json_array_get(zones, i);
+		const char *name = json_string_value(json_object_get(zo, "zone"));
+		for (unsigned z = 0; name && z < ri->nzones; z++) {
+			if (strcmp(name, ri->zones[z].name) != 0)
+				continue;
+			json_t *po = json_object();
+			json_object_set_new(po, "free_pages_ge_pageblock_low", fs_json_u64(p->low[z]));
+			json_object_set_new(po, "free_pages_ge_pageblock_high", fs_json_u64(p->high[z]));
+			json_object_set_new(po, "basis", json_string(p->basis));
+			json_object_set_new(po, "seeds", json_integer(p->seeds));
+			json_object_set_new(po, "seed_first", fs_json_u64(p->seed_first));
+			json_object_set_new(po, "seed_last", fs_json_u64(p->seed_last));
+			json_object_set_new(po, "assumptions",
+					    json_string(sim_prediction_assumptions(p)));
+			json_object_set_new(zo, "prediction", po);
+		}
+	}
 }
 
 /* The timeline's placeholder: a string no data can hold (it starts with
@@ -262,6 +366,8 @@ static int sim_render_json(FILE *out, const struct sim_result *ri, const struct 
 		json_decref(doc);
 		return -ENOMEM;
 	}
+	if (fin && ri->prediction.present)
+		sim_json_prediction(fin, ri);
 	if (fin)
 		json_object_set_new(doc, "final", fin);
 	size_t flags = FS_JSON_DUMP_FLAGS | (o->compact_json ? JSON_COMPACT : JSON_INDENT(2));

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "sim_compact.h"
+#include "sim_emit.h"
 
 struct sim_run {
 	struct sim_run_opts o;
@@ -37,6 +38,46 @@ int sim_compact_mode_parse(const char *s, enum sim_compact_mode *out)
 			return 0;
 		}
 	return -EINVAL;
+}
+
+const char *sim_vm_src_name(enum sim_vm_src s)
+{
+	return s == SIM_VM_SRC_OPTION ? "option" : s == SIM_VM_SRC_CAPTURE ? "capture" : "default";
+}
+
+/* The vm settings: the command line's, else the capture's (--from), else
+ * the kernel's defaults; the chosen values go into the machine's config. */
+static void sim_run_settings(struct sim_run *r)
+{
+	struct sim_config *c = &r->o.cfg;
+	const struct fs_snapshot *s = r->o.from;
+	const struct fs_setting *cap[SIM_VM_NR] = {
+		s ? &s->extfrag_threshold : NULL, s ? &s->compaction_proactiveness : NULL,
+		s ? &s->watermark_scale_factor : NULL, s ? &s->min_free_kbytes : NULL,
+		s ? &s->compact_unevictable_allowed : NULL,
+	};
+	static const char *const names[SIM_VM_NR] = {
+		"extfrag_threshold", "compaction_proactiveness", "watermark_scale_factor",
+		"min_free_kbytes", "compact_unevictable_allowed",
+	};
+	int64_t v[SIM_VM_NR] = { c->extfrag_threshold, c->proactiveness,
+				 c->watermark_scale_factor, c->min_free_kbytes, 1 };
+
+	for (unsigned i = 0; i < SIM_VM_NR; i++) {
+		struct sim_vm_setting *st = &r->res.vm[i];
+		st->name = names[i];
+		st->modelled = i != SIM_VM_COMPACT_UNEVICTABLE_ALLOWED;
+		st->src = r->o.vm_given & (1u << i) ? SIM_VM_SRC_OPTION : SIM_VM_SRC_DEFAULT;
+		if (st->src == SIM_VM_SRC_DEFAULT && cap[i] && cap[i]->present) {
+			st->src = SIM_VM_SRC_CAPTURE;
+			v[i] = cap[i]->value;
+		}
+		st->value = v[i];
+	}
+	c->extfrag_threshold = (int)v[SIM_VM_EXTFRAG_THRESHOLD];
+	c->proactiveness = (int)v[SIM_VM_PROACTIVENESS];
+	c->watermark_scale_factor = (unsigned)v[SIM_VM_WATERMARK_SCALE_FACTOR];
+	c->min_free_kbytes = v[SIM_VM_MIN_FREE_KBYTES];
 }
 
 static double sim_now(void)
@@ -136,8 +177,11 @@ int sim_run_new(const struct sim_run_opts *o, struct sim_run **out, struct sim_r
 	if (!r)
 		return sim_oom(e);
 	r->o = *o;
+	sim_run_settings(r);
 	if ((rc = sim_run_machine_new(r, e)))
 		goto fail;
+	/* min_free_kbytes -1: computed like the kernel (init_per_zone_wmark_min) */
+	r->res.vm[SIM_VM_MIN_FREE_KBYTES].value = (int64_t)sim_min_free_kbytes(r->m);
 	if (r->o.focus < 0)
 		r->o.focus = (int)sim_machine_pageblock_order(r->m);
 	if ((unsigned)r->o.focus >= sim_machine_orders(r->m)) {
@@ -305,6 +349,52 @@ static void sim_run_fill(struct sim_run *r, uint64_t op)
 	}
 }
 
+/* Free pages in blocks of order >= the pageblock order in zone z. */
+static uint64_t sim_run_ge_pageblock(const struct sim_machine *m, unsigned z)
+{
+	uint64_t n = 0;
+
+	for (unsigned o = sim_machine_pageblock_order(m); o < sim_machine_orders(m); o++)
+		n += sim_zone_nr_free(m, z, o) << o;
+	return n;
+}
+
+/* --from: the prediction. A captured layout gives one run; a synthesized
+ * one is a guess per seed, so the same run is repeated with the next
+ * seeds and the range reported. */
+static int sim_run_predict(struct sim_run *r, struct sim_run_err *e)
+{
+	struct sim_prediction *p = &r->res.prediction;
+	unsigned nz = sim_machine_nzones(r->m);
+	int rc = 0;
+
+	p->present = true;
+	p->basis = r->from_info.layout ? "layout" : "synthesized";
+	p->seeds = r->o.seeds ? r->o.seeds : r->from_info.layout ? 1 : SIM_RUN_SEEDS_DEFAULT;
+	p->seed_first = r->o.seed;
+	p->seed_last = r->o.seed + p->seeds - 1;
+	for (unsigned z = 0; z < nz; z++)
+		p->low[z] = p->high[z] = sim_run_ge_pageblock(r->m, z);
+	for (unsigned i = 1; i < p->seeds && !rc; i++) {
+		struct sim_run_opts o = r->o;
+		struct sim_run *x = NULL;
+		o.seed = r->o.seed + i;
+		o.seeds = 1;
+		o.progress = NULL;
+		if (!(rc = sim_run_new(&o, &x, e)) && !(rc = sim_run_exec(x, e)) &&
+		    sim_machine_nzones(x->m) != nz)
+			rc = sim_fail(e, SIM_RUN_INTERNAL, -EINVAL, "simulate: seed %" PRIu64
+				      " gave another number of zones", o.seed);
+		for (unsigned z = 0; !rc && z < nz; z++) {
+			uint64_t v = sim_run_ge_pageblock(x->m, z);
+			p->low[z] = v < p->low[z] ? v : p->low[z];
+			p->high[z] = v > p->high[z] ? v : p->high[z];
+		}
+		sim_run_free(x);
+	}
+	return rc;
+}
+
 int sim_run_exec(struct sim_run *r, struct sim_run_err *e)
 {
 	uint64_t op = 0;
@@ -326,7 +416,7 @@ int sim_run_exec(struct sim_run *r, struct sim_run_err *e)
 	if (r->o.cfg.compaction == SIM_COMPACT_FULL && (rc = sim_run_compact_memory(r, op, e)))
 		return rc;
 	sim_run_fill(r, op);
-	return 0;
+	return r->o.from ? sim_run_predict(r, e) : 0;
 }
 
 const struct sim_result *sim_run_result(const struct sim_run *r)

@@ -31,6 +31,41 @@
 #define SIM_RUN_PROGRESS_OPS 65536u
 typedef void (*sim_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
+/* The vm sysctls a run uses, and where each value came from. */
+enum sim_vm {
+	SIM_VM_EXTFRAG_THRESHOLD,
+	SIM_VM_PROACTIVENESS,
+	SIM_VM_WATERMARK_SCALE_FACTOR,
+	SIM_VM_MIN_FREE_KBYTES,
+	SIM_VM_COMPACT_UNEVICTABLE_ALLOWED,
+	SIM_VM_NR,
+};
+enum sim_vm_src {
+	SIM_VM_SRC_DEFAULT,           /* the kernel's default (or its formula) */
+	SIM_VM_SRC_OPTION,            /* given on the command line */
+	SIM_VM_SRC_CAPTURE,           /* read from the --from snapshot */
+};
+struct sim_vm_setting {
+	const char *name;             /* the sysctl's name under /proc/sys/vm */
+	int64_t value;
+	enum sim_vm_src src;
+	bool modelled;                /* false: recorded, but the simulator has no use for it */
+};
+/* "default", "option", "capture". */
+const char *sim_vm_src_name(enum sim_vm_src s);
+
+/* The prediction of a --from run: free pages in blocks of order >= the
+ * pageblock order after the run, per zone, as a range over seeds. */
+#define SIM_RUN_SEEDS_DEFAULT 5u
+#define SIM_RUN_SEEDS_MAX 1000u
+struct sim_prediction {
+	bool present;                 /* only with --from */
+	const char *basis;            /* "layout" (the captured page layout) or "synthesized" */
+	unsigned seeds;               /* runs the range is taken over */
+	uint64_t seed_first, seed_last;   /* seeds seed_first..seed_last */
+	uint64_t low[FS_MAX_ZONES], high[FS_MAX_ZONES];
+};
+
 struct sim_run_opts {
 	struct sim_config cfg;        /* the machine (zones ignored with from) */
 	const struct fs_snapshot *from;   /* --from: seed from this snapshot, or NULL */
@@ -48,6 +83,9 @@ struct sim_run_opts {
 	int focus;                    /* focus order; -1: the pageblock order */
 	bool check;                   /* sim_check() after every operation */
 	bool perf;                    /* time the steady state and the scan unit */
+	unsigned vm_given;            /* bit (1 << enum sim_vm): set on the command line */
+	unsigned seeds;               /* --from: runs for the prediction range; 0: 1 with a
+				       * captured layout, else SIM_RUN_SEEDS_DEFAULT */
 	sim_progress_fn progress;     /* NULL: no progress calls */
 	void *progress_ctx;
 };
@@ -90,6 +128,8 @@ struct sim_result {
 	struct sim_result_zone zones[FS_MAX_ZONES];
 	uint64_t cnt[SIM_CNT_NR];     /* the counters at the end */
 	const struct sim_timeline *timeline;
+	struct sim_vm_setting vm[SIM_VM_NR];
+	struct sim_prediction prediction;
 	/* perf */
 	bool perf;
 	double steady_pairs_per_sec, metadata_bytes_per_page, init_ns_per_page;
