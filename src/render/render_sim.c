@@ -87,6 +87,58 @@ static void sim_table_prediction(FILE *out, const struct sim_result *ri)
 			p->seed_first);
 }
 
+/* One zone's end of a compaction run, with the run's counters by their
+ * vmstat names (kcompactd's runs also count as compact_daemon_*). */
+static void sim_table_end(FILE *out, const struct sim_result *ri, unsigned z,
+			  const struct sim_compact_end *e, bool daemon)
+{
+	uint64_t base = ri->zones[z].start_pfn;
+
+	fprintf(out, "    %-8s %s (%s); scanners stopped at pfn %" PRIu64 " (migrate), %" PRIu64
+		" (free)\n", ri->zones[z].name, sim_compact_result_name(e->result),
+		sim_compact_reason_name(e->reason), base + e->migrate_pfn, base + e->free_pfn);
+	fprintf(out, "             compact_migrate_scanned %" PRIu64 ", compact_free_scanned %" PRIu64
+		", compact_isolated %" PRIu64 ",\n             pgmigrate_success %" PRIu64
+		", pgmigrate_fail %" PRIu64 "%s\n", e->migrate_scanned, e->free_scanned, e->isolated,
+		e->migrated, e->failed, daemon ? " (compact_daemon_*_scanned alike)" : "");
+}
+
+static void sim_table_run(FILE *out, const struct sim_result *ri, const char *what,
+			  const struct sim_compact_run *c, bool daemon)
+{
+	fprintf(out, "  %s after operation %" PRIu64 ":\n", what, c->op);
+	for (unsigned z = 0; z < ri->nzones; z++)
+		if (c->end[z].reason != SIM_CR_NONE)
+			sim_table_end(out, ri, z, &c->end[z], daemon);
+}
+
+static void sim_table_compaction(FILE *out, const struct sim_result *ri)
+{
+	const struct sim_compaction *c = &ri->compact;
+
+	if (!c->last.present)
+		return;
+	fprintf(out, "\ncompaction (how each zone's run ended; pfns of the simulated machine):\n");
+	if (c->kcompactd_runs) {
+		fprintf(out, "  kcompactd (proactive): %" PRIu64 " runs;", c->kcompactd_runs);
+		for (unsigned z = 0; z < ri->nzones; z++) {
+			fprintf(out, " %s:", ri->zones[z].name);
+			for (unsigned i = 0; i < c->kcompactd[z].n; i++)
+				fprintf(out, "%s %s %" PRIu64, i ? "," : "",
+					sim_compact_result_name(c->kcompactd[z].r[i].result),
+					c->kcompactd[z].r[i].runs);
+		}
+		fputc('\n', out);
+		sim_table_run(out, ri, "the last kcompactd run", &c->kcompactd_last, true);
+	}
+	if (c->compact_memory.present)
+		sim_table_run(out, ri, "compact_memory", &c->compact_memory, false);
+	else if (!c->kcompactd_runs ||
+		 memcmp(c->last.end, c->kcompactd_last.end, sizeof c->last.end) != 0)
+		sim_table_run(out, ri, "the last run on each zone (direct compaction or kcompactd)",
+			      &c->last, false);
+}
+
 static void sim_header(FILE *out, const struct sim_result *ri)
 {
 	unsigned nz = ri->nzones;
@@ -138,6 +190,7 @@ static int sim_render_table(FILE *out, const struct sim_result *ri, const struct
 	for (unsigned c = 0; c < SIM_CNT_NR; c++)
 		fprintf(out, "  %-32s %" PRIu64 "\n", sim_cnt_name((enum sim_cnt)c),
 			ri->cnt[c]);
+	sim_table_compaction(out, ri);
 	if (ri->perf)
 		fprintf(out, "\nperf: %.0f pairs/s steady, %.2f metadata bytes/page, "
 			"%.3f ns/page init\n", ri->steady_pairs_per_sec,
@@ -245,6 +298,71 @@ static json_t *sim_json_sample(const struct sim_sample *s, const struct sim_resu
 	return o;
 }
 
+static json_t *sim_json_run_ends(const struct sim_result *ri, const struct sim_compact_run *c,
+				 bool daemon)
+{
+	json_t *o = json_object(), *zones = json_array();
+
+	json_object_set_new(o, "op", fs_json_u64(c->op));
+	for (unsigned z = 0; z < ri->nzones; z++) {
+		const struct sim_compact_end *e = &c->end[z];
+		json_t *zo = json_object();
+		if (e->reason == SIM_CR_NONE) {
+			json_decref(zo);
+			continue;
+		}
+		json_object_set_new(zo, "zone", json_string(ri->zones[z].name));
+		json_object_set_new(zo, "result", json_string(sim_compact_result_name(e->result)));
+		json_object_set_new(zo, "reason", json_string(sim_compact_reason_name(e->reason)));
+		json_object_set_new(zo, "migrate_pfn", fs_json_u64(ri->zones[z].start_pfn + e->migrate_pfn));
+		json_object_set_new(zo, "free_pfn", fs_json_u64(ri->zones[z].start_pfn + e->free_pfn));
+		json_object_set_new(zo, "compact_migrate_scanned", fs_json_u64(e->migrate_scanned));
+		json_object_set_new(zo, "compact_free_scanned", fs_json_u64(e->free_scanned));
+		if (daemon) {
+			json_object_set_new(zo, "compact_daemon_migrate_scanned",
+					    fs_json_u64(e->migrate_scanned));
+			json_object_set_new(zo, "compact_daemon_free_scanned",
+					    fs_json_u64(e->free_scanned));
+		}
+		json_object_set_new(zo, "compact_isolated", fs_json_u64(e->isolated));
+		json_object_set_new(zo, "pgmigrate_success", fs_json_u64(e->migrated));
+		json_object_set_new(zo, "pgmigrate_fail", fs_json_u64(e->failed));
+		json_array_append_new(zones, zo);
+	}
+	json_object_set_new(o, "zones", zones);
+	return o;
+}
+
+/* "compaction": compact_memory's end per zone, kcompactd's runs, and the
+ * last run on each zone; NULL when no compaction ran. */
+static json_t *sim_json_compaction(const struct sim_result *ri)
+{
+	const struct sim_compaction *c = &ri->compact;
+	json_t *o;
+
+	if (!c->last.present)
+		return NULL;
+	o = json_object();
+	if (c->compact_memory.present)
+		json_object_set_new(o, "compact_memory", sim_json_run_ends(ri, &c->compact_memory, false));
+	if (c->kcompactd_runs) {
+		json_t *k = json_object(), *res = json_object();
+		json_object_set_new(k, "runs", fs_json_u64(c->kcompactd_runs));
+		for (unsigned z = 0; z < ri->nzones; z++) {
+			json_t *t = json_object();
+			for (unsigned i = 0; i < c->kcompactd[z].n; i++)
+				json_object_set_new(t, sim_compact_result_name(c->kcompactd[z].r[i].result),
+						    fs_json_u64(c->kcompactd[z].r[i].runs));
+			json_object_set_new(res, ri->zones[z].name, t);
+		}
+		json_object_set_new(k, "results", res);
+		json_object_set_new(k, "last", sim_json_run_ends(ri, &c->kcompactd_last, true));
+		json_object_set_new(o, "kcompactd", k);
+	}
+	json_object_set_new(o, "last_run", sim_json_run_ends(ri, &c->last, false));
+	return o;
+}
+
 /* Each zone of the final document gets its "prediction" beside its free
  * lists (the final snapshot has the machine's zones, by name). */
 static void sim_json_prediction(json_t *fin, const struct sim_result *ri)
@@ -347,6 +465,9 @@ static int sim_render_json(FILE *out, const struct sim_result *ri, const struct 
 		json_object_set_new(cnt, sim_cnt_name((enum sim_cnt)c),
 				    json_integer((json_int_t)ri->cnt[c]));
 	json_object_set_new(doc, "counters", cnt);
+	json_t *comp = sim_json_compaction(ri);
+	if (comp)
+		json_object_set_new(doc, "compaction", comp);
 	if (ri->perf) {
 		json_t *p = json_object();
 		json_object_set_new(p, "steady_pairs_per_sec", json_real(ri->steady_pairs_per_sec));

@@ -20,6 +20,20 @@ const char *sim_compact_result_name(enum sim_compact_result r)
 	return (unsigned)r < sizeof n / sizeof n[0] ? n[r] : "?";
 }
 
+const char *sim_compact_reason_name(enum sim_compact_reason r)
+{
+	static const char *const n[] = {
+		"none", "scanners_met", "no_target", "order_available", "proactive_done",
+		"not_suitable", "deferred", "watermark_ok",
+	};
+	return (unsigned)r < sizeof n / sizeof n[0] ? n[r] : "?";
+}
+
+const struct sim_compact_end *sim_zone_compact_end(const struct sim_machine *m, unsigned zi)
+{
+	return &m->zones[zi].last_end;
+}
+
 /* ---- scores and gates ---------------------------------------------------------- */
 
 static void sim_fill(const struct sim_machine *m, const struct sim_zone *z, unsigned k,
@@ -431,6 +445,7 @@ enum sim_compact_result sim_compact_zone(struct sim_machine *m, unsigned zi, int
 	}
 	cc.whole_zone = cc.migrate_pfn == 0;
 	m->cnt[SIM_CNT_COMPACT_RUNS]++;
+	uint64_t migrated0 = m->cnt[SIM_CNT_PGMIGRATE_SUCCESS], failed0 = m->cnt[SIM_CNT_PGMIGRATE_FAIL];
 
 	while ((ret = sim_compact_finished(&cc)) == SIM_COMPACT_CONTINUE) {
 		if (!sim_isolate_migratepages(&cc))
@@ -463,6 +478,20 @@ enum sim_compact_result sim_compact_zone(struct sim_machine *m, unsigned zi, int
 		m->cnt[SIM_CNT_COMPACT_DAEMON_MIGRATE_SCANNED] += cc.migrate_scanned;
 		m->cnt[SIM_CNT_COMPACT_DAEMON_FREE_SCANNED] += cc.free_scanned;
 	}
+	struct sim_compact_end *e = &z->last_end;
+	memset(e, 0, sizeof *e);
+	e->result = ret;
+	e->reason = ret == SIM_COMPACT_CONTENDED ? SIM_CR_NO_TARGET
+		    : ret == SIM_COMPACT_SUCCESS ? (proactive ? SIM_CR_PROACTIVE_DONE
+							      : SIM_CR_ORDER_AVAILABLE)
+		    : SIM_CR_SCANNERS_MET;
+	e->migrate_pfn = (uint32_t)(cc.migrate_pfn < 0 ? 0 : cc.migrate_pfn);
+	e->free_pfn = (uint32_t)(cc.free_pfn < 0 ? 0 : cc.free_pfn);
+	e->migrate_scanned = cc.migrate_scanned;
+	e->free_scanned = cc.free_scanned;
+	e->isolated = cc.isolated;
+	e->migrated = m->cnt[SIM_CNT_PGMIGRATE_SUCCESS] - migrated0;
+	e->failed = m->cnt[SIM_CNT_PGMIGRATE_FAIL] - failed0;
 	return ret;
 }
 

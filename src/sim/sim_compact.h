@@ -32,6 +32,37 @@ enum sim_compact_result {
 /* Name of a result ("complete", "success", ...). */
 const char *sim_compact_result_name(enum sim_compact_result r);
 
+/* Why a compact_zone() run ended (the same API as the issue-14 kernel
+ * rules branch; this model reaches only some of the reasons). */
+enum sim_compact_reason {
+	SIM_CR_NONE,             /* not run */
+	SIM_CR_SCANNERS_MET,     /* complete / partial_skipped */
+	SIM_CR_NO_TARGET,        /* contended: no isolated free page for the block */
+	SIM_CR_ORDER_AVAILABLE,  /* success: a block of the requested order is free */
+	SIM_CR_PROACTIVE_DONE,   /* success: zone score <= proactive low watermark */
+	SIM_CR_NOT_SUITABLE,     /* skipped: compaction_suitable() said no */
+	SIM_CR_DEFERRED,         /* deferred: compaction_deferred() */
+	SIM_CR_WATERMARK_OK,     /* success: the watermark was already met */
+};
+const char *sim_compact_reason_name(enum sim_compact_reason r);
+
+/* How one compact_zone() run ended. Pfns are zone-relative. */
+struct sim_compact_end {
+	enum sim_compact_result result;
+	enum sim_compact_reason reason;
+	int priority;                 /* 0 SYNC_FULL, 1 SYNC_LIGHT, 2 ASYNC */
+	uint32_t migrate_pfn;         /* where the migrate scanner stopped */
+	uint32_t free_pfn;            /* where the free scanner stopped */
+	uint32_t fail_pfn;            /* NO_TARGET: the folio without a target */
+	unsigned fail_order;          /* ... and its order */
+	uint64_t migrate_scanned, free_scanned, isolated;   /* this run, as vmstat */
+	uint64_t migrated, failed;    /* pgmigrate_success / pgmigrate_fail, this run */
+};
+
+/* How the last compact_zone() run on zone z ended (reason SIM_CR_NONE
+ * when none ran). After sim_compact_memory() this is each zone's end. */
+const struct sim_compact_end *sim_zone_compact_end(const struct sim_machine *m, unsigned z);
+
 /* compaction_suitable (4.9-6.14 form) for zone z and a costly or small
  * order: order-0 watermark plus compact_gap, then the fragmentation index
  * for costly orders. */

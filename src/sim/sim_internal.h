@@ -15,6 +15,7 @@
 #define FRAGSTAT_SIM_INTERNAL_H
 
 #include "sim_buddy.h"
+#include "sim_compact.h"
 
 #define SIM_NIL UINT32_MAX
 
@@ -62,6 +63,7 @@ struct sim_zone {
 	/* compaction state (§6.1, §6.5) */
 	uint32_t cached_migrate_pfn, cached_free_pfn;
 	unsigned compact_considered, compact_defer_shift, compact_order_failed;
+	struct sim_compact_end last_end;   /* sim_zone_compact_end() */
 };
 
 struct sim_machine {

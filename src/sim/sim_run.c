@@ -201,6 +201,35 @@ fail:
 	return rc;
 }
 
+/* Copy every zone's last compact_zone() end into run c. */
+static void sim_run_ends(const struct sim_machine *m, uint64_t op, struct sim_compact_run *c)
+{
+	c->present = true;
+	c->op = op;
+	for (unsigned z = 0; z < sim_machine_nzones(m); z++)
+		c->end[z] = *sim_zone_compact_end(m, z);
+}
+
+/* A kcompactd run just compacted every zone: keep it and count its ends. */
+static void sim_run_kcompactd(struct sim_run *r, uint64_t op)
+{
+	struct sim_compaction *c = &r->res.compact;
+
+	c->kcompactd_runs++;
+	sim_run_ends(r->m, op, &c->kcompactd_last);
+	for (unsigned z = 0; z < sim_machine_nzones(r->m); z++) {
+		struct sim_compact_tally *t = &c->kcompactd[z];
+		enum sim_compact_result res = c->kcompactd_last.end[z].result;
+		unsigned i = 0;
+		while (i < t->n && t->r[i].result != res)
+			i++;
+		if (i == t->n && t->n < SIM_RUN_TALLY)
+			t->r[t->n++].result = res;
+		if (i < t->n)
+			t->r[i].runs++;
+	}
+}
+
 static int sim_run_check(struct sim_run *r, uint64_t op, struct sim_run_err *e)
 {
 	char msg[256];
@@ -272,9 +301,11 @@ static int sim_run_ops(struct sim_run *r, uint64_t *opp, struct sim_run_err *e)
 			break;
 		if (o->check && (rc = sim_run_check(r, op, e)))
 			return rc;
-		if (proactive && op % iv == 0 && sim_compact_proactive(r->m) && o->check &&
-		    (rc = sim_run_check(r, op, e)))
-			return rc;
+		if (proactive && op % iv == 0 && sim_compact_proactive(r->m)) {
+			sim_run_kcompactd(r, op);
+			if (o->check && (rc = sim_run_check(r, op, e)))
+				return rc;
+		}
 		if (op == next_sample) {
 			next_sample += o->every;
 			if ((rc = sim_run_sample(r, op, "run", e)))
@@ -305,6 +336,7 @@ static int sim_run_compact_memory(struct sim_run *r, uint64_t op, struct sim_run
 	t0 = sim_now();
 	sim_compact_memory(r->m);
 	r->res.compact_seconds = sim_now() - t0;
+	sim_run_ends(r->m, op, &r->res.compact.compact_memory);
 	if ((rc = sim_run_check(r, op, e)))
 		return rc;
 	return sim_run_sample(r, op, "compact_memory", e);
@@ -340,6 +372,9 @@ static void sim_run_fill(struct sim_run *r, uint64_t op)
 	for (unsigned c = 0; c < SIM_CNT_NR; c++)
 		s->cnt[c] = sim_counter(m, (enum sim_cnt)c);
 	s->timeline = &r->tl;
+	for (unsigned z = 0; z < s->nzones; z++)
+		if (sim_zone_compact_end(m, z)->reason != SIM_CR_NONE)
+			sim_run_ends(m, op, &s->compact.last);
 	if (r->o.perf || sim_is_bench(r->o.wl)) {
 		s->perf = true;
 		s->steady_pairs_per_sec = s->steady_seconds > 0

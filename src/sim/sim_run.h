@@ -21,6 +21,7 @@
 
 #include "diag.h"
 #include "sim_buddy.h"
+#include "sim_compact.h"
 #include "sim_from.h"
 #include "sim_timeline.h"
 #include "sim_workload.h"
@@ -64,6 +65,26 @@ struct sim_prediction {
 	unsigned seeds;               /* runs the range is taken over */
 	uint64_t seed_first, seed_last;   /* seeds seed_first..seed_last */
 	uint64_t low[FS_MAX_ZONES], high[FS_MAX_ZONES];
+};
+
+/* How every zone's compact_zone() run of one compaction ended. */
+struct sim_compact_run {
+	bool present;
+	uint64_t op;                  /* after this many operations */
+	struct sim_compact_end end[FS_MAX_ZONES];
+};
+/* End states counted per zone (any enum value, also ones added later). */
+#define SIM_RUN_TALLY 32
+struct sim_compact_tally {
+	unsigned n;
+	struct { enum sim_compact_result result; uint64_t runs; } r[SIM_RUN_TALLY];
+};
+struct sim_compaction {
+	struct sim_compact_run compact_memory;   /* --compaction full: the run at the end */
+	uint64_t kcompactd_runs;      /* proactive compactions (every zone each) */
+	struct sim_compact_run kcompactd_last;
+	struct sim_compact_tally kcompactd[FS_MAX_ZONES];
+	struct sim_compact_run last;  /* each zone's last run of any kind (direct too) */
 };
 
 struct sim_run_opts {
@@ -130,6 +151,7 @@ struct sim_result {
 	const struct sim_timeline *timeline;
 	struct sim_vm_setting vm[SIM_VM_NR];
 	struct sim_prediction prediction;
+	struct sim_compaction compact;
 	/* perf */
 	bool perf;
 	double steady_pairs_per_sec, metadata_bytes_per_page, init_ns_per_page;
