@@ -40,7 +40,7 @@ static void simulate_usage(FILE *f)
 	      "                           layout seeds (default 5; with a layout 1)\n"
 	      "Workload:\n"
 	      "  -w, --workload NAME      page-cache, slab, thp, random, fragment,\n"
-	      "                           bench-order0, bench-mixed or none\n"
+	      "                           thp-fragmented, bench-order0, bench-mixed or none\n"
 	      "                           (default page-cache)\n"
 	      "  --trace FILE             replay a trace (alloc ID ORDER TYPE / free ID)\n"
 	      "  --ops N                  operations after the prefill (default 100000;\n"
@@ -444,6 +444,11 @@ static int simulate_execute(struct simulate_run *r)
 		return st;
 	if (sim_run_new(&r->a.ro, &r->run, &e) || sim_run_exec(r->run, &e))
 		return simulate_failed(&e);
+	const struct sim_result *res = sim_run_result(r->run);
+	if (res->only_frees)
+		fs_err("warning: simulate: the workload only freed pages (%" PRIu64 " frees, no "
+		       "allocation): it asks nothing of the allocator or of compaction",
+		       res->cnt[SIM_CNT_FREE]);
 	return 0;
 }
 

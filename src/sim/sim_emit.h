@@ -3,9 +3,11 @@
  * sim_emit_snapshot() fills a struct fs_snapshot (kind simulated) with the
  * buddyinfo, pagetypeinfo, zoneinfo and vmstat data the machine would
  * show; sim_emit_root() writes DIR/proc/{buddyinfo,pagetypeinfo,zoneinfo,
- * vmstat} and DIR/proc/sys/vm/{extfrag_threshold,compaction_proactiveness,
+ * vmstat}, DIR/proc/sys/vm/{extfrag_threshold,compaction_proactiveness,
  * watermark_scale_factor,min_free_kbytes} in the kernel's print formats
- * (kernel-facts.md §4) so that `fragstat snapshot --root DIR` reads them back.
+ * (kernel-facts.md §4), and DIR/fragstat-capture.txt with the page size
+ * (as `fragstat capture` writes it), so that `fragstat snapshot --root DIR`
+ * reads them back, sizes included, for any page size.
  */
 #ifndef FRAGSTAT_SIM_EMIT_H
 #define FRAGSTAT_SIM_EMIT_H

@@ -372,6 +372,8 @@ static void sim_run_fill(struct sim_run *r, uint64_t op)
 	for (unsigned c = 0; c < SIM_CNT_NR; c++)
 		s->cnt[c] = sim_counter(m, (enum sim_cnt)c);
 	s->timeline = &r->tl;
+	s->only_frees = s->cnt[SIM_CNT_FREE] && !s->cnt[SIM_CNT_ALLOC_SUCCESS] &&
+			!s->cnt[SIM_CNT_ALLOC_FAIL];
 	for (unsigned z = 0; z < s->nzones; z++)
 		if (sim_zone_compact_end(m, z)->reason != SIM_CR_NONE)
 			sim_run_ends(m, op, &s->compact.last);

@@ -148,6 +148,7 @@ struct sim_result {
 	unsigned orders, pageblock_order, nzones;
 	struct sim_result_zone zones[FS_MAX_ZONES];
 	uint64_t cnt[SIM_CNT_NR];     /* the counters at the end */
+	bool only_frees;              /* the workload freed and never allocated */
 	const struct sim_timeline *timeline;
 	struct sim_vm_setting vm[SIM_VM_NR];
 	struct sim_prediction prediction;
