@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "collect.h"
@@ -395,6 +397,53 @@ static int simulate_failed(const struct sim_run_err *e)
 	}
 }
 
+/* Progress on stderr (a terminal only): operations done, rate, time left;
+ * nothing for the first second (FRAGSTAT_PROGRESS_DELAY_MS, tests only,
+ * changes that), then at most four lines a second, each overwriting the
+ * last; cleared at the end. */
+struct simulate_progress {
+	double start, delay, last;
+	bool shown;
+};
+
+static double simulate_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void simulate_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct simulate_progress *p = ctx;
+	double now = simulate_now();
+
+	if (now - p->start < p->delay || now - p->last < 0.25 || done >= total)
+		return;
+	double rate = now > p->start ? (double)done / (now - p->start) : 0;   /* since the start */
+	fprintf(stderr, "\rsimulate: %" PRIu64 " of %" PRIu64 " operations (%.0f%%)", done, total,
+		100.0 * (double)done / (double)total);
+	if (rate > 0)
+		fprintf(stderr, ", %.0f ops/s, %.0f s left", rate, (double)(total - done) / rate);
+	fputs("\033[K", stderr);
+	fflush(stderr);
+	p->last = now;
+	p->shown = true;
+}
+
+static void simulate_progress_init(struct simulate_progress *p, struct sim_run_opts *ro)
+{
+	const char *env = getenv("FRAGSTAT_PROGRESS_DELAY_MS");
+	long ms = env ? fs_opt_long(env, 3600000) : -1;
+
+	memset(p, 0, sizeof *p);
+	p->delay = ms >= 0 ? (double)ms / 1000 : 1.0;
+	if (isatty(STDERR_FILENO)) {
+		ro->progress = simulate_progress;
+		ro->progress_ctx = p;
+	}
+}
+
 /* Read what the run needs from files: the --from snapshot, the trace. */
 static int simulate_inputs(struct simulate_run *r)
 {
@@ -437,12 +486,21 @@ static int simulate_inputs(struct simulate_run *r)
 
 static int simulate_execute(struct simulate_run *r)
 {
+	struct simulate_progress prog;
 	struct sim_run_err e;
-	int st;
+	int st, rc;
 
 	if ((st = simulate_inputs(r)))
 		return st;
-	if (sim_run_new(&r->a.ro, &r->run, &e) || sim_run_exec(r->run, &e))
+	simulate_progress_init(&prog, &r->a.ro);
+	rc = sim_run_new(&r->a.ro, &r->run, &e);
+	if (!rc) {
+		prog.start = simulate_now();
+		rc = sim_run_exec(r->run, &e);
+	}
+	if (prog.shown)
+		fputs("\r\033[K", stderr);
+	if (rc)
 		return simulate_failed(&e);
 	const struct sim_result *res = sim_run_result(r->run);
 	if (res->only_frees)
