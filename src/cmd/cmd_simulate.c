@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -69,48 +68,9 @@ static void simulate_usage(FILE *f)
 	      "  -V, --version            show the version\n", f);
 }
 
-static int simulate_parse_zones(const char *spec, uint64_t memory, uint64_t page_size,
-				struct sim_config *c)
-{
-	char buf[512], *save = NULL, *tok;
-	uint64_t used = 0;
-
-	if (strlen(spec) >= sizeof buf)
-		return -EINVAL;
-	strcpy(buf, spec);
-	c->nzones = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(tok, ':');
-		uint64_t bytes;
-		if (c->nzones == FS_MAX_ZONES)
-			return -EINVAL;
-		if (colon)
-			*colon = 0;
-		if (!*tok || strlen(tok) >= FS_NAME_MAX)
-			return -EINVAL;
-		strcpy(c->zones[c->nzones].name, tok);
-		if (colon) {
-			if (fs_parse_size(colon + 1, &bytes))
-				return -EINVAL;
-		} else {
-			if (save && *save)
-				return -EINVAL;   /* only the last zone may omit its size */
-			if (used >= memory)
-				return -EINVAL;
-			bytes = memory - used;
-		}
-		used += bytes;
-		c->zones[c->nzones].pages = bytes / page_size;
-		if (!c->zones[c->nzones].pages)
-			return -EINVAL;
-		c->nzones++;
-	}
-	return c->nzones ? 0 : -EINVAL;
-}
-
-/* The long options, in the order of their OPT_* values: "name=" takes a
- * value, "name" is a flag; "=c" or "/c" after the name: also the short
- * option -c (with or without a value). */
+/* The long options, in the order of their OPT_* values. A name alone is a
+ * flag; "/c" adds the short option -c; "=" takes a value; "#LO:HI" takes
+ * an integer LO..HI (no HI: up to 2^40), checked before simulate_opt(). */
 enum {
 	OPT_MEMORY = 256, OPT_PAGE_SIZE, OPT_ORDERS, OPT_PBO, OPT_ZONES, OPT_MFK, OPT_WSF,
 	OPT_FROM, OPT_NODE, OPT_WORKLOAD, OPT_TRACE, OPT_OPS, OPT_SEED, OPT_SEEDS, OPT_TYPES,
@@ -118,161 +78,129 @@ enum {
 	OPT_ORDER, OPT_FORMAT, OPT_COLOR, OPT_EMIT_ROOT, OPT_FORCE, OPT_CHECK, OPT_PERF,
 	OPT_HELP, OPT_VERSION, OPT_END,
 };
+#define SIMULATE_NOPTS (OPT_END - OPT_MEMORY)
 static const char simulate_optspec[] =
-	"memory= page-size= orders= pageblock-order= zones= min-free-kbytes= "
-	"watermark-scale-factor= from= node= workload=w trace= ops= seed= seeds= types= compaction= "
-	"proactiveness= proactive-interval= extfrag-threshold= every= order= format=o color= "
-	"emit-root= force check perf help/h version/V";
+	"memory= page-size= orders#2:16 pageblock-order#1:15 zones= min-free-kbytes#0: "
+	"watermark-scale-factor#1:3000 from= node#0:1023 workload/w= trace= ops#0: seed= "
+	"seeds#1:1000 types= compaction= proactiveness#0:100 proactive-interval#1: "
+	"extfrag-threshold#0:1000 every#1: order#0:15 format/o= color= emit-root= force check "
+	"perf help/h version/V";
+_Static_assert(FS_MAX_ORDERS == 16 && FS_MAX_NODES == 1024 && SIM_RUN_SEEDS_MAX == 1000,
+	       "simulate_optspec's bounds");
 
-/* getopt_long's table from simulate_optspec; names point into buf. */
-static void simulate_options(char *buf, struct option *opts)
+struct simulate_optab {
+	char names[sizeof simulate_optspec], shorts[32];
+	struct option opts[SIMULATE_NOPTS + 1];
+	long lo[SIMULATE_NOPTS], hi[SIMULATE_NOPTS];   /* hi < 0: not an integer */
+	char letter[SIMULATE_NOPTS];  /* the short option, or 0 */
+};
+
+/* getopt_long's tables from simulate_optspec. */
+static void simulate_options(struct simulate_optab *t)
 {
-	char *save = NULL, *tok;
-	int id = OPT_MEMORY;
+	char *save = NULL, *tok, *sh = t->shorts;
+	int i = 0;
 
-	strcpy(buf, simulate_optspec);
-	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save), id++) {
-		char *mark = strpbrk(tok, "=/");
-		opts->name = tok;
-		opts->has_arg = mark && *mark == '=' ? required_argument : no_argument;
-		opts->flag = NULL;
-		opts->val = mark && mark[1] ? mark[1] : id;
-		if (mark)
-			*mark = 0;
-		opts++;
+	strcpy(t->names, simulate_optspec);
+	*sh++ = ':';
+	for (tok = strtok_r(t->names, " ", &save); tok; tok = strtok_r(NULL, " ", &save), i++) {
+		char *num = strchr(tok, '#'), *val = strchr(tok, '='), *sc = strchr(tok, '/');
+		t->opts[i] = (struct option){ tok, num || val ? required_argument : no_argument,
+					      NULL, OPT_MEMORY + i };
+		t->hi[i] = -1;
+		t->letter[i] = sc ? sc[1] : 0;
+		if (num) {
+			t->lo[i] = strtol(num + 1, &num, 10);
+			t->hi[i] = num[1] ? strtol(num + 1, NULL, 10) : 1L << 40;
+		}
+		if (sc) {
+			*sh++ = sc[1];
+			if (val)
+				*sh++ = ':';
+		}
+		for (char *e = tok; *e; e++)
+			if (*e == '#' || *e == '=' || *e == '/')
+				*e = 0;
 	}
-	memset(opts, 0, sizeof *opts);
+	*sh = 0;
+	memset(&t->opts[i], 0, sizeof t->opts[i]);
 }
 
 struct simulate_args {
 	struct sim_run_opts ro;       /* what sim_run gets */
 	uint64_t memory;
-	bool ops_set, pbo_set, perf, force;
+	bool ops_set, pbo_set, force;
 	const char *machine_opt;      /* an option describing the machine (not with --from) */
 	const char *zones, *trace, *emit_root, *color;
 	enum fs_format format;
 };
 
-static int simulate_parse_opt(int c, const char *arg, struct simulate_args *a)
+/* One option; integers (v) are within their bounds already. */
+static int simulate_opt(int c, const char *arg, long v, struct simulate_args *a)
 {
 	struct sim_config *cfg = &a->ro.cfg;
-	long v;
+	const char *p = arg;
+	unsigned *t = a->ro.wp.types_pct;
+	char tail;
 
+	if (c >= OPT_MEMORY && c <= OPT_ZONES)
+		a->machine_opt = (const char *[]){ "--memory", "--page-size", "--orders",
+						   "--pageblock-order", "--zones" }[c - OPT_MEMORY];
 	switch (c) {
 	case OPT_MEMORY:
 		if (fs_parse_size(arg, &a->memory) || !a->memory)
 			return fs_usage_error("simulate", "bad --memory '%s'", arg);
-		a->machine_opt = "--memory";
 		break;
 	case OPT_PAGE_SIZE:
 		if (fs_parse_size(arg, &cfg->page_size) ||
 		    cfg->page_size < 1024 || (cfg->page_size & (cfg->page_size - 1)))
 			return fs_usage_error("simulate", "bad --page-size '%s' (a power of two >= 1K)",
 					      arg);
-		a->machine_opt = "--page-size";
 		break;
-	case OPT_ORDERS:
-		if ((v = fs_opt_long(arg, FS_MAX_ORDERS)) < 2)
-			return fs_usage_error("simulate", "--orders must be 2..%d", FS_MAX_ORDERS);
-		cfg->orders = (unsigned)v;
-		a->machine_opt = "--orders";
-		break;
+	case OPT_ORDERS: cfg->orders = (unsigned)v; break;
 	case OPT_PBO:
-		if ((v = fs_opt_long(arg, FS_MAX_ORDERS - 1)) < 1)
-			return fs_usage_error("simulate", "bad --pageblock-order '%s'", arg);
 		cfg->pageblock_order = (unsigned)v;
 		a->pbo_set = true;
-		a->machine_opt = "--pageblock-order";
 		break;
-	case OPT_ZONES:
-		a->zones = arg;
-		a->machine_opt = "--zones";
-		break;
-	case OPT_MFK:
-		if ((v = fs_opt_long(arg, 1L << 40)) < 0)
-			return fs_usage_error("simulate", "bad --min-free-kbytes '%s'", arg);
-		cfg->min_free_kbytes = v;
-		a->ro.vm_given |= 1u << SIM_VM_MIN_FREE_KBYTES;
-		break;
-	case OPT_WSF:
-		if ((v = fs_opt_long(arg, 3000)) < 1)
-			return fs_usage_error("simulate", "--watermark-scale-factor must be 1..3000");
-		cfg->watermark_scale_factor = (unsigned)v;
-		a->ro.vm_given |= 1u << SIM_VM_WATERMARK_SCALE_FACTOR;
-		break;
+	case OPT_ZONES: a->zones = arg; break;
+	case OPT_MFK: cfg->min_free_kbytes = v; break;
+	case OPT_WSF: cfg->watermark_scale_factor = (unsigned)v; break;
 	case OPT_FROM:
 		if (!*arg)
 			return fs_usage_error("simulate", "--from needs a --root tree or a JSON file, not an empty name");
 		a->ro.from_name = arg;
 		break;
-	case OPT_NODE:
-		if ((v = fs_opt_long(arg, FS_MAX_NODES - 1)) < 0)
-			return fs_usage_error("simulate", "bad --node '%s'", arg);
-		a->ro.node = (int)v;
-		break;
-	case 'w':
+	case OPT_NODE: a->ro.node = (int)v; break;
+	case OPT_WORKLOAD:
 		if (sim_wl_parse(arg, &a->ro.wl))
 			return fs_usage_error("simulate", "unknown workload '%s'", arg);
 		break;
 	case OPT_TRACE: a->trace = arg; break;
 	case OPT_OPS:
-		if ((v = fs_opt_long(arg, 1L << 40)) < 0)
-			return fs_usage_error("simulate", "bad --ops '%s'", arg);
 		a->ro.ops = (uint64_t)v;
 		a->ops_set = true;
 		break;
-	case OPT_SEED: {
-		const char *p = arg;
+	case OPT_SEED:
 		if (fs_parse_u64(&p, p + strlen(p), &a->ro.seed) || *p)
 			return fs_usage_error("simulate", "bad --seed '%s'", arg);
 		break;
-	}
-	case OPT_SEEDS:
-		if ((v = fs_opt_long(arg, SIM_RUN_SEEDS_MAX)) < 1)
-			return fs_usage_error("simulate", "--seeds must be 1..%u", SIM_RUN_SEEDS_MAX);
-		a->ro.seeds = (unsigned)v;
-		break;
-	case OPT_TYPES: {
-		unsigned *t = a->ro.wp.types_pct;
-		char tail;
+	case OPT_SEEDS: a->ro.seeds = (unsigned)v; break;
+	case OPT_TYPES:
 		if (sscanf(arg, "%u,%u,%u%c", &t[0], &t[1], &t[2], &tail) != 3 ||
 		    t[0] + t[1] + t[2] != 100)
 			return fs_usage_error("simulate",
 					      "--types wants three percentages M,U,R adding up to 100");
 		break;
-	}
 	case OPT_COMPACTION:
 		if (sim_compact_mode_parse(arg, &cfg->compaction))
 			return fs_usage_error("simulate", "unknown --compaction '%s'", arg);
 		break;
-	case OPT_PROACTIVENESS:
-		if ((v = fs_opt_long(arg, 100)) < 0)
-			return fs_usage_error("simulate", "--proactiveness must be 0..100");
-		cfg->proactiveness = (int)v;
-		a->ro.vm_given |= 1u << SIM_VM_PROACTIVENESS;
-		break;
-	case OPT_PROACTIVE_INTERVAL:
-		if ((v = fs_opt_long(arg, 1L << 40)) < 1)
-			return fs_usage_error("simulate", "bad --proactive-interval '%s'", arg);
-		a->ro.interval = v;
-		break;
-	case OPT_THRESHOLD:
-		if ((v = fs_opt_long(arg, 1000)) < 0)
-			return fs_usage_error("simulate", "--extfrag-threshold must be 0..1000");
-		cfg->extfrag_threshold = (int)v;
-		a->ro.vm_given |= 1u << SIM_VM_EXTFRAG_THRESHOLD;
-		break;
-	case OPT_EVERY:
-		if ((v = fs_opt_long(arg, 1L << 40)) < 1)
-			return fs_usage_error("simulate", "bad --every '%s'", arg);
-		a->ro.every = (uint64_t)v;
-		break;
-	case OPT_ORDER:
-		if ((v = fs_opt_long(arg, FS_MAX_ORDERS - 1)) < 0)
-			return fs_usage_error("simulate", "bad --order '%s'", arg);
-		a->ro.focus = (int)v;
-		break;
-	case 'o':
+	case OPT_PROACTIVENESS: cfg->proactiveness = (int)v; break;
+	case OPT_PROACTIVE_INTERVAL: a->ro.interval = v; break;
+	case OPT_THRESHOLD: cfg->extfrag_threshold = (int)v; break;
+	case OPT_EVERY: a->ro.every = (uint64_t)v; break;
+	case OPT_ORDER: a->ro.focus = (int)v; break;
+	case OPT_FORMAT:
 		if (fs_format_parse(arg, &a->format) || a->format == FS_FMT_PROMETHEUS)
 			return fs_usage_error("simulate", "--format must be table or json");
 		break;
@@ -281,9 +209,12 @@ static int simulate_parse_opt(int c, const char *arg, struct simulate_args *a)
 	case OPT_FORCE: a->force = true; break;
 	case OPT_CHECK: a->ro.check = true; break;
 	case OPT_PERF: a->ro.perf = true; break;
-	default:
-		return fs_usage_error("simulate", "unknown option");
 	}
+	/* the vm settings given: they win over a --from capture's */
+	a->ro.vm_given |= c == OPT_THRESHOLD ? 1u << SIM_VM_EXTFRAG_THRESHOLD
+			  : c == OPT_PROACTIVENESS ? 1u << SIM_VM_PROACTIVENESS
+			  : c == OPT_WSF ? 1u << SIM_VM_WATERMARK_SCALE_FACTOR
+			  : c == OPT_MFK ? 1u << SIM_VM_MIN_FREE_KBYTES : 0;
 	return 0;
 }
 
@@ -310,13 +241,8 @@ static int simulate_settle(struct simulate_args *a)
 	}
 	if (a->memory / cfg->page_size == 0)
 		return fs_usage_error("simulate", "--memory is smaller than a page");
-	if (a->zones) {
-		if (simulate_parse_zones(a->zones, a->memory, cfg->page_size, cfg))
-			return fs_usage_error("simulate", "bad --zones '%s' (NAME:SIZE,...,NAME)",
-					      a->zones);
-	} else {
-		cfg->zones[0].pages = a->memory / cfg->page_size;
-	}
+	if (sim_zones_parse(a->zones ? a->zones : "Normal", a->memory, cfg))
+		return fs_usage_error("simulate", "bad --zones '%s' (NAME:SIZE,...,NAME)", a->zones);
 	if (a->ro.wl == SIM_WL_BENCH_ORDER0 || a->ro.wl == SIM_WL_BENCH_MIXED) {
 		cfg->no_watermarks = true;
 		if (!a->ops_set)
@@ -333,8 +259,7 @@ static int simulate_settle(struct simulate_args *a)
  * is finished (--help, --version). */
 static int simulate_parse(int argc, char **argv, struct simulate_args *a, int *done)
 {
-	char names[sizeof simulate_optspec];
-	struct option opts[OPT_END - OPT_MEMORY + 1];
+	struct simulate_optab t;
 	int c, rc;
 
 	*done = -1;
@@ -347,12 +272,15 @@ static int simulate_parse(int argc, char **argv, struct simulate_args *a, int *d
 	a->ro.interval = 1000;
 	a->ro.wl = SIM_WL_PAGE_CACHE;
 	a->format = FS_FMT_TABLE;
-	simulate_options(names, opts);
+	simulate_options(&t);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":w:o:hV", opts, NULL)) != -1) {
-		if (c == 'h' || c == 'V') {
-			if (c == 'h')
+	while ((c = getopt_long(argc, argv, t.shorts, t.opts, NULL)) != -1) {
+		for (int i = 0; c < OPT_MEMORY && c != ':' && c != '?' && i < SIMULATE_NOPTS; i++)
+			if (t.letter[i] == c)
+				c = OPT_MEMORY + i;   /* a short option: its long one */
+		if (c == OPT_HELP || c == OPT_VERSION) {
+			if (c == OPT_HELP)
 				simulate_usage(stdout);
 			else
 				puts(PACKAGE_STRING);
@@ -361,9 +289,17 @@ static int simulate_parse(int argc, char **argv, struct simulate_args *a, int *d
 		}
 		if (c == ':')
 			return fs_usage_error("simulate", "option '%s' needs a value", argv[optind - 1]);
-		if (c == '?')
+		if (c == '?' || c < OPT_MEMORY)
 			return fs_usage_error("simulate", "unknown option '%s'", argv[optind - 1]);
-		if ((rc = simulate_parse_opt(c, optarg, a)))
+		int i = c - OPT_MEMORY;
+		long v = t.hi[i] >= 0 ? fs_opt_long(optarg, t.hi[i]) : 0;
+		if (t.hi[i] >= 0 && v < t.lo[i] && t.hi[i] == 1L << 40)
+			return fs_usage_error("simulate", "bad --%s '%s' (an integer from %ld)",
+					      t.opts[i].name, optarg, t.lo[i]);
+		if (t.hi[i] >= 0 && v < t.lo[i])
+			return fs_usage_error("simulate", "bad --%s '%s' (an integer %ld..%ld)",
+					      t.opts[i].name, optarg, t.lo[i], t.hi[i]);
+		if ((rc = simulate_opt(c, optarg, v, a)))
 			return rc;
 	}
 	if (optind < argc)
@@ -397,51 +333,17 @@ static int simulate_failed(const struct sim_run_err *e)
 	}
 }
 
-/* Progress on stderr (a terminal only): operations done, rate, time left;
- * nothing for the first second (FRAGSTAT_PROGRESS_DELAY_MS, tests only,
- * changes that), then at most four lines a second, each overwriting the
- * last; cleared at the end. */
-struct simulate_progress {
-	double start, delay, last;
-	bool shown;
-};
-
-static double simulate_now(void)
+/* Progress on stderr, a terminal only (see sim_run.h for when): one line
+ * rewritten in place, cleared at the end. */
+static void simulate_progress(void *ctx, const struct sim_progress *p)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void simulate_progress(void *ctx, uint64_t done, uint64_t total)
-{
-	struct simulate_progress *p = ctx;
-	double now = simulate_now();
-
-	if (now - p->start < p->delay || now - p->last < 0.25 || done >= total)
-		return;
-	double rate = now > p->start ? (double)done / (now - p->start) : 0;   /* since the start */
-	fprintf(stderr, "\rsimulate: %" PRIu64 " of %" PRIu64 " operations (%.0f%%)", done, total,
-		100.0 * (double)done / (double)total);
-	if (rate > 0)
-		fprintf(stderr, ", %.0f ops/s, %.0f s left", rate, (double)(total - done) / rate);
+	fprintf(stderr, "\rsimulate: %" PRIu64 " of %" PRIu64 " operations (%.0f%%)", p->done,
+		p->total, 100.0 * (double)p->done / (double)p->total);
+	if (p->rate > 0)
+		fprintf(stderr, ", %.0f ops/s, %.0f s left", p->rate, p->left);
 	fputs("\033[K", stderr);
 	fflush(stderr);
-	p->last = now;
-	p->shown = true;
-}
-
-static void simulate_progress_init(struct simulate_progress *p, struct sim_run_opts *ro)
-{
-	const char *env = getenv("FRAGSTAT_PROGRESS_DELAY_MS");
-	long ms = env ? fs_opt_long(env, 3600000) : -1;
-
-	memset(p, 0, sizeof *p);
-	p->delay = ms >= 0 ? (double)ms / 1000 : 1.0;
-	if (isatty(STDERR_FILENO)) {
-		ro->progress = simulate_progress;
-		ro->progress_ctx = p;
-	}
+	*(bool *)ctx = true;
 }
 
 /* Read what the run needs from files: the --from snapshot, the trace. */
@@ -486,19 +388,23 @@ static int simulate_inputs(struct simulate_run *r)
 
 static int simulate_execute(struct simulate_run *r)
 {
-	struct simulate_progress prog;
+	const char *delay = getenv("FRAGSTAT_PROGRESS_DELAY_MS");   /* tests only */
+	long ms = delay ? fs_opt_long(delay, 3600000) : -1;
+	bool shown = false;
 	struct sim_run_err e;
 	int st, rc;
 
 	if ((st = simulate_inputs(r)))
 		return st;
-	simulate_progress_init(&prog, &r->a.ro);
-	rc = sim_run_new(&r->a.ro, &r->run, &e);
-	if (!rc) {
-		prog.start = simulate_now();
-		rc = sim_run_exec(r->run, &e);
+	if (isatty(STDERR_FILENO)) {
+		r->a.ro.progress = simulate_progress;
+		r->a.ro.progress_ctx = &shown;
+		r->a.ro.progress_delay = ms >= 0 ? (double)ms / 1000 : 1.0;
 	}
-	if (prog.shown)
+	rc = sim_run_new(&r->a.ro, &r->run, &e);
+	if (!rc)
+		rc = sim_run_exec(r->run, &e);
+	if (shown)
 		fputs("\r\033[K", stderr);
 	if (rc)
 		return simulate_failed(&e);
@@ -513,24 +419,16 @@ static int simulate_execute(struct simulate_run *r)
 static int simulate_emit(struct simulate_run *r)
 {
 	struct sw_diag d = { 0 };
-	int rc = sim_emit_root(sim_run_machine(r->run), r->emit, &d);
+	int rc = sim_emit_root_commit(sim_run_machine(r->run), r->emit, &d);
 
-	if (rc == -ENOMEM) {
-		fs_err("simulate: out of memory");
-		return FS_EXIT_INTERNAL;
-	}
-	if (!rc)
-		rc = sw_tree_commit(r->emit, &d);
-	else
-		sw_tree_abort(r->emit);
 	r->emit = NULL;
-	if (rc) {
+	if (rc == -ENOMEM)
+		fs_err("simulate: out of memory");
+	else if (rc)
 		fs_err("cannot write the /proc tree: %s", d.msg);
-		return FS_EXIT_OUTPUT;
-	}
-	if (d.warning)
+	else if (d.warning)
 		fs_err("warning: %s", d.msg);
-	return 0;
+	return rc == -ENOMEM ? FS_EXIT_INTERNAL : rc ? FS_EXIT_OUTPUT : 0;
 }
 
 static int simulate_output(struct simulate_run *r)

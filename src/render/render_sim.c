@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "render_json.h"
+#include "render_map.h"
 
 /* "%d.%03d" like the kernel's unusable_index, sign kept for -1.000 */
 static void sim_fmt_index(char *buf, size_t size, int v)
@@ -47,41 +48,21 @@ static void sim_header_from(FILE *out, const struct sim_result *ri)
 			sim_vm_src_name(ri->vm[i].src), ri->vm[i].modelled ? "" : " (not modelled)");
 }
 
-/* A paragraph indented by two, lines of at most 78 columns. */
-static void sim_wrap(FILE *out, const char *text)
-{
-	while (*text) {
-		size_t n = strlen(text), cut = n;
-		if (n > 76) {
-			cut = 76;
-			while (cut > 0 && text[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = n;
-		}
-		fprintf(out, "  %.*s\n", (int)cut, text);
-		text += cut;
-		while (*text == ' ')
-			text++;
-	}
-}
-
 static void sim_table_prediction(FILE *out, const struct sim_result *ri)
 {
 	const struct sim_prediction *p = &ri->prediction;
 
-	fprintf(out, "\nprediction: free pages in blocks of order >= %u after the run, ",
+	fprintf(out, "\nprediction (free pages in blocks of order >= %u after the run):\n",
 		ri->pageblock_order);
 	if (p->seeds > 1)
-		fprintf(out, "range over %u seeds (%" PRIu64 "..%" PRIu64 ")", p->seeds,
-			p->seed_first, p->seed_last);
+		fprintf(out, "  range over %u seeds (%" PRIu64 "..%" PRIu64 "), %s layout\n", p->seeds,
+			p->seed_first, p->seed_last, p->basis);
 	else
-		fprintf(out, "one run (seed %" PRIu64 ")", p->seed_first);
-	fprintf(out, ", %s layout\n", p->basis);
+		fprintf(out, "  one run (seed %" PRIu64 "), %s layout\n", p->seed_first, p->basis);
 	for (unsigned z = 0; z < ri->nzones; z++)
 		fprintf(out, "  zone %-8s %12" PRIu64 " .. %" PRIu64 "\n", ri->zones[z].name,
 			p->low[z], p->high[z]);
-	sim_wrap(out, sim_prediction_assumptions(p));
+	fs_map_wrap(out, "  ", 2, 78, sim_prediction_assumptions(p));
 	if (p->seeds > 1)
 		fprintf(out, "  The timeline and the final state below are seed %" PRIu64 "'s.\n",
 			p->seed_first);

@@ -291,3 +291,14 @@ int sim_emit_root(const struct sim_machine *m, struct sw_tree *t, struct sw_diag
 			return rc;
 	return 0;
 }
+
+int sim_emit_root_commit(const struct sim_machine *m, struct sw_tree *t, struct sw_diag *d)
+{
+	int rc = sim_emit_root(m, t, d);
+
+	if (rc) {
+		sw_tree_abort(t);
+		return rc;
+	}
+	return sw_tree_commit(t, d);
+}

@@ -23,6 +23,10 @@ int sim_emit_snapshot(const struct sim_machine *m, struct fs_snapshot *s);
  * it. 0, -ENOMEM, or -errno with d filled. */
 int sim_emit_root(const struct sim_machine *m, struct sw_tree *t, struct sw_diag *d);
 
+/* sim_emit_root() then sw_tree_commit(), or sw_tree_abort() when writing
+ * failed: t is consumed either way. 0, -ENOMEM, or -errno with d filled. */
+int sim_emit_root_commit(const struct sim_machine *m, struct sw_tree *t, struct sw_diag *d);
+
 /* min_free_kbytes as the machine computed it (or as configured). */
 uint64_t sim_min_free_kbytes(const struct sim_machine *m);
 

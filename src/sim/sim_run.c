@@ -16,6 +16,7 @@
 
 struct sim_run {
 	struct sim_run_opts o;
+	double start, progress_last;  /* sim_run_exec's start, the last progress call */
 	struct sim_machine *m;
 	struct sim_wl *w;
 	struct sim_timeline tl;
@@ -78,6 +79,69 @@ static void sim_run_settings(struct sim_run *r)
 	c->proactiveness = (int)v[SIM_VM_PROACTIVENESS];
 	c->watermark_scale_factor = (unsigned)v[SIM_VM_WATERMARK_SCALE_FACTOR];
 	c->min_free_kbytes = v[SIM_VM_MIN_FREE_KBYTES];
+}
+
+/* "4G", "512M", "4096", "16K": binary suffixes, an optional B or iB. */
+static int sim_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p && strchr("kKmMgGtT", *p))
+		shift = (unsigned)(strchr("kmgt", *p | 0x20) - "kmgt" + 1) * 10;
+	p += shift != 0;
+	p += shift && *p == 'i';
+	p += *p == 'B';
+	if (*p || (shift && v > (UINT64_MAX >> shift)))
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
+int sim_zones_parse(const char *spec, uint64_t memory, struct sim_config *c)
+{
+	char buf[512], *save = NULL, *tok;
+	uint64_t used = 0;
+
+	if (strlen(spec) >= sizeof buf)
+		return -EINVAL;
+	strcpy(buf, spec);
+	c->nzones = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+		uint64_t bytes;
+		if (c->nzones == FS_MAX_ZONES)
+			return -EINVAL;
+		if (colon)
+			*colon = 0;
+		if (!*tok || strlen(tok) >= FS_NAME_MAX)
+			return -EINVAL;
+		strcpy(c->zones[c->nzones].name, tok);
+		if (colon) {
+			if (sim_size(colon + 1, &bytes))
+				return -EINVAL;
+		} else {
+			if (save && *save)
+				return -EINVAL;   /* only the last zone may omit its size */
+			if (used >= memory)
+				return -EINVAL;
+			bytes = memory - used;
+		}
+		used += bytes;
+		c->zones[c->nzones].pages = bytes / c->page_size;
+		if (!c->zones[c->nzones].pages)
+			return -EINVAL;
+		c->nzones++;
+	}
+	return c->nzones ? 0 : -EINVAL;
 }
 
 static double sim_now(void)
@@ -274,6 +338,20 @@ static int sim_run_prefill(struct sim_run *r, struct sim_run_err *e)
 	return prefill ? sim_run_sample(r, 0, "prefill", e) : 0;
 }
 
+static void sim_run_progress(struct sim_run *r, uint64_t done)
+{
+	double now = sim_now(), el = now - r->start;
+	struct sim_progress p = { .done = done, .total = r->o.ops };
+
+	if (el < r->o.progress_delay || now - r->progress_last < SIM_RUN_PROGRESS_S ||
+	    done >= r->o.ops)
+		return;
+	r->progress_last = now;
+	p.rate = el > 0 ? (double)done / el : 0;
+	p.left = p.rate > 0 ? (double)(p.total - done) / p.rate : 0;
+	r->o.progress(r->o.progress_ctx, &p);
+}
+
 /* The operations, in stretches up to the next operation after which
  * something happens (a check, a kcompactd wakeup, a sample, progress).
  * sim_wl_run() does n operations as n sim_wl_step() calls would, so the
@@ -312,7 +390,7 @@ static int sim_run_ops(struct sim_run *r, uint64_t *opp, struct sim_run_err *e)
 				return rc;
 		}
 		if (o->progress)
-			o->progress(o->progress_ctx, op, o->ops);
+			sim_run_progress(r, op);
 	}
 	*opp = op;
 	return 0;
@@ -439,6 +517,7 @@ int sim_run_exec(struct sim_run *r, struct sim_run_err *e)
 	int rc;
 
 	memset(e, 0, sizeof *e);
+	r->start = sim_now();
 	if ((rc = sim_run_sample(r, 0, "start", e)) || (rc = sim_run_prefill(r, e)))
 		return rc;
 	t0 = sim_now();

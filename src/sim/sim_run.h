@@ -27,10 +27,18 @@
 #include "sim_workload.h"
 #include "snapshot.h"
 
-/* Progress of the operations phase: done of total operations. Called at
- * most every SIM_RUN_PROGRESS_OPS operations, only when set. */
+/* Progress of the operations phase, for a progress line: reported after
+ * progress_delay seconds of the run, then at most every SIM_RUN_PROGRESS_S
+ * seconds, never for the last operation; checked every
+ * SIM_RUN_PROGRESS_OPS operations. */
 #define SIM_RUN_PROGRESS_OPS 65536u
-typedef void (*sim_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+#define SIM_RUN_PROGRESS_S 0.25
+struct sim_progress {
+	uint64_t done, total;         /* operations */
+	double rate;                  /* operations a second since the run began (prefill in it) */
+	double left;                  /* seconds left at that rate */
+};
+typedef void (*sim_progress_fn)(void *ctx, const struct sim_progress *p);
 
 /* The vm sysctls a run uses, and where each value came from. */
 enum sim_vm {
@@ -109,6 +117,7 @@ struct sim_run_opts {
 				       * captured layout, else SIM_RUN_SEEDS_DEFAULT */
 	sim_progress_fn progress;     /* NULL: no progress calls */
 	void *progress_ctx;
+	double progress_delay;        /* seconds before the first progress call */
 };
 
 /* What failed, so that the command can pick its exit status. */
@@ -167,6 +176,11 @@ struct sim_run;
 const char *sim_compact_mode_name(enum sim_compact_mode c);
 /* Parse a compaction mode name; -EINVAL when unknown. */
 int sim_compact_mode_parse(const char *s, enum sim_compact_mode *out);
+
+/* Zones from "NAME:SIZE,...,NAME" (lowest first; only the last may leave
+ * out its size and gets the rest of `memory` bytes) into c, in pages of
+ * c->page_size. 0 or -EINVAL. */
+int sim_zones_parse(const char *spec, uint64_t memory, struct sim_config *c);
 
 /* Build the machine and the workload. 0, or -errno with e filled. */
 int sim_run_new(const struct sim_run_opts *o, struct sim_run **out, struct sim_run_err *e);
