@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "collect.h"
@@ -16,11 +15,8 @@
 #include "render.h"
 #include "render_sim.h"
 #include "report.h"
-#include "sim_buddy.h"
-#include "sim_compact.h"
 #include "sim_emit.h"
-#include "sim_from.h"
-#include "sim_workload.h"
+#include "sim_run.h"
 
 static void simulate_usage(FILE *f)
 {
@@ -37,10 +33,15 @@ static void simulate_usage(FILE *f)
 	      "  --min-free-kbytes N      instead of the kernel's formula\n"
 	      "  --watermark-scale-factor N  (default 10)\n"
 	      "  --from SNAPSHOT          seed the zones from a --root tree or fragstat JSON\n"
+	      "                           (its vm settings too, unless given; not with\n"
+	      "                           --memory, --zones, --orders, --pageblock-order,\n"
+	      "                           --page-size)\n"
 	      "  --node N                 node of the snapshot to use (default: the first)\n"
+	      "  --seeds N                --from without a page layout: predict over N\n"
+	      "                           layout seeds (default 5; with a layout 1)\n"
 	      "Workload:\n"
 	      "  -w, --workload NAME      page-cache, slab, thp, random, fragment,\n"
-	      "                           bench-order0, bench-mixed or none\n"
+	      "                           thp-fragmented, bench-order0, bench-mixed or none\n"
 	      "                           (default page-cache)\n"
 	      "  --trace FILE             replay a trace (alloc ID ORDER TYPE / free ID)\n"
 	      "  --ops N                  operations after the prefill (default 100000;\n"
@@ -67,373 +68,298 @@ static void simulate_usage(FILE *f)
 	      "  -V, --version            show the version\n", f);
 }
 
-/* "4G", "512M", "4096", "16K": binary suffixes, overflow checked. */
-static int simulate_parse_size(const char *s, uint64_t *out)
-{
-	uint64_t v = 0, mul = 1;
-	const char *p = s;
-
-	if (*p < '0' || *p > '9')
-		return -EINVAL;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -ERANGE;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	switch (*p) {
-	case 0: break;
-	case 'k': case 'K': mul = UINT64_C(1) << 10; p++; break;
-	case 'm': case 'M': mul = UINT64_C(1) << 20; p++; break;
-	case 'g': case 'G': mul = UINT64_C(1) << 30; p++; break;
-	case 't': case 'T': mul = UINT64_C(1) << 40; p++; break;
-	default: return -EINVAL;
-	}
-	if (*p == 'i' || *p == 'B')
-		p += (*p == 'i' && p[1] == 'B') ? 2 : 1;
-	if (*p)
-		return -EINVAL;
-	if (v && mul > UINT64_MAX / v)
-		return -ERANGE;
-	*out = v * mul;
-	return 0;
-}
-
-static int simulate_parse_zones(const char *spec, uint64_t memory, uint64_t page_size,
-				struct sim_config *c)
-{
-	char buf[512], *save = NULL, *tok;
-	uint64_t used = 0;
-
-	if (strlen(spec) >= sizeof buf)
-		return -EINVAL;
-	strcpy(buf, spec);
-	c->nzones = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(tok, ':');
-		uint64_t bytes;
-		if (c->nzones == FS_MAX_ZONES)
-			return -EINVAL;
-		if (colon)
-			*colon = 0;
-		if (!*tok || strlen(tok) >= FS_NAME_MAX)
-			return -EINVAL;
-		strcpy(c->zones[c->nzones].name, tok);
-		if (colon) {
-			if (simulate_parse_size(colon + 1, &bytes))
-				return -EINVAL;
-		} else {
-			if (save && *save)
-				return -EINVAL;   /* only the last zone may omit its size */
-			if (used >= memory)
-				return -EINVAL;
-			bytes = memory - used;
-		}
-		used += bytes;
-		c->zones[c->nzones].pages = bytes / page_size;
-		if (!c->zones[c->nzones].pages)
-			return -EINVAL;
-		c->nzones++;
-	}
-	return c->nzones ? 0 : -EINVAL;
-}
-
-static double simulate_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
+/* The long options, in the order of their OPT_* values. A name alone is a
+ * flag; "/c" adds the short option -c; "=" takes a value; "#LO:HI" takes
+ * an integer LO..HI (no HI: up to 2^40), checked before simulate_opt(). */
 enum {
 	OPT_MEMORY = 256, OPT_PAGE_SIZE, OPT_ORDERS, OPT_PBO, OPT_ZONES, OPT_MFK, OPT_WSF,
-	OPT_FROM, OPT_NODE, OPT_TRACE, OPT_OPS, OPT_SEED, OPT_TYPES, OPT_COMPACTION,
-	OPT_PROACTIVENESS, OPT_PROACTIVE_INTERVAL, OPT_THRESHOLD, OPT_EVERY, OPT_ORDER,
-	OPT_COLOR, OPT_EMIT_ROOT, OPT_FORCE, OPT_CHECK, OPT_PERF,
+	OPT_FROM, OPT_NODE, OPT_WORKLOAD, OPT_TRACE, OPT_OPS, OPT_SEED, OPT_SEEDS, OPT_TYPES,
+	OPT_COMPACTION, OPT_PROACTIVENESS, OPT_PROACTIVE_INTERVAL, OPT_THRESHOLD, OPT_EVERY,
+	OPT_ORDER, OPT_FORMAT, OPT_COLOR, OPT_EMIT_ROOT, OPT_FORCE, OPT_CHECK, OPT_PERF,
+	OPT_HELP, OPT_VERSION, OPT_END,
+};
+#define SIMULATE_NOPTS (OPT_END - OPT_MEMORY)
+static const char simulate_optspec[] =
+	"memory= page-size= orders#2:16 pageblock-order#1:15 zones= min-free-kbytes#0: "
+	"watermark-scale-factor#1:3000 from= node#0:1023 workload/w= trace= ops#0: seed= "
+	"seeds#1:1000 types= compaction= proactiveness#0:100 proactive-interval#1: "
+	"extfrag-threshold#0:1000 every#1: order#0:15 format/o= color= emit-root= force check "
+	"perf help/h version/V";
+_Static_assert(FS_MAX_ORDERS == 16 && FS_MAX_NODES == 1024 && SIM_RUN_SEEDS_MAX == 1000,
+	       "simulate_optspec's bounds");
+
+struct simulate_optab {
+	char names[sizeof simulate_optspec], shorts[32];
+	struct option opts[SIMULATE_NOPTS + 1];
+	long lo[SIMULATE_NOPTS], hi[SIMULATE_NOPTS];   /* hi < 0: not an integer */
+	char letter[SIMULATE_NOPTS];  /* the short option, or 0 */
 };
 
-static const struct option simulate_opts[] = {
-	{ "memory", required_argument, NULL, OPT_MEMORY },
-	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
-	{ "orders", required_argument, NULL, OPT_ORDERS },
-	{ "pageblock-order", required_argument, NULL, OPT_PBO },
-	{ "zones", required_argument, NULL, OPT_ZONES },
-	{ "min-free-kbytes", required_argument, NULL, OPT_MFK },
-	{ "watermark-scale-factor", required_argument, NULL, OPT_WSF },
-	{ "from", required_argument, NULL, OPT_FROM },
-	{ "node", required_argument, NULL, OPT_NODE },
-	{ "workload", required_argument, NULL, 'w' },
-	{ "trace", required_argument, NULL, OPT_TRACE },
-	{ "ops", required_argument, NULL, OPT_OPS },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "types", required_argument, NULL, OPT_TYPES },
-	{ "compaction", required_argument, NULL, OPT_COMPACTION },
-	{ "proactiveness", required_argument, NULL, OPT_PROACTIVENESS },
-	{ "proactive-interval", required_argument, NULL, OPT_PROACTIVE_INTERVAL },
-	{ "extfrag-threshold", required_argument, NULL, OPT_THRESHOLD },
-	{ "every", required_argument, NULL, OPT_EVERY },
-	{ "order", required_argument, NULL, OPT_ORDER },
-	{ "format", required_argument, NULL, 'o' },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "emit-root", required_argument, NULL, OPT_EMIT_ROOT },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "check", no_argument, NULL, OPT_CHECK },
-	{ "perf", no_argument, NULL, OPT_PERF },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
-};
+/* getopt_long's tables from simulate_optspec. */
+static void simulate_options(struct simulate_optab *t)
+{
+	char *save = NULL, *tok, *sh = t->shorts;
+	int i = 0;
 
-static const char *const simulate_modes[] = { "none", "direct", "proactive", "full" };
+	strcpy(t->names, simulate_optspec);
+	*sh++ = ':';
+	for (tok = strtok_r(t->names, " ", &save); tok; tok = strtok_r(NULL, " ", &save), i++) {
+		char *num = strchr(tok, '#'), *val = strchr(tok, '='), *sc = strchr(tok, '/');
+		t->opts[i] = (struct option){ tok, num || val ? required_argument : no_argument,
+					      NULL, OPT_MEMORY + i };
+		t->hi[i] = -1;
+		t->letter[i] = sc ? sc[1] : 0;
+		if (num) {
+			t->lo[i] = strtol(num + 1, &num, 10);
+			t->hi[i] = num[1] ? strtol(num + 1, NULL, 10) : 1L << 40;
+		}
+		if (sc) {
+			*sh++ = sc[1];
+			if (val)
+				*sh++ = ':';
+		}
+		for (char *e = tok; *e; e++)
+			if (*e == '#' || *e == '=' || *e == '/')
+				*e = 0;
+	}
+	*sh = 0;
+	memset(&t->opts[i], 0, sizeof t->opts[i]);
+}
 
 struct simulate_args {
-	struct sim_config cfg;
-	uint64_t memory, seed, ops, every;
-	bool ops_set, every_set, check, pbo_set, perf, force;
-	const char *zones, *from, *trace, *emit_root, *color;
-	int node, focus;
-	long interval;
-	enum sim_wl_kind wl;
-	struct sim_wl_params wp;
+	struct sim_run_opts ro;       /* what sim_run gets */
+	uint64_t memory;
+	bool ops_set, pbo_set, force;
+	const char *machine_opt;      /* an option describing the machine (not with --from) */
+	const char *zones, *trace, *emit_root, *color;
 	enum fs_format format;
 };
 
+/* One option; integers (v) are within their bounds already. */
+static int simulate_opt(int c, const char *arg, long v, struct simulate_args *a)
+{
+	struct sim_config *cfg = &a->ro.cfg;
+	const char *p = arg;
+	unsigned *t = a->ro.wp.types_pct;
+	char tail;
+
+	if (c >= OPT_MEMORY && c <= OPT_ZONES)
+		a->machine_opt = (const char *[]){ "--memory", "--page-size", "--orders",
+						   "--pageblock-order", "--zones" }[c - OPT_MEMORY];
+	switch (c) {
+	case OPT_MEMORY:
+		if (fs_parse_size(arg, &a->memory) || !a->memory)
+			return fs_usage_error("simulate", "bad --memory '%s'", arg);
+		break;
+	case OPT_PAGE_SIZE:
+		if (fs_parse_size(arg, &cfg->page_size) ||
+		    cfg->page_size < 1024 || (cfg->page_size & (cfg->page_size - 1)))
+			return fs_usage_error("simulate", "bad --page-size '%s' (a power of two >= 1K)",
+					      arg);
+		break;
+	case OPT_ORDERS: cfg->orders = (unsigned)v; break;
+	case OPT_PBO:
+		cfg->pageblock_order = (unsigned)v;
+		a->pbo_set = true;
+		break;
+	case OPT_ZONES: a->zones = arg; break;
+	case OPT_MFK: cfg->min_free_kbytes = v; break;
+	case OPT_WSF: cfg->watermark_scale_factor = (unsigned)v; break;
+	case OPT_FROM:
+		if (!*arg)
+			return fs_usage_error("simulate", "--from needs a --root tree or a JSON file, not an empty name");
+		a->ro.from_name = arg;
+		break;
+	case OPT_NODE: a->ro.node = (int)v; break;
+	case OPT_WORKLOAD:
+		if (sim_wl_parse(arg, &a->ro.wl))
+			return fs_usage_error("simulate", "unknown workload '%s'", arg);
+		break;
+	case OPT_TRACE: a->trace = arg; break;
+	case OPT_OPS:
+		a->ro.ops = (uint64_t)v;
+		a->ops_set = true;
+		break;
+	case OPT_SEED:
+		if (fs_parse_u64(&p, p + strlen(p), &a->ro.seed) || *p)
+			return fs_usage_error("simulate", "bad --seed '%s'", arg);
+		break;
+	case OPT_SEEDS: a->ro.seeds = (unsigned)v; break;
+	case OPT_TYPES:
+		if (sscanf(arg, "%u,%u,%u%c", &t[0], &t[1], &t[2], &tail) != 3 ||
+		    t[0] + t[1] + t[2] != 100)
+			return fs_usage_error("simulate",
+					      "--types wants three percentages M,U,R adding up to 100");
+		break;
+	case OPT_COMPACTION:
+		if (sim_compact_mode_parse(arg, &cfg->compaction))
+			return fs_usage_error("simulate", "unknown --compaction '%s'", arg);
+		break;
+	case OPT_PROACTIVENESS: cfg->proactiveness = (int)v; break;
+	case OPT_PROACTIVE_INTERVAL: a->ro.interval = v; break;
+	case OPT_THRESHOLD: cfg->extfrag_threshold = (int)v; break;
+	case OPT_EVERY: a->ro.every = (uint64_t)v; break;
+	case OPT_ORDER: a->ro.focus = (int)v; break;
+	case OPT_FORMAT:
+		if (fs_format_parse(arg, &a->format) || a->format == FS_FMT_PROMETHEUS)
+			return fs_usage_error("simulate", "--format must be table or json");
+		break;
+	case OPT_COLOR: a->color = arg; break;
+	case OPT_EMIT_ROOT: a->emit_root = arg; break;
+	case OPT_FORCE: a->force = true; break;
+	case OPT_CHECK: a->ro.check = true; break;
+	case OPT_PERF: a->ro.perf = true; break;
+	}
+	/* the vm settings given: they win over a --from capture's */
+	a->ro.vm_given |= c == OPT_THRESHOLD ? 1u << SIM_VM_EXTFRAG_THRESHOLD
+			  : c == OPT_PROACTIVENESS ? 1u << SIM_VM_PROACTIVENESS
+			  : c == OPT_WSF ? 1u << SIM_VM_WATERMARK_SCALE_FACTOR
+			  : c == OPT_MFK ? 1u << SIM_VM_MIN_FREE_KBYTES : 0;
+	return 0;
+}
+
+/* What the options leave open: the workload, the operations, the zones. */
+static int simulate_settle(struct simulate_args *a)
+{
+	struct sim_config *cfg = &a->ro.cfg;
+
+	if (a->ro.from_name && a->machine_opt)
+		return fs_usage_error("simulate", "%s contradicts --from: the machine's size, zones, "
+				      "orders and page size come from the snapshot", a->machine_opt);
+	if (a->ro.seeds && !a->ro.from_name)
+		return fs_usage_error("simulate", "--seeds only applies to --from");
+	if (a->trace && a->ro.from_name == NULL && a->ro.wl != SIM_WL_PAGE_CACHE)
+		return fs_usage_error("simulate", "--trace and --workload exclude each other");
+	if (a->trace)
+		a->ro.wl = SIM_WL_TRACE;
+	else if (a->ro.from_name && a->ro.wl == SIM_WL_PAGE_CACHE && !a->ops_set)
+		a->ro.wl = SIM_WL_NONE;   /* --from alone: what would compaction do */
+	if (cfg->pageblock_order >= cfg->orders) {
+		if (a->pbo_set)
+			return fs_usage_error("simulate", "--pageblock-order must be below --orders");
+		cfg->pageblock_order = cfg->orders - 1;
+	}
+	if (a->memory / cfg->page_size == 0)
+		return fs_usage_error("simulate", "--memory is smaller than a page");
+	if (sim_zones_parse(a->zones ? a->zones : "Normal", a->memory, cfg))
+		return fs_usage_error("simulate", "bad --zones '%s' (NAME:SIZE,...,NAME)", a->zones);
+	if (a->ro.wl == SIM_WL_BENCH_ORDER0 || a->ro.wl == SIM_WL_BENCH_MIXED) {
+		cfg->no_watermarks = true;
+		if (!a->ops_set)
+			a->ro.ops = 4000000;
+	} else if (!a->ops_set) {
+		a->ro.ops = a->ro.wl == SIM_WL_NONE ? 0 : 100000;
+	}
+	if (a->force && !a->emit_root)
+		return fs_usage_error("simulate", "--force only applies to --emit-root");
+	return 0;
+}
+
+/* Parse argv into a. Returns an exit status; *done >= 0 when the command
+ * is finished (--help, --version). */
 static int simulate_parse(int argc, char **argv, struct simulate_args *a, int *done)
 {
-	int c;
-	long v;
+	struct simulate_optab t;
+	int c, rc;
 
 	*done = -1;
 	memset(a, 0, sizeof *a);
-	sim_config_default(&a->cfg);
+	sim_config_default(&a->ro.cfg);
 	a->memory = UINT64_C(1) << 30;
-	a->seed = 42;
-	a->node = -1;
-	a->focus = -1;
-	a->interval = 1000;
-	a->wl = SIM_WL_PAGE_CACHE;
+	a->ro.seed = 42;
+	a->ro.node = -1;
+	a->ro.focus = -1;
+	a->ro.interval = 1000;
+	a->ro.wl = SIM_WL_PAGE_CACHE;
 	a->format = FS_FMT_TABLE;
+	simulate_options(&t);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":w:o:hV", simulate_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_MEMORY:
-			if (simulate_parse_size(optarg, &a->memory) || !a->memory)
-				return fs_usage_error("simulate", "bad --memory '%s'", optarg);
-			break;
-		case OPT_PAGE_SIZE:
-			if (simulate_parse_size(optarg, &a->cfg.page_size) ||
-			    a->cfg.page_size < 1024 || (a->cfg.page_size & (a->cfg.page_size - 1)))
-				return fs_usage_error("simulate", "bad --page-size '%s' (a power of two >= 1K)",
-						      optarg);
-			break;
-		case OPT_ORDERS:
-			if ((v = fs_opt_long(optarg, FS_MAX_ORDERS)) < 2)
-				return fs_usage_error("simulate", "--orders must be 2..%d", FS_MAX_ORDERS);
-			a->cfg.orders = (unsigned)v;
-			break;
-		case OPT_PBO:
-			if ((v = fs_opt_long(optarg, FS_MAX_ORDERS - 1)) < 1)
-				return fs_usage_error("simulate", "bad --pageblock-order '%s'", optarg);
-			a->cfg.pageblock_order = (unsigned)v;
-			a->pbo_set = true;
-			break;
-		case OPT_ZONES: a->zones = optarg; break;
-		case OPT_MFK:
-			if ((v = fs_opt_long(optarg, 1L << 40)) < 0)
-				return fs_usage_error("simulate", "bad --min-free-kbytes '%s'", optarg);
-			a->cfg.min_free_kbytes = v;
-			break;
-		case OPT_WSF:
-			if ((v = fs_opt_long(optarg, 3000)) < 1)
-				return fs_usage_error("simulate", "--watermark-scale-factor must be 1..3000");
-			a->cfg.watermark_scale_factor = (unsigned)v;
-			break;
-		case OPT_FROM:
-			if (!*optarg)
-				return fs_usage_error("simulate", "--from needs a --root tree or a JSON file, not an empty name");
-			a->from = optarg;
-			break;
-		case OPT_NODE:
-			if ((v = fs_opt_long(optarg, FS_MAX_NODES - 1)) < 0)
-				return fs_usage_error("simulate", "bad --node '%s'", optarg);
-			a->node = (int)v;
-			break;
-		case 'w':
-			if (sim_wl_parse(optarg, &a->wl))
-				return fs_usage_error("simulate", "unknown workload '%s'", optarg);
-			break;
-		case OPT_TRACE: a->trace = optarg; break;
-		case OPT_OPS:
-			if ((v = fs_opt_long(optarg, 1L << 40)) < 0)
-				return fs_usage_error("simulate", "bad --ops '%s'", optarg);
-			a->ops = (uint64_t)v;
-			a->ops_set = true;
-			break;
-		case OPT_SEED: {
-			const char *p = optarg;
-			uint64_t s;
-			if (fs_parse_u64(&p, p + strlen(p), &s) || *p)
-				return fs_usage_error("simulate", "bad --seed '%s'", optarg);
-			a->seed = s;
-			break;
-		}
-		case OPT_TYPES: {
-			unsigned x, y, z;
-			char tail;
-			if (sscanf(optarg, "%u,%u,%u%c", &x, &y, &z, &tail) != 3 || x + y + z != 100)
-				return fs_usage_error("simulate",
-						      "--types wants three percentages M,U,R adding up to 100");
-			a->wp.types_pct[0] = x;
-			a->wp.types_pct[1] = y;
-			a->wp.types_pct[2] = z;
-			break;
-		}
-		case OPT_COMPACTION: {
-			bool found = false;
-			for (unsigned i = 0; i < 4; i++)
-				if (strcmp(optarg, simulate_modes[i]) == 0) {
-					a->cfg.compaction = (enum sim_compact_mode)i;
-					found = true;
-				}
-			if (!found)
-				return fs_usage_error("simulate", "unknown --compaction '%s'", optarg);
-			break;
-		}
-		case OPT_PROACTIVENESS:
-			if ((v = fs_opt_long(optarg, 100)) < 0)
-				return fs_usage_error("simulate", "--proactiveness must be 0..100");
-			a->cfg.proactiveness = (int)v;
-			break;
-		case OPT_PROACTIVE_INTERVAL:
-			if ((v = fs_opt_long(optarg, 1L << 40)) < 1)
-				return fs_usage_error("simulate", "bad --proactive-interval '%s'", optarg);
-			a->interval = v;
-			break;
-		case OPT_THRESHOLD:
-			if ((v = fs_opt_long(optarg, 1000)) < 0)
-				return fs_usage_error("simulate", "--extfrag-threshold must be 0..1000");
-			a->cfg.extfrag_threshold = (int)v;
-			break;
-		case OPT_EVERY:
-			if ((v = fs_opt_long(optarg, 1L << 40)) < 1)
-				return fs_usage_error("simulate", "bad --every '%s'", optarg);
-			a->every = (uint64_t)v;
-			a->every_set = true;
-			break;
-		case OPT_ORDER:
-			if ((v = fs_opt_long(optarg, FS_MAX_ORDERS - 1)) < 0)
-				return fs_usage_error("simulate", "bad --order '%s'", optarg);
-			a->focus = (int)v;
-			break;
-		case 'o':
-			if (fs_format_parse(optarg, &a->format) || a->format == FS_FMT_PROMETHEUS)
-				return fs_usage_error("simulate", "--format must be table or json");
-			break;
-		case OPT_COLOR: a->color = optarg; break;
-		case OPT_EMIT_ROOT: a->emit_root = optarg; break;
-		case OPT_FORCE: a->force = true; break;
-		case OPT_CHECK: a->check = true; break;
-		case OPT_PERF: a->perf = true; break;
-		case 'h':
-			simulate_usage(stdout);
+	while ((c = getopt_long(argc, argv, t.shorts, t.opts, NULL)) != -1) {
+		for (int i = 0; c < OPT_MEMORY && c != ':' && c != '?' && i < SIMULATE_NOPTS; i++)
+			if (t.letter[i] == c)
+				c = OPT_MEMORY + i;   /* a short option: its long one */
+		if (c == OPT_HELP || c == OPT_VERSION) {
+			if (c == OPT_HELP)
+				simulate_usage(stdout);
+			else
+				puts(PACKAGE_STRING);
 			*done = FS_EXIT_OK;
 			return 0;
-		case 'V':
-			puts(PACKAGE_STRING);
-			*done = FS_EXIT_OK;
-			return 0;
-		case ':':
+		}
+		if (c == ':')
 			return fs_usage_error("simulate", "option '%s' needs a value", argv[optind - 1]);
-		default:
+		if (c == '?' || c < OPT_MEMORY)
 			return fs_usage_error("simulate", "unknown option '%s'", argv[optind - 1]);
-		}
+		int i = c - OPT_MEMORY;
+		long v = t.hi[i] >= 0 ? fs_opt_long(optarg, t.hi[i]) : 0;
+		if (t.hi[i] >= 0 && v < t.lo[i] && t.hi[i] == 1L << 40)
+			return fs_usage_error("simulate", "bad --%s '%s' (an integer from %ld)",
+					      t.opts[i].name, optarg, t.lo[i]);
+		if (t.hi[i] >= 0 && v < t.lo[i])
+			return fs_usage_error("simulate", "bad --%s '%s' (an integer %ld..%ld)",
+					      t.opts[i].name, optarg, t.lo[i], t.hi[i]);
+		if ((rc = simulate_opt(c, optarg, v, a)))
+			return rc;
 	}
 	if (optind < argc)
 		return fs_usage_error("simulate", "unexpected argument '%s'", argv[optind]);
-	if (a->trace && a->from == NULL && a->wl != SIM_WL_PAGE_CACHE)
-		return fs_usage_error("simulate", "--trace and --workload exclude each other");
-	if (a->trace)
-		a->wl = SIM_WL_TRACE;
-	else if (a->from && a->wl == SIM_WL_PAGE_CACHE && !a->ops_set)
-		a->wl = SIM_WL_NONE;   /* --from alone: what would compaction do */
-	if (a->cfg.pageblock_order >= a->cfg.orders) {
-		if (a->pbo_set)
-			return fs_usage_error("simulate", "--pageblock-order must be below --orders");
-		a->cfg.pageblock_order = a->cfg.orders - 1;
-	}
-	if (a->memory / a->cfg.page_size == 0)
-		return fs_usage_error("simulate", "--memory is smaller than a page");
-	if (a->zones) {
-		if (simulate_parse_zones(a->zones, a->memory, a->cfg.page_size, &a->cfg))
-			return fs_usage_error("simulate", "bad --zones '%s' (NAME:SIZE,...,NAME)",
-					      a->zones);
-	} else {
-		a->cfg.zones[0].pages = a->memory / a->cfg.page_size;
-	}
-	if (a->wl == SIM_WL_BENCH_ORDER0 || a->wl == SIM_WL_BENCH_MIXED) {
-		a->cfg.no_watermarks = true;
-		if (!a->ops_set)
-			a->ops = 4000000;
-	} else if (!a->ops_set) {
-		a->ops = a->wl == SIM_WL_NONE ? 0 : 100000;
-	}
-	return 0;
+	return simulate_settle(a);
 }
 
 struct simulate_run {
 	struct simulate_args a;
-	struct sim_machine *m;
-	struct sim_wl *w;
-	struct sim_timeline tl;
+	struct sim_run *run;
 	struct fs_snapshot *from, *final;
 	struct fs_report *report;
-	struct sim_from_info from_info;
-	struct sim_run_info ri;
 	struct fs_buf trace;
 	struct sw_tree *emit;         /* --emit-root, begun before the run */
 };
 
-static int simulate_check(struct simulate_run *r, uint64_t op)
+/* Print a sim_run failure and give the exit status. */
+static int simulate_failed(const struct sim_run_err *e)
 {
-	char msg[256];
-
-	if (!r->a.check || sim_check(r->m, msg, sizeof msg) == 0)
-		return 0;
-	fs_err("simulate: invariant violated after operation %" PRIu64 ": %s", op, msg);
-	return FS_EXIT_INTERNAL;
+	if (e->usage_hint)
+		return fs_usage_error("simulate", "%s", e->msg);
+	if (e->msg[0])
+		fs_err("%s", e->msg);
+	else
+		fs_err_diag(&e->diag);
+	switch (e->fail) {
+	case SIM_RUN_USAGE: return FS_EXIT_USAGE;
+	case SIM_RUN_INPUT: return FS_EXIT_INPUT;
+	case SIM_RUN_OUTPUT: return FS_EXIT_OUTPUT;
+	default: return FS_EXIT_INTERNAL;
+	}
 }
 
-static int simulate_sample(struct simulate_run *r, uint64_t op, const char *phase)
+/* Progress on stderr, a terminal only (see sim_run.h for when): one line
+ * rewritten in place, cleared at the end. */
+static void simulate_progress(void *ctx, const struct sim_progress *p)
 {
-	int rc = sim_timeline_add(&r->tl, r->m, op, phase, sim_wl_used_pages(r->w),
-				  (unsigned)r->a.focus);
-	if (rc == -EIO) {
-		fs_err("simulate: cannot keep the timeline in a temporary file (TMPDIR): %s",
-		       strerror(errno ? errno : EIO));
-		return FS_EXIT_OUTPUT;
-	}
-	if (rc) {
-		fs_err("simulate: out of memory");
-		return FS_EXIT_INTERNAL;
-	}
-	return 0;
+	fprintf(stderr, "\rsimulate: %" PRIu64 " of %" PRIu64 " operations (%.0f%%)", p->done,
+		p->total, 100.0 * (double)p->done / (double)p->total);
+	if (p->rate > 0)
+		fprintf(stderr, ", %.0f ops/s, %.0f s left", p->rate, p->left);
+	fputs("\033[K", stderr);
+	fflush(stderr);
+	*(bool *)ctx = true;
 }
 
-static int simulate_setup(struct simulate_run *r)
+/* Read what the run needs from files: the --from snapshot, the trace. */
+static int simulate_inputs(struct simulate_run *r)
 {
 	struct simulate_args *a = &r->a;
-	double t0;
 	int rc;
 
-	if (a->from) {
+	if (a->ro.from_name) {
 		struct fs_diag d = { 0 };
-		char err[256];
 		struct fs_collect_result *res = malloc(sizeof *res);
 		if (!res) {
 			fs_err("out of memory");
 			return FS_EXIT_INTERNAL;
 		}
-		rc = *a->from ? fs_load_state_ex(a->from, false, false, res, &r->from, &d) : -ENOENT;
+		rc = fs_load_state_ex(a->ro.from_name, false, false, res, &r->from, &d);
 		if (!rc)
 			fs_warn_malformed(res);
 		free(res);
@@ -441,214 +367,110 @@ static int simulate_setup(struct simulate_run *r)
 			if (d.msg[0])
 				fs_err_diag(&d);
 			else
-				fs_err("%s: %s", a->from, strerror(-rc));
+				fs_err("%s: %s", a->ro.from_name, strerror(-rc));
 			return rc == -ENOMEM ? FS_EXIT_INTERNAL : FS_EXIT_INPUT;
 		}
-		rc = sim_from_snapshot(r->from, a->node, &a->cfg, a->seed, &r->m, &r->from_info,
-				       err, sizeof err);
-		if (rc) {
-			fs_err("%s: %s", a->from, err);
-			return rc == -ENOMEM ? FS_EXIT_INTERNAL : FS_EXIT_INPUT;
-		}
-		r->ri.from_info = &r->from_info;
-	} else {
-		t0 = simulate_now();
-		rc = sim_machine_new(&a->cfg, &r->m);
-		r->ri.init_ns_per_page = (simulate_now() - t0) * 1e9 /
-					 (double)(a->memory / a->cfg.page_size);
-		if (rc == -ENOMEM) {
-			fs_err("simulate: out of memory");
-			return FS_EXIT_INTERNAL;
-		}
-		if (rc)
-			return fs_usage_error("simulate", "the machine is not valid: %s%s", strerror(-rc),
-					      rc == -ERANGE ? " (at most 2^31 pages per zone)" : "");
+		a->ro.from = r->from;
 	}
-	if (a->focus < 0)
-		a->focus = (int)sim_machine_pageblock_order(r->m);
-	if ((unsigned)a->focus >= sim_machine_orders(r->m))
-		return fs_usage_error("simulate", "--order must be below %u", sim_machine_orders(r->m));
 	if (a->trace) {
-		struct fs_diag d = { 0 };
 		rc = fs_file_read_user(a->trace, &r->trace);
 		if (rc) {
 			fs_err("%s: %s", a->trace, rc == -EFBIG ? "larger than 16 MiB; not a trace"
 			       : fs_strerror(rc));
 			return FS_EXIT_INPUT;
 		}
-		rc = sim_wl_trace(a->trace, r->trace.data, r->trace.len, r->m, &r->w, &d);
-		if (rc == -EINVAL) {
-			fs_err_diag(&d);
-			return FS_EXIT_INPUT;
-		}
-		a->ops = r->w ? sim_wl_trace_ops(r->w) : 0;
-	} else {
-		a->wp.seed = a->seed;
-		rc = sim_wl_new(a->wl, &a->wp, r->m, &r->w);
+		a->ro.trace_name = a->trace;
+		a->ro.trace_data = r->trace.data;
+		a->ro.trace_len = r->trace.len;
 	}
-	if (rc) {
-		fs_err("simulate: cannot set up the workload: %s", strerror(-rc));
-		return FS_EXIT_INTERNAL;
-	}
-	if (a->from && (rc = sim_wl_adopt(r->w))) {
-		fs_err("simulate: out of memory");
-		return FS_EXIT_INTERNAL;
-	}
-	if (!a->every_set)
-		a->every = a->ops >= 10 ? a->ops / 10 : 1;
 	return 0;
 }
 
 static int simulate_execute(struct simulate_run *r)
 {
-	struct simulate_args *a = &r->a;
-	bool proactive = a->cfg.compaction == SIM_COMPACT_PROACTIVE;
-	uint64_t prefill = 0, op, next_sample;
-	double t0;
-	int rc, st;
+	const char *delay = getenv("FRAGSTAT_PROGRESS_DELAY_MS");   /* tests only */
+	long ms = delay ? fs_opt_long(delay, 3600000) : -1;
+	bool shown = false;
+	struct sim_run_err e;
+	int st, rc;
 
-	if ((st = simulate_sample(r, 0, "start")))
+	if ((st = simulate_inputs(r)))
 		return st;
-	while ((rc = sim_wl_prefill_step(r->w)) == 0) {
-		prefill++;
-		if ((st = simulate_check(r, prefill)))
-			return st;
+	if (isatty(STDERR_FILENO)) {
+		r->a.ro.progress = simulate_progress;
+		r->a.ro.progress_ctx = &shown;
+		r->a.ro.progress_delay = ms >= 0 ? (double)ms / 1000 : 1.0;
 	}
-	if (rc == -ENOSPC) {
-		uint64_t used, target;
-		sim_wl_prefill_progress(r->w, &used, &target);
-		fs_err("simulate: the prefill cannot reach its target: %u allocations in a row "
-		       "failed with %" PRIu64 " of %" PRIu64 " pages allocated (the machine is too "
-		       "small for the workload, or --min-free-kbytes keeps its watermarks above the "
-		       "fill target)", SIM_PREFILL_STUCK, used, target);
-		return FS_EXIT_USAGE;
-	}
-	if (rc < 0)
-		goto fail;
-	if (prefill && (st = simulate_sample(r, 0, "prefill")))
-		return st;
-	next_sample = a->every;
-	t0 = simulate_now();
-	/* Run the operations in stretches up to the next operation after which
-	 * something happens (a check, a kcompactd wakeup, a sample). */
-	for (op = 0; op < a->ops;) {
-		uint64_t stop = a->check ? op + 1 : a->ops, done;
-		if (next_sample < stop)
-			stop = next_sample;
-		if (proactive) {
-			uint64_t iv = (uint64_t)a->interval, wake = (op / iv + 1) * iv;
-			if (wake < stop)
-				stop = wake;
-		}
-		rc = sim_wl_run(r->w, stop - op, &done);
-		op += done;
-		if (rc < 0)
-			goto fail;
-		if (rc == 1)
-			break;
-		if (a->check && (st = simulate_check(r, op)))
-			return st;
-		if (proactive && op % (uint64_t)a->interval == 0 && sim_compact_proactive(r->m) &&
-		    a->check && (st = simulate_check(r, op)))
-			return st;
-		if (op == next_sample) {
-			next_sample += a->every;
-			if ((st = simulate_sample(r, op, "run")))
-				return st;
-		}
-	}
-	r->ri.steady_seconds = simulate_now() - t0;
-	if (r->tl.n == 0 || r->tl.last.op != op || op == 0) {
-		if (op && (st = simulate_sample(r, op, "run")))
-			return st;
-	}
-	r->ri.compact_seconds = -1;
-	r->ri.seq_pass_ns_per_page = -1;
-	if (a->cfg.compaction == SIM_COMPACT_FULL) {
-		if (a->perf) {
-			/* the scan cost unit: one pass over the page metadata */
-			volatile uint64_t sink;
-			t0 = simulate_now();
-			sink = sim_machine_seq_pass(r->m);
-			r->ri.seq_pass_ns_per_page = (simulate_now() - t0) * 1e9 /
-						     (double)sim_machine_pages(r->m);
-			(void)sink;
-		}
-		t0 = simulate_now();
-		sim_compact_memory(r->m);
-		r->ri.compact_seconds = simulate_now() - t0;
-		if ((st = simulate_check(r, op)) || (st = simulate_sample(r, op, "compact_memory")))
-			return st;
-	}
-	r->ri.ops = op;
+	rc = sim_run_new(&r->a.ro, &r->run, &e);
+	if (!rc)
+		rc = sim_run_exec(r->run, &e);
+	if (shown)
+		fputs("\r\033[K", stderr);
+	if (rc)
+		return simulate_failed(&e);
+	const struct sim_result *res = sim_run_result(r->run);
+	if (res->only_frees)
+		fs_err("warning: simulate: the workload only freed pages (%" PRIu64 " frees, no "
+		       "allocation): it asks nothing of the allocator or of compaction",
+		       res->cnt[SIM_CNT_FREE]);
 	return 0;
-fail:
-	fs_err("simulate: %s", strerror(-rc));
-	return FS_EXIT_INTERNAL;
+}
+
+static int simulate_emit(struct simulate_run *r)
+{
+	struct sw_diag d = { 0 };
+	int rc = sim_emit_root_commit(sim_run_machine(r->run), r->emit, &d);
+
+	r->emit = NULL;
+	if (rc == -ENOMEM)
+		fs_err("simulate: out of memory");
+	else if (rc)
+		fs_err("cannot write the /proc tree: %s", d.msg);
+	else if (d.warning)
+		fs_err("warning: %s", d.msg);
+	return rc == -ENOMEM ? FS_EXIT_INTERNAL : rc ? FS_EXIT_OUTPUT : 0;
 }
 
 static int simulate_output(struct simulate_run *r)
 {
 	struct simulate_args *a = &r->a;
-	struct fs_report_opts ro = { .focus_order = a->focus, .node_filter = -1, .zone_filter = NULL };
+	const struct sim_result *res = sim_run_result(r->run);
+	struct fs_report_opts ro = { .focus_order = (int)res->focus, .node_filter = -1 };
 	struct fs_render_opts o = { 0 };
-	int rc, color;
+	int st, color;
 
 	r->final = fs_snapshot_new();
-	if (!r->final || sim_emit_snapshot(r->m, r->final)) {
+	if (!r->final || sim_emit_snapshot(sim_run_machine(r->run), r->final) ||
+	    !(r->report = fs_report_new(r->final, &ro))) {
 		fs_err("simulate: out of memory");
 		return FS_EXIT_INTERNAL;
 	}
-	r->report = fs_report_new(r->final, &ro);
-	if (!r->report) {
-		fs_err("simulate: out of memory");
-		return FS_EXIT_INTERNAL;
-	}
-	if (r->emit) {
-		struct sw_diag d = { 0 };
-		rc = sim_emit_root(r->m, r->emit, &d);
-		if (rc == -ENOMEM) {
-			fs_err("simulate: out of memory");
-			return FS_EXIT_INTERNAL;
-		}
-		if (!rc)
-			rc = sw_tree_commit(r->emit, &d);
-		else
-			sw_tree_abort(r->emit);
-		r->emit = NULL;
-		if (rc) {
-			fs_err("cannot write the /proc tree: %s", d.msg);
-			return FS_EXIT_OUTPUT;
-		}
-		if (d.warning)
-			fs_err("warning: %s", d.msg);
-	}
+	if (r->emit && (st = simulate_emit(r)))
+		return st;
 	color = fs_color_mode(a->color ? a->color : "auto", stdout);
 	if (color < 0)
 		return fs_usage_error("simulate", "--color must be auto, always or never");
 	o.format = a->format;
 	o.color = color > 0;
 	o.width = fs_term_width(stdout);
-	r->ri.workload = sim_wl_name(a->wl);
-	r->ri.trace = a->trace;
-	r->ri.from = a->from;
-	r->ri.seed = a->seed;
-	r->ri.every = a->every;
-	r->ri.compaction = simulate_modes[a->cfg.compaction];
-	r->ri.focus = (unsigned)a->focus;
-	if (a->perf || a->wl == SIM_WL_BENCH_ORDER0 || a->wl == SIM_WL_BENCH_MIXED) {
-		r->ri.perf = true;
-		r->ri.steady_pairs_per_sec = r->ri.steady_seconds > 0
-			? (double)r->ri.ops / 2 / r->ri.steady_seconds : 0;
-		r->ri.metadata_bytes_per_page = (double)sim_machine_metadata_bytes(r->m) /
-						(double)sim_machine_pages(r->m);
-	}
-	rc = sim_render(stdout, &r->ri, r->m, &r->tl, r->report, &o);
-	if (rc == -ENOMEM) {
+	if (sim_render(stdout, res, r->report, &o) == -ENOMEM) {
 		fs_err("simulate: out of memory");
 		return FS_EXIT_INTERNAL;
 	}
 	return 0;   /* write errors are reported by fs_finish */
+}
+
+/* Check the --emit-root target before the run, not after it. */
+static int simulate_emit_begin(struct simulate_run *r)
+{
+	static const char *const layout[] = { "proc", "sys", "fragstat-capture.txt", NULL };
+	struct sw_diag d = { 0 };
+	int rc = sw_tree_begin(&r->emit, r->a.emit_root, r->a.force ? SW_FORCE : 0, layout, &d);
+
+	if (!rc)
+		return 0;
+	fs_err("simulate: --emit-root: %s", d.msg);
+	return rc == -ENOMEM ? FS_EXIT_INTERNAL : d.usage ? FS_EXIT_USAGE : FS_EXIT_OUTPUT;
 }
 
 int cmd_simulate_main(int argc, char **argv)
@@ -661,28 +483,15 @@ int cmd_simulate_main(int argc, char **argv)
 		return fs_finish(FS_EXIT_INTERNAL);
 	}
 	st = simulate_parse(argc, argv, &r->a, &done);
-	if (st == 0 && done < 0 && r->a.force && !r->a.emit_root)
-		st = fs_usage_error("simulate", "--force only applies to --emit-root");
-	/* Check the --emit-root target before the run, not after it. */
-	if (st == 0 && done < 0 && r->a.emit_root) {
-		struct sw_diag d = { 0 };
-		static const char *const layout[] = { "proc", "sys", "fragstat-capture.txt", NULL };
-		int rc = sw_tree_begin(&r->emit, r->a.emit_root, r->a.force ? SW_FORCE : 0, layout, &d);
-		if (rc) {
-			fs_err("simulate: --emit-root: %s", d.msg);
-			st = rc == -ENOMEM ? FS_EXIT_INTERNAL : d.usage ? FS_EXIT_USAGE : FS_EXIT_OUTPUT;
-		}
-	}
 	if (st == 0 && done >= 0)
 		st = done;
-	else if (st == 0 && (st = simulate_setup(r)) == 0 && (st = simulate_execute(r)) == 0)
+	else if (st == 0 && (!r->a.emit_root || (st = simulate_emit_begin(r)) == 0) &&
+		 (st = simulate_execute(r)) == 0)
 		st = simulate_output(r);
 	fs_report_free(r->report);
 	fs_snapshot_free(r->final);
 	fs_snapshot_free(r->from);
-	sim_wl_free(r->w);
-	sim_machine_free(r->m);
-	sim_timeline_free(&r->tl);
+	sim_run_free(r->run);
 	fs_buf_free(&r->trace);
 	sw_tree_abort(r->emit);
 	free(r);

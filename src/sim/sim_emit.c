@@ -256,12 +256,26 @@ static int sim_put(struct sw_tree *t, const char *rel, const struct sim_machine 
 	return rc;
 }
 
+/* The note a capture writes beside its files (collect.c reads it): the
+ * page size, which no /proc file of the tree states; no time (a simulated
+ * state was never read from a clock). */
+static int sim_write_note(const struct sim_machine *m, FILE *f)
+{
+	fprintf(f, "# fragstat simulate --emit-root: a simulated state in the --root layout.\n"
+		   "# Read it with: fragstat snapshot --root DIR.\n");
+	fprintf(f, "fragstat_version: %s\n", PACKAGE_VERSION);
+	fprintf(f, "source: simulated\n");
+	fprintf(f, "page_size: %" PRIu64 "\n", m->cfg.page_size);
+	return 0;
+}
+
 int sim_emit_root(const struct sim_machine *m, struct sw_tree *t, struct sw_diag *d)
 {
 	static const char *const files[] = { "proc/buddyinfo", "proc/pagetypeinfo",
-					     "proc/zoneinfo", "proc/vmstat" };
+					     "proc/zoneinfo", "proc/vmstat", "fragstat-capture.txt" };
 	int (*const writers[])(const struct sim_machine *, FILE *) = {
 		sim_write_buddyinfo, sim_write_pagetypeinfo, sim_write_zoneinfo, sim_write_vmstat,
+		sim_write_note,
 	};
 	const struct { const char *rel; int64_t v; } sysvm[] = {
 		{ "proc/sys/vm/extfrag_threshold", m->cfg.extfrag_threshold },
@@ -278,4 +292,15 @@ int sim_emit_root(const struct sim_machine *m, struct sw_tree *t, struct sw_diag
 		if ((rc = sim_put(t, sysvm[i].rel, m, NULL, sysvm[i].v, d)))
 			return rc;
 	return 0;
+}
+
+int sim_emit_root_commit(const struct sim_machine *m, struct sw_tree *t, struct sw_diag *d)
+{
+	int rc = sim_emit_root(m, t, d);
+
+	if (rc) {
+		sw_tree_abort(t);
+		return rc;
+	}
+	return sw_tree_commit(t, d);
 }

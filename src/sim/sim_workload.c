@@ -22,6 +22,7 @@ struct sim_preset {
 	 * then type_w up to fill_permille; fill1_permille 0 = not phased */
 	unsigned fill1_permille, punch_permille;
 	unsigned fill1_type_w[3];
+	bool fill1_order0;                 /* the first fill allocates order 0 only */
 };
 
 #define SIM_ORDER_PB 15   /* weight slot standing for the pageblock (THP) order */
@@ -50,6 +51,12 @@ static const struct sim_preset sim_presets[] = {
 	  "fragmenter: fill 95% with movable pages, free random ones down to 50%, "
 	  "refill to 85% with 15% unmovable, 80% movable, 5% reclaimable (order 0)",
 	  850, { 1000 }, { 150, 800, 50 }, 950, 500, { 0, 1000, 0 } },
+	{ SIM_WL_THP_FRAGMENTED, "thp-fragmented",
+	  "THP on fragmented memory: fill 95% with movable order-0 pages, free random ones "
+	  "down to 50%, refill to 85% with 2% pageblock-order blocks, order 0 otherwise, "
+	  "95% movable (direct compaction)",
+	  850, { [0] = 980, [SIM_ORDER_PB] = 20 }, { 30, 950, 20 }, 950, 500, { 0, 1000, 0 },
+	  true },
 	{ SIM_WL_TRACE, "trace", "operations from a trace file", 0, { 0 }, { 0 } },
 };
 
@@ -452,7 +459,7 @@ static int sim_wl_do_free(struct sim_wl *w, uint32_t slot)
 
 static inline int sim_wl_alloc_new(struct sim_wl *w)
 {
-	unsigned order = sim_wl_draw_order(w);
+	unsigned order = w->phase == 1 && w->preset->fill1_order0 ? 0 : sim_wl_draw_order(w);
 	enum sim_mt mt = sim_wl_draw_type(w);
 	struct sim_ref ref;
 	int rc;

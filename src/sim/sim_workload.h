@@ -31,6 +31,7 @@ enum sim_wl_kind {
 	SIM_WL_BENCH_ORDER0,
 	SIM_WL_BENCH_MIXED,
 	SIM_WL_FRAGMENT,       /* phased: fill, punch holes, refill with another type mix */
+	SIM_WL_THP_FRAGMENTED, /* phased like fragment, with THP requests: direct compaction */
 	SIM_WL_TRACE,
 };
 

@@ -44,7 +44,7 @@ else
 fi
 
 # --check after every operation, every preset and compaction mode
-for w in page-cache slab thp random fragment bench-order0 bench-mixed; do
+for w in page-cache slab thp random fragment thp-fragmented bench-order0 bench-mixed; do
 	for c in direct proactive full; do
 		run $FRAGSTAT simulate --memory 16M --ops 2000 -w $w --compaction $c \
 			--proactive-interval 100 --seed 11 --check
@@ -116,6 +116,31 @@ if command -v jq >/dev/null 2>&1; then
 else
 	skip "jq not installed (Debian package jq): fragment state not checked"
 fi
+
+# thp-fragmented: THP requests on memory fragmented by order-0 holes end in
+# direct compaction (compact_stall), which mostly succeeds
+run $FRAGSTAT simulate --memory 64M -w thp-fragmented --ops 20000 --seed 1 -o json
+is "$rc" 0 "thp-fragmented runs"
+if command -v jq >/dev/null 2>&1; then
+	printf '%s\n' "$out" >"$TMP/tf.json"
+	ok "thp-fragmented: direct compaction stalls (compact_stall > 0)" -- \
+		test "$(jq '.counters.compact_stall' "$TMP/tf.json")" -gt 0
+	ok "thp-fragmented: compaction migrated pages and some stalls succeeded" -- \
+		test "$(jq '.counters.pgmigrate_success > 0 and .counters.compact_success > 0' "$TMP/tf.json")" = true
+	is "$(jq '.counters.compact_stall == .counters.compact_success + .counters.compact_fail' "$TMP/tf.json")" \
+		true "thp-fragmented: every stall ends in success or fail"
+	ok "thp-fragmented: no free pageblock-order block after the prefill" -- \
+		test "$(jq '[.timeline[] | select(.phase == "prefill") | .zones[0].free_blocks[9:] | add == 0] | all' "$TMP/tf.json")" = true
+else
+	skip "jq not installed (Debian package jq): thp-fragmented not checked"
+fi
+
+# a workload that only frees is warned about on stderr; one that allocates is not
+run $FRAGSTAT simulate --from "$FIX/real/x86_64-fb-3.10-2node" -w page-cache --ops 20
+is "$rc" 0 "--from a full capture, 20 operations"
+ok "a workload that only frees: warned" -- sh -c 'printf "%s" "$1" | grep -q "warning: simulate: the workload only freed pages (20 frees, no allocation)"' _ "$err"
+run $FRAGSTAT simulate --memory 16M --ops 200
+ok "a workload that allocates: no warning" -- test -z "$err"
 
 run $FRAGSTAT simulate --from "$TMP/nonexistent"
 is "$rc" 2 "--from a missing path: exit 2"

@@ -32,4 +32,29 @@ for spec in "-w random --memory 64M" "-w slab --memory 64M --zones DMA:16M,DMA32
 		"$spec: order-9 index equals the timeline's last sample"
 done
 
+# sizes round-trip for any page size: the tree's capture note tells it
+for ps in "4K 11 9 64M" "16K 12 10 256M" "64K 14 13 4G"; do
+	set -- $ps
+	rm -rf "$TMP/root"
+	run $FRAGSTAT simulate --page-size $1 --orders $2 --pageblock-order $3 --memory $4 \
+		-w random --ops 3000 --seed 9 --emit-root "$TMP/root" -o json
+	is "$rc" 0 "$1 pages: simulate with --emit-root"
+	printf '%s\n' "$out" >"$TMP/sim.json"
+	ok "$1 pages: the note names the page size" -- grep -qx "page_size: $(jq '.simulation.page_size' "$TMP/sim.json")" "$TMP/root/fragstat-capture.txt"
+	run $FRAGSTAT snapshot --root "$TMP/root" -o json
+	is "$rc" 0 "$1 pages: snapshot --root reads it"
+	printf '%s\n' "$out" >"$TMP/snap.json"
+	is "$(jq -c '[.source.page_size, .source.page_size_source]' "$TMP/snap.json")" \
+		"[$(jq '.simulation.page_size' "$TMP/sim.json"),\"capture\"]" "$1 pages: page size read from the note"
+	for k in free_bytes free_pages free_blocks huge_pages watermarks; do
+		is "$(jq -c "[.nodes[].zones[].$k]" "$TMP/snap.json")" \
+			"$(jq -c "[.final.nodes[].zones[].$k]" "$TMP/sim.json")" "$1 pages: $k round-trips"
+	done
+done
+# without the note a 64K tree's size would be a guess
+rm "$TMP/root/fragstat-capture.txt"
+run $FRAGSTAT snapshot --root "$TMP/root" -o json
+is "$(printf '%s\n' "$out" | jq -c '.source.page_size_source')" '"assumed"' \
+	"without the note the page size is assumed (the note is what round-trips it)"
+
 done_testing
