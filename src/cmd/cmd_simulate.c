@@ -444,7 +444,7 @@ static int simulate_setup(struct simulate_run *r)
 				fs_err("%s: %s", a->from, strerror(-rc));
 			return rc == -ENOMEM ? FS_EXIT_INTERNAL : FS_EXIT_INPUT;
 		}
-		rc = sim_from_snapshot(r->from, a->node, &a->cfg, a->seed, &r->m, &r->from_info,
+		rc = sim_from_capture(r->from, a->node, &a->cfg, a->seed, &r->m, &r->from_info,
 				       err, sizeof err);
 		if (rc) {
 			fs_err("%s: %s", a->from, err);

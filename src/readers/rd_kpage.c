@@ -610,3 +610,120 @@ out:
 	rd_kpage_close(&csrc);
 	return r;
 }
+
+/* The header of a page map for the tree: pageblock order, kernel era,
+ * vm.compact_unevictable_allowed and System RAM, as rd_kpage_collect. */
+static int pagemap_header(const struct fs_snapshot *s, const char *root, const char *pf,
+			  struct fs_pagemap **out, struct fs_diag *d)
+{
+	char pi[4096];
+	struct fs_buf ib;
+	struct fs_pagemap *pm;
+	int order = s->pageblock_order, r = 0;
+	bool assumed = order < 0;
+
+	*out = NULL;
+	if (assumed) {
+		uint64_t ptrs = s->page_size / 8;
+		order = 0;
+		while (ptrs > 1) {
+			ptrs >>= 1;
+			order++;
+		}
+	}
+	if (!(pm = fs_pagemap_new(order, assumed)))
+		return order < 1 || order > 20
+			       ? fs_diag_set(d, pf, 0, 0, "pageblock order %d out of range", order)
+			       : -ENOMEM;
+	pm->kver = fs_pm_kernel_version(s->kernel);
+	read_unevictable(pm, root);
+	if (fs_path_join(pi, sizeof pi, root, "proc/iomem") && fs_file_read(pi, &ib) == 0) {
+		r = rd_iomem_parse(pi, ib.data, ib.len, s->page_size, &pm->ram, &pm->nram, d);
+		fs_buf_free(&ib);
+	}
+	if (r) {
+		fs_pagemap_free(pm);
+		return r;
+	}
+	*out = pm;
+	return 0;
+}
+
+int rd_kpage_stream(const char *root, const struct fs_snapshot *s, int node,
+		    const struct rd_kpage_sink *sink, struct fs_diag *d)
+{
+	char pf[4096], pc[4096];
+	struct rd_kpage_src fsrc, csrc;
+	struct fs_pagemap *pm = NULL;
+	const struct fs_node *n = NULL;
+	uint64_t *fb = NULL, *cb = NULL;
+	int which, r;
+
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (s->nodes[i].id == node)
+			n = &s->nodes[i];
+	if (!root || !n)
+		return -ENOENT;
+	r = rd_kpage_open(root, &fsrc, &csrc, pf, pc, sizeof pf, &which, d);
+	if (r == -ENOENT || r == -EACCES || r == -EPERM)
+		return -ENOENT;
+	if (r)
+		return r;
+	fb = malloc(RD_KPAGE_CHUNK * sizeof *fb);
+	cb = malloc(RD_KPAGE_CHUNK * sizeof *cb);
+	if (!fb || !cb) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if ((r = pagemap_header(s, root, pf, &pm, d)))
+		goto out;
+	for (unsigned zi = 0; zi < n->nzones; zi++) {
+		const struct fs_zone *z = &n->zones[zi];
+		const unsigned need = FS_ZI_START_PFN | FS_ZI_SPANNED;
+		uint64_t pfn, end;
+		if ((z->zi_have & need) != need || z->spanned == 0)
+			continue;
+		if (z->start_pfn > UINT64_MAX - z->spanned) {
+			r = fs_diag_set(d, pf, 0, 0, "zone %s of node %d in zoneinfo: start_pfn %llu + spanned %llu overflows",
+					z->name, n->id, (unsigned long long)z->start_pfn,
+					(unsigned long long)z->spanned);
+			goto out;
+		}
+		r = sink->zone(sink->ctx, pm, zi, z->start_pfn, z->spanned);
+		if (r > 0)
+			continue;
+		if (r < 0)
+			goto out;
+		end = z->start_pfn + z->spanned;
+		for (pfn = z->start_pfn; pfn < end;) {
+			uint64_t left = end - pfn;
+			size_t want = left < RD_KPAGE_CHUNK ? (size_t)left : RD_KPAGE_CHUNK, gf, gc;
+			if ((r = src_read(&fsrc, pfn, fb, want, &gf, d)) ||
+			    (r = src_read(&csrc, pfn, cb, want, &gc, d)))
+				goto out;
+			if (gf != gc) {
+				r = fs_diag_set(d, gf < gc ? fsrc.path : csrc.path, 0, 0,
+						"ends at pfn %llu, but %s goes on to pfn %llu (both files cover the same pfns)",
+						(unsigned long long)(pfn + (gf < gc ? gf : gc)),
+						gf < gc ? csrc.path : fsrc.path,
+						(unsigned long long)(pfn + (gf < gc ? gc : gf)));
+				goto out;
+			}
+			if (gf && (r = sink->feed(sink->ctx, fb, cb, gf)))
+				goto out;
+			pfn += gf;
+			if (gf < want)
+				break;   /* past max_dump_pfn: no page */
+		}
+		if ((r = sink->zone_end(sink->ctx)))
+			goto out;
+	}
+	r = 0;
+out:
+	free(fb);
+	free(cb);
+	fs_pagemap_free(pm);
+	rd_kpage_close(&fsrc);
+	rd_kpage_close(&csrc);
+	return r;
+}

@@ -681,7 +681,7 @@ static int sim_check_zone(const struct sim_machine *m, unsigned zi, char *msg, s
 		uint32_t n = (uint32_t)1 << o;
 		if (st == SIM_ST_NONE)
 			SIM_FAIL("zone %s: pfn %u belongs to no block", z->name, p);
-		if (st != SIM_ST_FREE && st != SIM_ST_ALLOC)
+		if (st != SIM_ST_FREE && st != SIM_ST_ALLOC && st != SIM_ST_PINNED)
 			SIM_FAIL("zone %s: pfn %u has a bad state %u", z->name, p, st);
 		if (o > max || (p & (n - 1)) || (uint64_t)p + n > z->npages)
 			SIM_FAIL("zone %s: block at pfn %u order %u misplaced", z->name, p, o);
@@ -875,6 +875,9 @@ int sim_seed_block_type(struct sim_machine *m, unsigned zi, uint32_t block, enum
 	return 0;
 }
 
+/* The info byte of a page nothing has been placed on yet (layout seeding). */
+#define SIM_SEED_HOLE SIM_INFO(0, SIM_MT_UNMOVABLE, SIM_ST_PINNED)
+
 int sim_seed_free(struct sim_machine *m, unsigned zi, uint32_t pfn, unsigned order)
 {
 	struct sim_zone *z;
@@ -886,7 +889,8 @@ int sim_seed_free(struct sim_machine *m, unsigned zi, uint32_t pfn, unsigned ord
 	if ((pfn & (n - 1)) || (uint64_t)pfn + n > z->npages)
 		return -EINVAL;
 	for (uint32_t p = pfn; p < pfn + n; p++)
-		if (SIM_STATE(z->info[p]) != SIM_ST_ALLOC || SIM_ORDER(z->info[p]) != 0)
+		if ((SIM_STATE(z->info[p]) != SIM_ST_ALLOC && z->info[p] != SIM_SEED_HOLE) ||
+		    SIM_ORDER(z->info[p]) != 0)
 			return -EINVAL;
 	for (uint32_t p = pfn; p < pfn + n; p++)
 		z->info[p] = 0;
@@ -935,4 +939,94 @@ void sim_zone_set_wmarks(struct sim_machine *m, unsigned zi, uint64_t min, uint6
 	if (reserve)
 		for (unsigned j = 0; j < nreserve && j < m->nzones; j++)
 			z->reserve[j] = reserve[j];
+}
+
+/* ---- layout seeding (simfrom branch; see sim_buddy.h) ------------------------ */
+
+int sim_seed_layout_begin(struct sim_machine *m, unsigned zi, uint64_t start_pfn)
+{
+	struct sim_zone *z;
+
+	if (zi >= m->nzones || (start_pfn & ((UINT64_C(1) << (m->orders - 1)) - 1)))
+		return -EINVAL;
+	z = &m->zones[zi];
+	for (unsigned o = 0; o < FS_MAX_ORDERS; o++) {
+		z->nr_free[o] = 0;
+		for (unsigned t = 0; t < SIM_NR_MT; t++) {
+			uint32_t s = sim_sentinel(z, o, t);
+			z->link[s].next = z->link[s].prev = s;
+			z->nr_mt[o][t] = 0;
+		}
+	}
+	z->free_pages = 0;
+	z->start_pfn = start_pfn;
+	memset(z->info, SIM_SEED_HOLE, z->npages);
+	for (uint32_t p = 0; p < z->npages; p++)
+		z->link[p].next = z->link[p].prev = SIM_NIL;
+	return 0;
+}
+
+int sim_seed_alloc(struct sim_machine *m, unsigned zi, uint32_t pfn, unsigned order,
+		   enum sim_seed_kind kind)
+{
+	struct sim_zone *z;
+	uint32_t n = (uint32_t)1 << order;
+
+	if (zi >= m->nzones || order >= m->orders || (unsigned)kind >= SIM_SEED_NKINDS)
+		return -EINVAL;
+	z = &m->zones[zi];
+	if ((pfn & (n - 1)) || (uint64_t)pfn + n > z->npages)
+		return -EINVAL;
+	for (uint32_t p = pfn; p < pfn + n; p++)
+		if (z->info[p] != SIM_SEED_HOLE)
+			return -EINVAL;
+	memset(z->info + pfn + 1, 0, n - 1);
+	switch (kind) {
+	case SIM_SEED_MOVABLE:
+		sim_mark_alloc(z, pfn, order, SIM_MT_MOVABLE, UINT32_MAX);
+		break;
+	case SIM_SEED_UNMOVABLE:
+		sim_mark_alloc(z, pfn, order, SIM_MT_UNMOVABLE, UINT32_MAX);
+		break;
+	case SIM_SEED_RECLAIMABLE:
+		sim_mark_alloc(z, pfn, order, SIM_MT_RECLAIMABLE, UINT32_MAX);
+		break;
+	case SIM_SEED_HUGETLB:
+		z->info[pfn] = SIM_INFO(order, SIM_MT_MOVABLE, SIM_ST_PINNED);
+		break;
+	default:
+		z->info[pfn] = SIM_INFO(order, SIM_MT_UNMOVABLE, SIM_ST_PINNED);
+		break;
+	}
+	return 0;
+}
+
+void sim_seed_relist(struct sim_machine *m, unsigned zi)
+{
+	struct sim_zone *z = &m->zones[zi];
+
+	for (uint32_t p = 0; p < z->npages;) {
+		uint8_t b = z->info[p];
+		unsigned st = SIM_STATE(b), o = SIM_ORDER(b);
+		if (st == SIM_ST_FREE) {
+			sim_list_del(z, p, o, SIM_MTOF(b));
+			sim_list_add(z, p, o, sim_pbtype(m, z, p), true);
+		}
+		p += st == SIM_ST_NONE ? 1 : (uint32_t)1 << o;
+	}
+}
+
+uint64_t sim_zone_pinned_pages(const struct sim_machine *m, unsigned zi)
+{
+	const struct sim_zone *z = &m->zones[zi];
+	uint64_t n = 0;
+
+	for (uint32_t p = 0; p < z->npages;) {
+		uint8_t b = z->info[p];
+		unsigned st = SIM_STATE(b), o = SIM_ORDER(b);
+		if (st == SIM_ST_PINNED)
+			n += (uint64_t)1 << o;
+		p += st == SIM_ST_NONE ? 1 : (uint32_t)1 << o;
+	}
+	return n;
 }

@@ -182,6 +182,37 @@ int sim_set_tag(struct sim_machine *m, struct sim_ref ref, uint32_t tag);
 
 
 
+/* ---- Layout seeding (simulate --from a capture with a page layout) ----
+ * Added by the simfrom branch as the minimal API it needs; to be
+ * reconciled with the seeding calls of the simkernel branch. A page is
+ * placed where it is: sim_seed_layout_begin() makes every page of zone z a
+ * pinned order-0 page (a hole: never free, never moving), then
+ * sim_seed_alloc() and sim_seed_free() place allocations and free blocks
+ * over such pages, and sim_seed_relist() puts every free block on the
+ * list of its pageblock's type once the types are known. */
+enum sim_seed_kind {
+	SIM_SEED_MOVABLE,       /* LRU / movable_ops folio: compaction migrates it */
+	SIM_SEED_UNMOVABLE,     /* kernel memory (slab, page tables, ...): stays */
+	SIM_SEED_RECLAIMABLE,   /* an unmovable page of type Reclaimable */
+	SIM_SEED_HUGETLB,       /* pinned: compaction skips it whole, never freed */
+	SIM_SEED_RESERVED,      /* pinned: reserved, hole, never free and never moving */
+	SIM_SEED_NKINDS,
+};
+/* Start laying out zone z: every page pinned order 0 (reserved), lists
+ * empty, and the zone's first pfn (absolute, for /proc output) set to
+ * start_pfn, which must be aligned to the largest order. */
+int sim_seed_layout_begin(struct sim_machine *m, unsigned z, uint64_t start_pfn);
+/* Place an allocation of kind at [pfn, pfn + 2^order) (pinned kinds are
+ * never visited by sim_foreach_alloc); every page must still be a pinned
+ * order-0 page. -EINVAL otherwise. */
+int sim_seed_alloc(struct sim_machine *m, unsigned z, uint32_t pfn, unsigned order,
+		   enum sim_seed_kind kind);
+/* Move every free block of zone z to the list of its pageblock's type (in
+ * pfn order, to the tail), after sim_seed_block_type() calls. */
+void sim_seed_relist(struct sim_machine *m, unsigned z);
+/* Pages of zone z held pinned (hugetlb, reserved and holes). */
+uint64_t sim_zone_pinned_pages(const struct sim_machine *m, unsigned z);
+
 /* Replace zone z's watermarks and lowmem_reserve (an imported state keeps
  * the real machine's). reserve may be NULL. */
 void sim_zone_set_wmarks(struct sim_machine *m, unsigned z, uint64_t min, uint64_t low,

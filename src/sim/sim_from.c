@@ -3,11 +3,16 @@
 #include "sim_from.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
+#include "rd_kpage.h"
 #include "rng.h"
+#include "sim_layout.h"
 
 /* Map a pagetypeinfo column name onto a simulated type. */
 static enum sim_mt sim_from_mt(const char *name)
@@ -385,6 +390,41 @@ out:
 	return rc;
 }
 
+/* The real machine's watermarks (without boost) and lowmem_reserve, when
+ * zoneinfo has them. */
+static void sim_from_wmarks(struct sim_machine *m, unsigned i, const struct fs_zone *const *zsrc,
+			    unsigned nzones)
+{
+	const struct fs_zone *z = zsrc[i];
+	int64_t res[FS_MAX_ZONES] = { 0 };
+
+	if (!z->has_zoneinfo || (z->zi_have & (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) !=
+					(FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH))
+		return;
+	for (unsigned j = 0; j < nzones; j++) {
+		int zj = zsrc[j]->zi_index;
+		if ((z->zi_have & FS_ZI_PROTECTION) && zj >= 0 && (unsigned)zj < z->nprotection)
+			res[j] = z->protection[zj];
+	}
+	sim_zone_set_wmarks(m, i, z->min - (z->min >= z->boost ? z->boost : 0),
+			    z->low - (z->low >= z->boost ? z->boost : 0),
+			    z->high - (z->high >= z->boost ? z->boost : 0), res, nzones);
+}
+
+/* Add an assumption sentence to info. */
+static void sim_from_note(struct sim_from_info *info, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void sim_from_note(struct sim_from_info *info, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (info->nnotes >= SIM_FROM_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(info->notes[info->nnotes++], SIM_FROM_NOTE_LEN, fmt, ap);
+	va_end(ap);
+}
+
 int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_config *base,
 		      uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
 		      char *err, size_t errsize)
@@ -460,20 +500,7 @@ int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_co
 			goto out;
 		}
 		info->pages += c.zones[i].pages;
-		if (z->has_zoneinfo && (z->zi_have & (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) ==
-					       (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) {
-			int64_t res[FS_MAX_ZONES] = { 0 };
-			for (unsigned j = 0; j < c.nzones; j++) {
-				int zj = zsrc[j]->zi_index;
-				if ((z->zi_have & FS_ZI_PROTECTION) && zj >= 0 &&
-				    (unsigned)zj < z->nprotection)
-					res[j] = z->protection[zj];
-			}
-			sim_zone_set_wmarks(m, i, z->min - (z->min >= z->boost ? z->boost : 0),
-					    z->low - (z->low >= z->boost ? z->boost : 0),
-					    z->high - (z->high >= z->boost ? z->boost : 0), res,
-					    c.nzones);
-		}
+		sim_from_wmarks(m, i, zsrc, c.nzones);
 	}
 	*out = m;
 	m = NULL;
@@ -482,4 +509,223 @@ out:
 	sim_machine_free(m);
 	free(fz);
 	return rc;
+}
+
+/* ---- the captured page layout (sim_layout.c, streamed by rd_kpage_stream) ---- */
+
+struct sim_from_stream {
+	struct sim_machine *m;
+	struct sim_layout *L;
+	const struct fs_snapshot *s;
+	const struct fs_zone *const *zsrc;
+	int map[FS_MAX_ZONES];        /* the node's zone index -> simulated zone, -1 */
+	int cur;                      /* simulated zone being fed */
+	bool seen[FS_MAX_ZONES];
+	bool unevictable_movable, unevictable_assumed;
+	struct sim_from_info *info;
+};
+
+static int sim_from_s_zone(void *ctx, const struct fs_pagemap *pm, unsigned idx,
+			   uint64_t start_pfn, uint64_t spanned)
+{
+	struct sim_from_stream *st = ctx;
+
+	if (idx >= FS_MAX_ZONES || st->map[idx] < 0)
+		return 1;
+	if (!st->L && !(st->L = sim_layout_new(st->m, pm)))
+		return -ENOMEM;
+	st->unevictable_movable = pm->unevictable_movable;
+	st->unevictable_assumed = pm->unevictable_assumed;
+	st->cur = st->map[idx];
+	return sim_layout_zone_begin(st->L, (unsigned)st->cur, start_pfn, spanned);
+}
+
+static int sim_from_s_feed(void *ctx, const uint64_t *flags, const uint64_t *counts, size_t n)
+{
+	struct sim_from_stream *st = ctx;
+
+	return sim_layout_feed(st->L, flags, counts, n);
+}
+
+static int sim_from_s_end(void *ctx)
+{
+	struct sim_from_stream *st = ctx;
+	const struct fs_zone *z = st->zsrc[st->cur];
+	struct sim_layout_stats ls;
+	uint64_t want[SIM_NR_MT] = { 0 };
+	int rc;
+
+	if (z->has_blocks)
+		for (unsigned t = 0; t < st->s->nmt && t < FS_MAX_MT; t++)
+			want[sim_from_mt(st->s->mt_names[t])] += z->blocks[t];
+	rc = sim_layout_zone_end(st->L, z->has_blocks ? want : NULL, &ls);
+	if (rc)
+		return rc;
+	st->seen[st->cur] = true;
+	for (unsigned c = 0; c < FS_PC_COUNT; c++)
+		st->info->layout_pages[c] += ls.pages[c];
+	st->info->large_folios += ls.large_folios;
+	st->info->hugetlb_blocks += ls.hugetlb_blocks;
+	st->info->irregular_folios += ls.irregular;
+	st->info->free_pages += sim_zone_free_pages(st->m, (unsigned)st->cur);
+	return 0;
+}
+
+/* The sentences saying what the layout-seeded machine assumes. */
+static void sim_from_layout_notes(const struct sim_from_stream *st, const struct fs_snapshot *s,
+				  const struct fs_zone *const *zsrc, unsigned nzones,
+				  struct sim_from_info *info)
+{
+	const uint64_t *pg = info->layout_pages;
+	uint64_t pcp = 0, buddy = 0;
+	bool counts = true, have_pcp = true;
+
+	for (unsigned i = 0; i < nzones; i++) {
+		counts &= zsrc[i]->has_blocks;
+		have_pcp &= zsrc[i]->has_pcp;
+		pcp += zsrc[i]->pcp_count;
+		for (unsigned o = 0; o < s->orders; o++)
+			buddy += zsrc[i]->free[o] << o;
+	}
+	sim_from_note(info, "every page placed where the capture's page layout has it: %" PRIu64
+		      " free pages as their free blocks, %" PRIu64 " large folios whole, %" PRIu64
+		      " hugetlb blocks pinned (compaction skips them)",
+		      info->free_pages, info->large_folios, info->hugetlb_blocks);
+	if (counts)
+		sim_from_note(info, "pageblock types are not in the capture: each zone keeps its "
+			      "number of blocks per type (pagetypeinfo); the blocks with the most "
+			      "unmovable pages (slab, page tables, other kernel pages) over movable "
+			      "ones are Unmovable, Reclaimable (the most slab) or HighAtomic, the "
+			      "rest Movable");
+	else
+		sim_from_note(info, "pageblock types are not in the capture: a block with more "
+			      "unmovable than movable pages is Unmovable, every other Movable");
+	if (pg[FS_PC_UNUSED]) {
+		if (have_pcp)
+			sim_from_note(info, "%" PRIu64 " pages with no flags and mapcount 0 (per-cpu "
+				      "lists, which zoneinfo says hold %" PRIu64 ", raw kernel memory "
+				      "or memory not initialised yet) are held like reserved pages: "
+				      "compaction neither frees nor moves them",
+				      pg[FS_PC_UNUSED], pcp);
+		else
+			sim_from_note(info, "%" PRIu64 " pages with no flags and mapcount 0 (per-cpu "
+				      "lists, raw kernel memory or memory not initialised yet) are "
+				      "held like reserved pages: compaction neither frees nor moves them",
+				      pg[FS_PC_UNUSED]);
+	}
+	if (pg[FS_PC_UNEVICTABLE])
+		sim_from_note(info, "%" PRIu64 " unevictable or mlocked pages %s: "
+			      "vm.compact_unevictable_allowed is %d%s",
+			      pg[FS_PC_UNEVICTABLE],
+			      st->unevictable_movable ? "can be migrated" : "stay where they are",
+			      st->unevictable_movable ? 1 : 0,
+			      st->unevictable_assumed ? " (not in the capture: the kernel default)" : "");
+	if (info->irregular_folios)
+		sim_from_note(info, "%" PRIu64 " compound pages were not a whole aligned folio in "
+			      "the capture (read while being split or freed): placed as smaller blocks",
+			      info->irregular_folios);
+	if (buddy != info->free_pages)
+		sim_from_note(info, "the page layout holds %" PRIu64 " free pages, buddyinfo (read "
+			      "at another moment) %" PRIu64 ": the layout is used",
+			      info->free_pages, buddy);
+}
+
+int sim_from_capture(const struct fs_snapshot *s, int node, const struct sim_config *base,
+		     uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
+		     char *err, size_t errsize)
+{
+	const struct fs_node *n = NULL;
+	const struct fs_zone *zsrc[FS_MAX_ZONES];
+	struct sim_config c = *base;
+	struct sim_machine *m = NULL;
+	struct sim_from_stream st;
+	struct rd_kpage_sink sink;
+	struct fs_diag d = { 0 };
+	unsigned pbo;
+	int rc;
+
+	*out = NULL;
+	if (s->kind != FS_KIND_ROOT || !s->path)
+		return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (node < 0 || s->nodes[i].id == node) {
+			n = &s->nodes[i];
+			break;
+		}
+	if (!n || s->orders < 2 || s->orders > FS_MAX_ORDERS)
+		return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
+	pbo = s->pageblock_order > 0 && (unsigned)s->pageblock_order < s->orders
+		      ? (unsigned)s->pageblock_order
+		      : (s->orders - 1 < 9 ? s->orders - 1 : 9);
+	c.orders = s->orders;
+	c.pageblock_order = pbo;
+	c.page_size = s->page_size ? s->page_size : 4096;
+	c.nzones = 0;
+	memset(&st, 0, sizeof st);
+	for (unsigned i = 0; i < FS_MAX_ZONES; i++)
+		st.map[i] = -1;
+	for (unsigned i = 0; i < n->nzones; i++) {
+		const struct fs_zone *z = &n->zones[i];
+		const unsigned need = FS_ZI_START_PFN | FS_ZI_SPANNED;
+		uint64_t pages;
+		if (!z->has_buddy)
+			continue;
+		if (!z->has_zoneinfo || (z->zi_have & need) != need || z->spanned == 0 ||
+		    z->start_pfn > UINT64_MAX - z->spanned)   /* no span: no layout */
+			return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
+		pages = sim_layout_zone_pages(c.orders, z->start_pfn, z->spanned);
+		if (pages > (UINT64_C(1) << 31)) {
+			snprintf(err, errsize, "zone %s is too large to simulate (%" PRIu64
+				 " pages; at most 2^31)", z->name, pages);
+			return -ERANGE;
+		}
+		snprintf(c.zones[c.nzones].name, sizeof c.zones[c.nzones].name, "%s", z->name);
+		c.zones[c.nzones].pages = pages;
+		zsrc[c.nzones] = z;
+		st.map[i] = (int)c.nzones;
+		c.nzones++;
+	}
+	if (!c.nzones)
+		return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
+	rc = sim_machine_new(&c, &m);
+	if (rc) {
+		snprintf(err, errsize, "cannot build the machine: %s", strerror(-rc));
+		return rc;
+	}
+	memset(info, 0, sizeof *info);
+	info->node = n->id;
+	st.m = m;
+	st.s = s;
+	st.zsrc = zsrc;
+	st.info = info;
+	sink.ctx = &st;
+	sink.zone = sim_from_s_zone;
+	sink.feed = sim_from_s_feed;
+	sink.zone_end = sim_from_s_end;
+	rc = rd_kpage_stream(s->path, s, n->id, &sink, &d);
+	sim_layout_free(st.L);
+	for (unsigned i = 0; rc == 0 && i < c.nzones; i++)
+		if (!st.seen[i])
+			rc = -ENOENT;   /* a zone the layout does not cover */
+	if (rc == -ENOENT) {
+		sim_machine_free(m);
+		return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
+	}
+	if (rc) {
+		char text[FS_DIAG_TEXT_MAX];
+		if (d.msg[0])
+			snprintf(err, errsize, "page layout: %s", fs_diag_format(&d, text, sizeof text));
+		else
+			snprintf(err, errsize, "page layout: %s", strerror(-rc));
+		sim_machine_free(m);
+		return rc == -ENOMEM ? -ENOMEM : -EINVAL;
+	}
+	for (unsigned i = 0; i < c.nzones; i++) {
+		info->pages += c.zones[i].pages;
+		sim_from_wmarks(m, i, zsrc, c.nzones);
+	}
+	info->layout = true;
+	sim_from_layout_notes(&st, s, zsrc, c.nzones, info);
+	*out = m;
+	return 0;
 }

@@ -31,6 +31,9 @@ enum {
 	SIM_ST_NONE = 0,      /* inside a block (not a head) */
 	SIM_ST_FREE = 1,      /* head of a free buddy block */
 	SIM_ST_ALLOC = 2,     /* head of an allocation */
+	SIM_ST_PINNED = 3,    /* head of a pinned block (seeded layout: hugetlb when its
+			       * type bits say Movable, else reserved or a hole); never
+			       * free, never migrated, never visited as an allocation */
 };
 
 #define SIM_INFO(order, mt, st) ((uint8_t)((order) | ((mt) << 4) | ((st) << 6)))
