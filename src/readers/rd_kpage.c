@@ -365,15 +365,26 @@ static enum fs_src_status status_of(int err)
 }
 
 /* Open a page file: a regular file (or the proc file), never a FIFO or a
- * device that could block or grow without end. */
-static int open_page_file(const char *path, int *fd)
+ * device that could block or grow without end. Below a --root tree it is
+ * opened beneath the root (fs_open_beneath): a link or ".." leaving the
+ * tree is refused (-EXDEV, -ELOOP). */
+static int open_page_file(const char *root, const char *rel, int *fd)
 {
 	int f;
-	do
-		f = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	while (f < 0 && errno == EINTR);
-	if (f < 0)
-		return -errno;
+	if (root && *root && strcmp(root, "/") != 0) {
+		f = fs_open_beneath(root, rel);
+		if (f < 0)
+			return f;
+	} else {
+		char path[4096];
+		if (!fs_path_join(path, sizeof path, root, rel))
+			return -ENAMETOOLONG;
+		do
+			f = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		while (f < 0 && errno == EINTR);
+		if (f < 0)
+			return -errno;
+	}
 	struct stat st;
 	if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(f);
@@ -381,6 +392,21 @@ static int open_page_file(const char *path, int *fd)
 	}
 	*fd = f;
 	return 0;
+}
+
+/* What an open_page_file() failure means, for a diagnostic. */
+static const char *open_msg(int r)
+{
+	switch (r) {
+	case -EINVAL:
+		return "not a regular file";
+	case -EXDEV:
+		return "refused: the path leaves the --root tree (a symbolic link or \"..\" pointing outside it)";
+	case -ELOOP:
+		return "refused: a symbolic link in the --root tree that cannot be followed safely";
+	default:
+		return strerror(-r);
+	}
 }
 
 int rd_kpage_rle_write(void *out, struct rd_kpage_src *flags, struct rd_kpage_src *count,
@@ -470,22 +496,22 @@ int rd_kpage_open(const char *root, struct rd_kpage_src *flags, struct rd_kpage_
 	}
 	flags->path = pf;
 	count->path = pc;
-	int r = open_page_file(pf, &ffd);
+	int r = open_page_file(root, "proc/kpageflags", &ffd);
 	if (r == -ENOENT && root) {
 		/* A capture: the compact form instead of the raw pair. */
 		if (!fs_path_join(pf, size, root, RD_KPAGE_RLE) || !fs_path_join(pc, size, root, RD_KPAGE_RLE))
 			return -ENAMETOOLONG;
-		int r1 = open_page_file(pf, &ffd);
+		int r1 = open_page_file(root, RD_KPAGE_RLE, &ffd);
 		if (r1 == -ENOENT) {
 			fs_path_join(pf, size, root, "proc/kpageflags");
 			fs_path_join(pc, size, root, "proc/kpagecount");
 			fs_diag_set(d, pf, 0, 0, "%s", strerror(ENOENT));
 			return -ENOENT;
 		}
-		if (r1 == 0 && (r1 = open_page_file(pc, &cfd)) != 0)
+		if (r1 == 0 && (r1 = open_page_file(root, RD_KPAGE_RLE, &cfd)) != 0)
 			close(ffd);
 		if (r1) {
-			fs_diag_set(d, pf, 0, 0, "%s", r1 == -EINVAL ? "not a regular file" : strerror(-r1));
+			fs_diag_set(d, pf, 0, 0, "%s", open_msg(r1));
 			return r1;
 		}
 		FILE *a = fdopen(ffd, "r"), *b = a ? fdopen(cfd, "r") : NULL;
@@ -507,13 +533,13 @@ int rd_kpage_open(const char *root, struct rd_kpage_src *flags, struct rd_kpage_
 		return 0;
 	}
 	if (r) {
-		fs_diag_set(d, pf, 0, 0, "%s", r == -EINVAL ? "not a regular file" : strerror(-r));
+		fs_diag_set(d, pf, 0, 0, "%s", open_msg(r));
 		return r;
 	}
-	if ((r = open_page_file(pc, &cfd))) {
+	if ((r = open_page_file(root, "proc/kpagecount", &cfd))) {
 		close(ffd);
 		*which = 1;
-		fs_diag_set(d, pc, 0, 0, "%s", r == -EINVAL ? "not a regular file" : strerror(-r));
+		fs_diag_set(d, pc, 0, 0, "%s", open_msg(r));
 		return r;
 	}
 	flags->fd = ffd;
@@ -524,10 +550,8 @@ int rd_kpage_open(const char *root, struct rd_kpage_src *flags, struct rd_kpage_
 /* vm.compact_unevictable_allowed: "0" or "1" (mm/compaction.c, proc_dointvec_minmax 0..1). */
 static void read_unevictable(struct fs_pagemap *pm, const char *root)
 {
-	char path[4096];
 	struct fs_buf b;
-	if (!fs_path_join(path, sizeof path, root, "proc/sys/vm/compact_unevictable_allowed") ||
-	    fs_file_read(path, &b) != 0)
+	if (fs_read_beneath(root, "proc/sys/vm/compact_unevictable_allowed", &b, NULL) != 0)
 		return;
 	if ((b.len == 2 && b.data[1] == '\n') || b.len == 1) {
 		if (b.data[0] == '0' || b.data[0] == '1') {
@@ -556,12 +580,12 @@ int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 		s->kpage_src[!which] = which ? FS_ST_OK : FS_ST_UNREAD;
 		if (!which && !fsrc.rle && r != -EINVAL) {
 			/* Say how kpagecount fares too (non-root: denied as well). */
-			int fd = -1, rc = open_page_file(pc, &fd);
+			int fd = -1, rc = open_page_file(root, "proc/kpagecount", &fd);
 			s->kpage_src[1] = status_of(rc);
 			if (fd >= 0)
 				close(fd);
 		}
-		if (r == -EINVAL || r == -ENOMEM || r == -ENAMETOOLONG)
+		if (r == -EINVAL || r == -ENOMEM || r == -ENAMETOOLONG || r == -EXDEV || r == -ELOOP)
 			return r;
 		/* Optional: a non-root user reads neither (mode 0400); nothing
 		 * else changes. */
@@ -589,7 +613,7 @@ int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 	pm->kver = fs_pm_kernel_version(s->kernel);
 	read_unevictable(pm, root);
 	struct fs_buf ib;
-	if (fs_file_read(pi, &ib) == 0) {
+	if (fs_read_beneath(root, "proc/iomem", &ib, NULL) == 0) {
 		r = rd_iomem_parse(pi, ib.data, ib.len, s->page_size, &pm->ram, &pm->nram, d);
 		fs_buf_free(&ib);
 		if (r)
@@ -637,7 +661,8 @@ static int pagemap_header(const struct fs_snapshot *s, const char *root, const c
 			       : -ENOMEM;
 	pm->kver = fs_pm_kernel_version(s->kernel);
 	read_unevictable(pm, root);
-	if (fs_path_join(pi, sizeof pi, root, "proc/iomem") && fs_file_read(pi, &ib) == 0) {
+	if (fs_path_join(pi, sizeof pi, root, "proc/iomem") &&
+	    fs_read_beneath(root, "proc/iomem", &ib, NULL) == 0) {
 		r = rd_iomem_parse(pi, ib.data, ib.len, s->page_size, &pm->ram, &pm->nram, d);
 		fs_buf_free(&ib);
 	}
