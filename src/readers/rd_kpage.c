@@ -674,34 +674,25 @@ static int pagemap_header(const struct fs_snapshot *s, const char *root, const c
 	return 0;
 }
 
-int rd_kpage_stream(const char *root, const struct fs_snapshot *s, int node,
-		    const struct rd_kpage_sink *sink, struct fs_diag *d)
+int rd_kpage_stream_src(const struct fs_pagemap *pm, const struct fs_snapshot *s, int node,
+			struct rd_kpage_src *fsrc, struct rd_kpage_src *csrc,
+			const struct rd_kpage_sink *sink, struct fs_diag *d)
 {
-	char pf[4096], pc[4096];
-	struct rd_kpage_src fsrc, csrc;
-	struct fs_pagemap *pm = NULL;
 	const struct fs_node *n = NULL;
 	uint64_t *fb = NULL, *cb = NULL;
-	int which, r;
+	int r;
 
 	for (size_t i = 0; i < s->nnodes; i++)
 		if (s->nodes[i].id == node)
 			n = &s->nodes[i];
-	if (!root || !n)
+	if (!n)
 		return -ENOENT;
-	r = rd_kpage_open(root, &fsrc, &csrc, pf, pc, sizeof pf, &which, d);
-	if (r == -ENOENT || r == -EACCES || r == -EPERM)
-		return -ENOENT;
-	if (r)
-		return r;
 	fb = malloc(RD_KPAGE_CHUNK * sizeof *fb);
 	cb = malloc(RD_KPAGE_CHUNK * sizeof *cb);
 	if (!fb || !cb) {
 		r = -ENOMEM;
 		goto out;
 	}
-	if ((r = pagemap_header(s, root, pf, &pm, d)))
-		goto out;
 	for (unsigned zi = 0; zi < n->nzones; zi++) {
 		const struct fs_zone *z = &n->zones[zi];
 		const unsigned need = FS_ZI_START_PFN | FS_ZI_SPANNED;
@@ -709,7 +700,7 @@ int rd_kpage_stream(const char *root, const struct fs_snapshot *s, int node,
 		if ((z->zi_have & need) != need || z->spanned == 0)
 			continue;
 		if (z->start_pfn > UINT64_MAX - z->spanned) {
-			r = fs_diag_set(d, pf, 0, 0, "zone %s of node %d in zoneinfo: start_pfn %llu + spanned %llu overflows",
+			r = fs_diag_set(d, fsrc->path, 0, 0, "zone %s of node %d in zoneinfo: start_pfn %llu + spanned %llu overflows",
 					z->name, n->id, (unsigned long long)z->start_pfn,
 					(unsigned long long)z->spanned);
 			goto out;
@@ -723,14 +714,14 @@ int rd_kpage_stream(const char *root, const struct fs_snapshot *s, int node,
 		for (pfn = z->start_pfn; pfn < end;) {
 			uint64_t left = end - pfn;
 			size_t want = left < RD_KPAGE_CHUNK ? (size_t)left : RD_KPAGE_CHUNK, gf, gc;
-			if ((r = src_read(&fsrc, pfn, fb, want, &gf, d)) ||
-			    (r = src_read(&csrc, pfn, cb, want, &gc, d)))
+			if ((r = src_read(fsrc, pfn, fb, want, &gf, d)) ||
+			    (r = src_read(csrc, pfn, cb, want, &gc, d)))
 				goto out;
 			if (gf != gc) {
-				r = fs_diag_set(d, gf < gc ? fsrc.path : csrc.path, 0, 0,
+				r = fs_diag_set(d, gf < gc ? fsrc->path : csrc->path, 0, 0,
 						"ends at pfn %llu, but %s goes on to pfn %llu (both files cover the same pfns)",
 						(unsigned long long)(pfn + (gf < gc ? gf : gc)),
-						gf < gc ? csrc.path : fsrc.path,
+						gf < gc ? csrc->path : fsrc->path,
 						(unsigned long long)(pfn + (gf < gc ? gc : gf)));
 				goto out;
 			}
@@ -747,6 +738,26 @@ int rd_kpage_stream(const char *root, const struct fs_snapshot *s, int node,
 out:
 	free(fb);
 	free(cb);
+	return r;
+}
+
+int rd_kpage_stream(const char *root, const struct fs_snapshot *s, int node,
+		    const struct rd_kpage_sink *sink, struct fs_diag *d)
+{
+	char pf[4096], pc[4096];
+	struct rd_kpage_src fsrc, csrc;
+	struct fs_pagemap *pm = NULL;
+	int which, r;
+
+	if (!root)
+		return -ENOENT;
+	r = rd_kpage_open(root, &fsrc, &csrc, pf, pc, sizeof pf, &which, d);
+	if (r == -ENOENT || r == -EACCES || r == -EPERM)
+		return -ENOENT;
+	if (r)
+		return r;
+	if ((r = pagemap_header(s, root, pf, &pm, d)) == 0)
+		r = rd_kpage_stream_src(pm, s, node, &fsrc, &csrc, sink, d);
 	fs_pagemap_free(pm);
 	rd_kpage_close(&fsrc);
 	rd_kpage_close(&csrc);

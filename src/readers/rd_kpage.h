@@ -105,6 +105,13 @@ struct rd_kpage_sink {
 int rd_kpage_stream(const char *root, const struct fs_snapshot *s, int node,
 		    const struct rd_kpage_sink *sink, struct fs_diag *d);
 
+/* The same from two open sources, with the page map header pm (kernel
+ * era, compact_unevictable_allowed, System RAM); -ENOENT when s has no
+ * node `node`. */
+int rd_kpage_stream_src(const struct fs_pagemap *pm, const struct fs_snapshot *s, int node,
+			struct rd_kpage_src *flags, struct rd_kpage_src *count,
+			const struct rd_kpage_sink *sink, struct fs_diag *d);
+
 /* Parse /proc/iomem: the top-level "System RAM" ranges, as pfn ranges of
  * page_size pages, sorted. *n = 0 when every address reads 0 (the file as
  * a non-root user sees it). Returns 0, -EINVAL with *d, -ENOMEM. */
