@@ -84,6 +84,7 @@ void sim_config_default(struct sim_config *c)
 	c->extfrag_threshold = 500;
 	c->proactiveness = 20;
 	c->compaction = SIM_COMPACT_DIRECT;
+	c->compact_unevictable_allowed = true;
 }
 
 /* ---- free lists (list primitives: sim_internal.h) ------------------------ */
@@ -553,6 +554,7 @@ void sim_machine_free(struct sim_machine *m)
 	for (unsigned i = 0; i < m->nzones; i++) {
 		sim_pages_free(m->zones[i].link, sim_link_bytes(m->zones[i].npages));
 		sim_pages_free(m->zones[i].info, m->zones[i].npages);
+		sim_pages_free(m->zones[i].kind, m->zones[i].npages);
 		free(m->zones[i].pbtype);
 	}
 	free(m);
@@ -658,6 +660,12 @@ int sim_free(struct sim_machine *m, struct sim_ref ref)
 	b = info[ref.pfn];
 	if (SIM_STATE(b) != SIM_ST_ALLOC)
 		return -EINVAL;
+	if (z->kind) {
+		/* seeded states only (sim_seed_alloc) */
+		if (z->kind[ref.pfn] == SIM_KIND_RESERVED)
+			return -EPERM;
+		z->kind[ref.pfn] = SIM_KIND_NORMAL;
+	}
 	m->cnt[SIM_CNT_FREE]++;
 	info[ref.pfn] = 0;
 	sim_free_one_inl(m, z, ref.pfn, SIM_ORDER(b));
@@ -681,7 +689,7 @@ static int sim_check_zone(const struct sim_machine *m, unsigned zi, char *msg, s
 		uint32_t n = (uint32_t)1 << o;
 		if (st == SIM_ST_NONE)
 			SIM_FAIL("zone %s: pfn %u belongs to no block", z->name, p);
-		if (st != SIM_ST_FREE && st != SIM_ST_ALLOC && st != SIM_ST_PINNED)
+		if (st != SIM_ST_FREE && st != SIM_ST_ALLOC)
 			SIM_FAIL("zone %s: pfn %u has a bad state %u", z->name, p, st);
 		if (o > max || (p & (n - 1)) || (uint64_t)p + n > z->npages)
 			SIM_FAIL("zone %s: block at pfn %u order %u misplaced", z->name, p, o);
@@ -875,9 +883,6 @@ int sim_seed_block_type(struct sim_machine *m, unsigned zi, uint32_t block, enum
 	return 0;
 }
 
-/* The info byte of a page nothing has been placed on yet (layout seeding). */
-#define SIM_SEED_HOLE SIM_INFO(0, SIM_MT_UNMOVABLE, SIM_ST_PINNED)
-
 int sim_seed_free(struct sim_machine *m, unsigned zi, uint32_t pfn, unsigned order)
 {
 	struct sim_zone *z;
@@ -889,8 +894,7 @@ int sim_seed_free(struct sim_machine *m, unsigned zi, uint32_t pfn, unsigned ord
 	if ((pfn & (n - 1)) || (uint64_t)pfn + n > z->npages)
 		return -EINVAL;
 	for (uint32_t p = pfn; p < pfn + n; p++)
-		if ((SIM_STATE(z->info[p]) != SIM_ST_ALLOC && z->info[p] != SIM_SEED_HOLE) ||
-		    SIM_ORDER(z->info[p]) != 0)
+		if (SIM_STATE(z->info[p]) != SIM_ST_ALLOC || SIM_ORDER(z->info[p]) != 0)
 			return -EINVAL;
 	for (uint32_t p = pfn; p < pfn + n; p++)
 		z->info[p] = 0;
@@ -941,92 +945,56 @@ void sim_zone_set_wmarks(struct sim_machine *m, unsigned zi, uint64_t min, uint6
 			z->reserve[j] = reserve[j];
 }
 
-/* ---- layout seeding (simfrom branch; see sim_buddy.h) ------------------------ */
+/* ---- stand-in of the simkernel branch's seeding API (see sim_buddy.h) ---- */
 
-int sim_seed_layout_begin(struct sim_machine *m, unsigned zi, uint64_t start_pfn)
+static unsigned sim_kind_at(const struct sim_zone *z, uint32_t pfn)
 {
-	struct sim_zone *z;
-
-	if (zi >= m->nzones || (start_pfn & ((UINT64_C(1) << (m->orders - 1)) - 1)))
-		return -EINVAL;
-	z = &m->zones[zi];
-	for (unsigned o = 0; o < FS_MAX_ORDERS; o++) {
-		z->nr_free[o] = 0;
-		for (unsigned t = 0; t < SIM_NR_MT; t++) {
-			uint32_t s = sim_sentinel(z, o, t);
-			z->link[s].next = z->link[s].prev = s;
-			z->nr_mt[o][t] = 0;
-		}
-	}
-	z->free_pages = 0;
-	z->start_pfn = start_pfn;
-	memset(z->info, SIM_SEED_HOLE, z->npages);
-	for (uint32_t p = 0; p < z->npages; p++)
-		z->link[p].next = z->link[p].prev = SIM_NIL;
-	return 0;
+	return z->kind ? z->kind[pfn] : SIM_KIND_NORMAL;
 }
 
 int sim_seed_alloc(struct sim_machine *m, unsigned zi, uint32_t pfn, unsigned order,
-		   enum sim_seed_kind kind)
+		   enum sim_mt mt, enum sim_kind kind)
 {
 	struct sim_zone *z;
 	uint32_t n = (uint32_t)1 << order;
+	bool stays;
 
-	if (zi >= m->nzones || order >= m->orders || (unsigned)kind >= SIM_SEED_NKINDS)
+	if (zi >= m->nzones || order >= m->orders || (unsigned)mt >= SIM_NR_MT ||
+	    (unsigned)kind >= SIM_NR_KIND)
 		return -EINVAL;
 	z = &m->zones[zi];
 	if ((pfn & (n - 1)) || (uint64_t)pfn + n > z->npages)
 		return -EINVAL;
 	for (uint32_t p = pfn; p < pfn + n; p++)
-		if (z->info[p] != SIM_SEED_HOLE)
+		if (SIM_STATE(z->info[p]) != SIM_ST_ALLOC || SIM_ORDER(z->info[p]) != 0 ||
+		    sim_kind_at(z, p) != SIM_KIND_NORMAL)
 			return -EINVAL;
-	memset(z->info + pfn + 1, 0, n - 1);
-	switch (kind) {
-	case SIM_SEED_MOVABLE:
-		sim_mark_alloc(z, pfn, order, SIM_MT_MOVABLE, UINT32_MAX);
-		break;
-	case SIM_SEED_UNMOVABLE:
-		sim_mark_alloc(z, pfn, order, SIM_MT_UNMOVABLE, UINT32_MAX);
-		break;
-	case SIM_SEED_RECLAIMABLE:
-		sim_mark_alloc(z, pfn, order, SIM_MT_RECLAIMABLE, UINT32_MAX);
-		break;
-	case SIM_SEED_HUGETLB:
-		z->info[pfn] = SIM_INFO(order, SIM_MT_MOVABLE, SIM_ST_PINNED);
-		break;
-	default:
-		z->info[pfn] = SIM_INFO(order, SIM_MT_UNMOVABLE, SIM_ST_PINNED);
-		break;
+	if (kind != SIM_KIND_NORMAL && !z->kind) {
+		z->kind = sim_pages_alloc(z->npages);
+		if (!z->kind)
+			return -ENOMEM;
 	}
+	for (uint32_t p = pfn; p < pfn + n; p++)
+		z->info[p] = 0;
+	/* the compaction here moves every Movable allocation: a kind it must
+	 * not move is recorded as Unmovable (simkernel's reads the kind) */
+	stays = kind == SIM_KIND_PINNED || kind == SIM_KIND_HUGETLB || kind == SIM_KIND_RESERVED ||
+		(kind == SIM_KIND_UNEVICTABLE && !m->cfg.compact_unevictable_allowed);
+	sim_mark_alloc(z, pfn, order, stays ? SIM_MT_UNMOVABLE : mt, UINT32_MAX);
+	if (z->kind)
+		z->kind[pfn] = (uint8_t)kind;
 	return 0;
 }
 
-void sim_seed_relist(struct sim_machine *m, unsigned zi)
+int sim_alloc_kind(const struct sim_machine *m, struct sim_ref ref, enum sim_kind *out)
 {
-	struct sim_zone *z = &m->zones[zi];
+	const struct sim_zone *z;
 
-	for (uint32_t p = 0; p < z->npages;) {
-		uint8_t b = z->info[p];
-		unsigned st = SIM_STATE(b), o = SIM_ORDER(b);
-		if (st == SIM_ST_FREE) {
-			sim_list_del(z, p, o, SIM_MTOF(b));
-			sim_list_add(z, p, o, sim_pbtype(m, z, p), true);
-		}
-		p += st == SIM_ST_NONE ? 1 : (uint32_t)1 << o;
-	}
-}
-
-uint64_t sim_zone_pinned_pages(const struct sim_machine *m, unsigned zi)
-{
-	const struct sim_zone *z = &m->zones[zi];
-	uint64_t n = 0;
-
-	for (uint32_t p = 0; p < z->npages;) {
-		uint8_t b = z->info[p];
-		unsigned st = SIM_STATE(b), o = SIM_ORDER(b);
-		if (st == SIM_ST_PINNED)
-			n += (uint64_t)1 << o;
-		p += st == SIM_ST_NONE ? 1 : (uint32_t)1 << o;
-	}
-	return n;
+	if (ref.zone >= m->nzones || ref.pfn >= m->zones[ref.zone].npages)
+		return -EINVAL;
+	z = &m->zones[ref.zone];
+	if (SIM_STATE(z->info[ref.pfn]) != SIM_ST_ALLOC)
+		return -EINVAL;
+	*out = (enum sim_kind)sim_kind_at(z, ref.pfn);
+	return 0;
 }

@@ -85,6 +85,10 @@ struct sim_config {
 	int extfrag_threshold;        /* default 500 */
 	int proactiveness;            /* default 20 */
 	enum sim_compact_mode compaction;
+	/* vm.compact_unevictable_allowed (default 1): whether compaction
+	 * migrates SIM_KIND_UNEVICTABLE pages. (Same field as the simkernel
+	 * branch's; see the stand-in note at sim_seed_alloc.) */
+	bool compact_unevictable_allowed;
 };
 
 /* Fill a config with the kernel's defaults: 4 KiB pages, 11 orders,
@@ -171,6 +175,42 @@ int sim_seed_block_type(struct sim_machine *m, unsigned z, uint32_t block, enum 
 /* Make [pfn, pfn + 2^order) free as one block at the tail of its list;
  * -EINVAL if unaligned or any page is not an order-0 allocation. */
 int sim_seed_free(struct sim_machine *m, unsigned z, uint32_t pfn, unsigned order);
+/* ---- Stand-in, simfrom branch: the seeding API of the simkernel branch
+ * (commit 264b084, "page kinds"), same names and signatures, so that
+ * simulate --from can place pages from a captured layout before the two
+ * branches meet. At the merge simkernel's version replaces this block and
+ * its implementation in sim_buddy.c. Until then the compaction here does
+ * not read kinds, so this stand-in records a kind compaction must never
+ * move (pinned, hugetlb, reserved, unevictable when not allowed) with the
+ * Unmovable migratetype. ---- */
+/* What an allocated block is, beyond its migratetype:
+ *  NORMAL      anonymous or other LRU memory
+ *  FILE        page cache
+ *  PINNED      pinned anonymous pages: skipped
+ *  UNEVICTABLE mlocked: migrated when compact_unevictable_allowed
+ *  HUGETLB     hugetlb folio: skipped whole, never a free target
+ *  RESERVED    PageReserved: never free, never moved; sim_free() refuses
+ *              it (-EPERM). */
+enum sim_kind {
+	SIM_KIND_NORMAL = 0,
+	SIM_KIND_FILE,
+	SIM_KIND_PINNED,
+	SIM_KIND_UNEVICTABLE,
+	SIM_KIND_HUGETLB,
+	SIM_KIND_RESERVED,
+	SIM_NR_KIND,
+};
+/* Import support: make [pfn, pfn + 2^order) (order-0 allocations left
+ * by sim_seed_begin, aligned) one allocation of that order with
+ * migratetype mt (the page's own mobility, independent of its
+ * pageblock's type) and kind, tag UINT32_MAX. -EINVAL if unaligned,
+ * out of range or any page is not an order-0 allocation. */
+int sim_seed_alloc(struct sim_machine *m, unsigned z, uint32_t pfn, unsigned order,
+		   enum sim_mt mt, enum sim_kind kind);
+/* Kind of the live allocation at ref (-EINVAL if none). */
+int sim_alloc_kind(const struct sim_machine *m, struct sim_ref ref, enum sim_kind *out);
+/* ---- end of the stand-in ---- */
+
 /* Visit every live allocation (zone, pfn, order, type, tag); stops on a
  * non-zero return and passes it on. */
 int sim_foreach_alloc(struct sim_machine *m,
@@ -181,37 +221,6 @@ int sim_foreach_alloc(struct sim_machine *m,
 int sim_set_tag(struct sim_machine *m, struct sim_ref ref, uint32_t tag);
 
 
-
-/* ---- Layout seeding (simulate --from a capture with a page layout) ----
- * Added by the simfrom branch as the minimal API it needs; to be
- * reconciled with the seeding calls of the simkernel branch. A page is
- * placed where it is: sim_seed_layout_begin() makes every page of zone z a
- * pinned order-0 page (a hole: never free, never moving), then
- * sim_seed_alloc() and sim_seed_free() place allocations and free blocks
- * over such pages, and sim_seed_relist() puts every free block on the
- * list of its pageblock's type once the types are known. */
-enum sim_seed_kind {
-	SIM_SEED_MOVABLE,       /* LRU / movable_ops folio: compaction migrates it */
-	SIM_SEED_UNMOVABLE,     /* kernel memory (slab, page tables, ...): stays */
-	SIM_SEED_RECLAIMABLE,   /* an unmovable page of type Reclaimable */
-	SIM_SEED_HUGETLB,       /* pinned: compaction skips it whole, never freed */
-	SIM_SEED_RESERVED,      /* pinned: reserved, hole, never free and never moving */
-	SIM_SEED_NKINDS,
-};
-/* Start laying out zone z: every page pinned order 0 (reserved), lists
- * empty, and the zone's first pfn (absolute, for /proc output) set to
- * start_pfn, which must be aligned to the largest order. */
-int sim_seed_layout_begin(struct sim_machine *m, unsigned z, uint64_t start_pfn);
-/* Place an allocation of kind at [pfn, pfn + 2^order) (pinned kinds are
- * never visited by sim_foreach_alloc); every page must still be a pinned
- * order-0 page. -EINVAL otherwise. */
-int sim_seed_alloc(struct sim_machine *m, unsigned z, uint32_t pfn, unsigned order,
-		   enum sim_seed_kind kind);
-/* Move every free block of zone z to the list of its pageblock's type (in
- * pfn order, to the tail), after sim_seed_block_type() calls. */
-void sim_seed_relist(struct sim_machine *m, unsigned z);
-/* Pages of zone z held pinned (hugetlb, reserved and holes). */
-uint64_t sim_zone_pinned_pages(const struct sim_machine *m, unsigned z);
 
 /* Replace zone z's watermarks and lowmem_reserve (an imported state keeps
  * the real machine's). reserve may be NULL. */

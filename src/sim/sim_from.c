@@ -462,6 +462,8 @@ int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_co
 	c.pageblock_order = pbo;
 	c.page_size = s->page_size ? s->page_size : 4096;
 	c.nzones = 0;
+	if (s->compact_unevictable_allowed.present)
+		c.compact_unevictable_allowed = s->compact_unevictable_allowed.value != 0;
 	fz = calloc(FS_MAX_ZONES, sizeof *fz);
 	if (!fz)
 		return -ENOMEM;
@@ -521,7 +523,6 @@ struct sim_from_stream {
 	int map[FS_MAX_ZONES];        /* the node's zone index -> simulated zone, -1 */
 	int cur;                      /* simulated zone being fed */
 	bool seen[FS_MAX_ZONES];
-	bool unevictable_movable, unevictable_assumed;
 	struct sim_from_info *info;
 };
 
@@ -534,8 +535,6 @@ static int sim_from_s_zone(void *ctx, const struct fs_pagemap *pm, unsigned idx,
 		return 1;
 	if (!st->L && !(st->L = sim_layout_new(st->m, pm)))
 		return -ENOMEM;
-	st->unevictable_movable = pm->unevictable_movable;
-	st->unevictable_assumed = pm->unevictable_assumed;
 	st->cur = st->map[idx];
 	return sim_layout_zone_begin(st->L, (unsigned)st->cur, start_pfn, spanned);
 }
@@ -572,7 +571,7 @@ static int sim_from_s_end(void *ctx)
 }
 
 /* The sentences saying what the layout-seeded machine assumes. */
-static void sim_from_layout_notes(const struct sim_from_stream *st, const struct fs_snapshot *s,
+static void sim_from_layout_notes(const struct sim_config *c, const struct fs_snapshot *s,
 				  const struct fs_zone *const *zsrc, unsigned nzones,
 				  struct sim_from_info *info)
 {
@@ -589,7 +588,7 @@ static void sim_from_layout_notes(const struct sim_from_stream *st, const struct
 	}
 	sim_from_note(info, "every page placed where the capture's page layout has it: %" PRIu64
 		      " free pages as their free blocks, %" PRIu64 " large folios whole, %" PRIu64
-		      " hugetlb blocks pinned (compaction skips them)",
+		      " hugetlb folios where they are (compaction skips them)",
 		      info->free_pages, info->large_folios, info->hugetlb_blocks);
 	if (counts)
 		sim_from_note(info, "pageblock types are not in the capture: each zone keeps its "
@@ -617,9 +616,10 @@ static void sim_from_layout_notes(const struct sim_from_stream *st, const struct
 		sim_from_note(info, "%" PRIu64 " unevictable or mlocked pages %s: "
 			      "vm.compact_unevictable_allowed is %d%s",
 			      pg[FS_PC_UNEVICTABLE],
-			      st->unevictable_movable ? "can be migrated" : "stay where they are",
-			      st->unevictable_movable ? 1 : 0,
-			      st->unevictable_assumed ? " (not in the capture: the kernel default)" : "");
+			      c->compact_unevictable_allowed ? "can be migrated" : "stay where they are",
+			      c->compact_unevictable_allowed ? 1 : 0,
+			      s->compact_unevictable_allowed.present ? ""
+				      : " (not in the capture: the kernel default)");
 	if (info->irregular_folios)
 		sim_from_note(info, "%" PRIu64 " compound pages were not a whole aligned folio in "
 			      "the capture (read while being split or freed): placed as smaller blocks",
@@ -661,6 +661,8 @@ int sim_from_capture(const struct fs_snapshot *s, int node, const struct sim_con
 	c.pageblock_order = pbo;
 	c.page_size = s->page_size ? s->page_size : 4096;
 	c.nzones = 0;
+	if (s->compact_unevictable_allowed.present)
+		c.compact_unevictable_allowed = s->compact_unevictable_allowed.value != 0;
 	memset(&st, 0, sizeof st);
 	for (unsigned i = 0; i < FS_MAX_ZONES; i++)
 		st.map[i] = -1;
@@ -725,7 +727,7 @@ int sim_from_capture(const struct fs_snapshot *s, int node, const struct sim_con
 		sim_from_wmarks(m, i, zsrc, c.nzones);
 	}
 	info->layout = true;
-	sim_from_layout_notes(&st, s, zsrc, c.nzones, info);
+	sim_from_layout_notes(&c, s, zsrc, c.nzones, info);
 	*out = m;
 	return 0;
 }

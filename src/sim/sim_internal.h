@@ -31,9 +31,6 @@ enum {
 	SIM_ST_NONE = 0,      /* inside a block (not a head) */
 	SIM_ST_FREE = 1,      /* head of a free buddy block */
 	SIM_ST_ALLOC = 2,     /* head of an allocation */
-	SIM_ST_PINNED = 3,    /* head of a pinned block (seeded layout: hugetlb when its
-			       * type bits say Movable, else reserved or a hole); never
-			       * free, never migrated, never visited as an allocation */
 };
 
 #define SIM_INFO(order, mt, st) ((uint8_t)((order) | ((mt) << 4) | ((st) << 6)))
@@ -61,6 +58,10 @@ struct sim_zone {
 	uint32_t nr_ha_blocks;        /* HighAtomic pageblocks (imported states only) */
 	uint64_t wmark[3];            /* min, low, high */
 	int64_t reserve[FS_MAX_ZONES];
+
+	uint8_t *kind;                /* per page, enum sim_kind of an allocation
+				       * head; NULL until sim_seed_alloc sets one
+				       * (stand-in of the simkernel branch) */
 
 	/* compaction state (§6.1, §6.5) */
 	uint32_t cached_migrate_pfn, cached_free_pfn;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim_internal.h"
+
 /* Per pageblock, what the choice of its type looks at. */
 struct sim_layout_blk {
 	uint32_t unmov;   /* slab, page tables, other kernel pages */
@@ -13,7 +15,7 @@ struct sim_layout_blk {
 	uint32_t slab;
 };
 
-enum { RUN_NONE, RUN_FREE, RUN_FOLIO };
+enum { RUN_NONE, RUN_FREE, RUN_FOLIO, RUN_RESV };
 
 struct sim_layout {
 	struct sim_machine *m;
@@ -28,7 +30,8 @@ struct sim_layout {
 	int head_class;
 	int run;                      /* RUN_* */
 	uint64_t run_start, run_len;  /* absolute */
-	enum sim_seed_kind run_kind;
+	enum sim_kind run_kind;
+	enum sim_mt run_mt;
 	enum fs_pclass run_class;
 	struct sim_layout_blk *blk;
 	uint32_t nblk;
@@ -59,6 +62,8 @@ void sim_layout_free(struct sim_layout *L)
 	free(L);
 }
 
+static int sim_layout_flush(struct sim_layout *L);
+
 uint64_t sim_layout_zone_pages(unsigned orders, uint64_t start_pfn, uint64_t spanned)
 {
 	return (start_pfn & ((UINT64_C(1) << (orders - 1)) - 1)) + spanned;
@@ -76,8 +81,6 @@ int sim_layout_zone_begin(struct sim_layout *L, unsigned zi, uint64_t start_pfn,
 	if (npages != sim_zone_pages(L->m, zi))
 		return -EINVAL;
 	L->base = start_pfn & ~(maxblock - 1);
-	if ((rc = sim_seed_layout_begin(L->m, zi, L->base)))
-		return rc;
 	L->zi = zi;
 	L->start = L->pfn = start_pfn;
 	L->end = start_pfn + spanned;
@@ -91,11 +94,23 @@ int sim_layout_zone_begin(struct sim_layout *L, unsigned zi, uint64_t start_pfn,
 	L->blk = calloc(L->nblk ? L->nblk : 1, sizeof *L->blk);
 	if (!L->blk)
 		return -ENOMEM;
-	/* memmap_init_zone: every pageblock starts Movable */
+	/* memmap_init_zone: every pageblock starts Movable; every page an
+	 * order-0 allocation until placed */
 	for (uint32_t b = 0; b < L->nblk; b++)
 		if ((rc = sim_seed_block_type(L->m, zi, b, SIM_MT_MOVABLE)))
 			return rc;
+	if ((rc = sim_seed_begin(L->m, zi)))
+		return rc;
 	L->active = true;
+	if (start_pfn > L->base) {   /* below the zone's first pfn: no page of it */
+		L->run = RUN_RESV;
+		L->run_start = L->base;
+		L->run_len = start_pfn - L->base;
+		L->run_kind = SIM_KIND_RESERVED;
+		L->run_mt = SIM_MT_UNMOVABLE;
+		if ((rc = sim_layout_flush(L)))
+			return rc;
+	}
 	return 0;
 }
 
@@ -128,7 +143,7 @@ static int sim_layout_big(struct sim_layout *L, uint32_t pfn, unsigned o)
 	return 0;
 }
 
-/* Place the pending run (free run or compound page). */
+/* Place the pending run: free pages, a compound page, or reserved pages. */
 static int sim_layout_flush(struct sim_layout *L)
 {
 	uint64_t p = L->run_start - L->base, end = p + L->run_len;
@@ -144,25 +159,26 @@ static int sim_layout_flush(struct sim_layout *L)
 			L->st.free_blocks++;
 			p += UINT64_C(1) << o;
 		}
-	} else if (run == RUN_FOLIO) {
+		return 0;
+	}
+	if (run == RUN_NONE)
+		return 0;
+	if (run == RUN_FOLIO) {
 		/* A folio is a naturally aligned power of two (folio_order);
 		 * anything else is a capture racing a split or a free. */
 		uint64_t n = L->run_len;
-		bool regular = (n & (n - 1)) == 0 && (p & (n - 1)) == 0;
-		if (!regular)
+		if ((n & (n - 1)) || (p & (n - 1)))
 			L->st.irregular++;
-		if (L->run_kind == SIM_SEED_RESERVED)
-			return 0;   /* pinned already */
-		while (p < end) {
-			unsigned o = sim_layout_fit(L, p, end);
-			if ((rc = sim_seed_alloc(L->m, L->zi, (uint32_t)p, o, L->run_kind)))
-				return rc;
-			if (L->run_kind == SIM_SEED_HUGETLB)
-				L->st.hugetlb_blocks++;
-			else if (L->run_kind == SIM_SEED_MOVABLE && o > 0)
-				L->st.large_folios++;
-			p += UINT64_C(1) << o;
-		}
+	}
+	while (p < end) {
+		unsigned o = sim_layout_fit(L, p, end);
+		if ((rc = sim_seed_alloc(L->m, L->zi, (uint32_t)p, o, L->run_mt, L->run_kind)))
+			return rc;
+		if (run == RUN_FOLIO && L->run_kind == SIM_KIND_HUGETLB)
+			L->st.hugetlb_blocks++;
+		else if (run == RUN_FOLIO && L->run_mt == SIM_MT_MOVABLE && o > 0)
+			L->st.large_folios++;
+		p += UINT64_C(1) << o;
 	}
 	return 0;
 }
@@ -178,24 +194,31 @@ static bool sim_layout_in_ram(struct sim_layout *L, uint64_t pfn)
 	return L->ram_idx < pm->nram && pm->ram[L->ram_idx].start <= pfn;
 }
 
-/* How a page of class c is seeded. */
-static enum sim_seed_kind sim_layout_kind(const struct sim_layout *L, enum fs_pclass c)
+/* How a page of class c (flags f) is seeded: its kind and migratetype. */
+static enum sim_kind sim_layout_kind(enum fs_pclass c, uint64_t f, enum sim_mt *mt)
 {
+	*mt = SIM_MT_MOVABLE;
 	switch (c) {
 	case FS_PC_MOVABLE:
-		return SIM_SEED_MOVABLE;
+		/* LRU pages without PageAnon are page cache (fs/proc/page.c:
+		 * KPF_ANON from folio_test_anon); movable_ops pages (balloon,
+		 * zsmalloc) migrate like anonymous ones */
+		return (f >> FS_KPF_LRU) & 1 && !((f >> FS_KPF_ANON) & 1) ? SIM_KIND_FILE
+									  : SIM_KIND_NORMAL;
 	case FS_PC_UNEVICTABLE:
-		/* isolate_migratepages_block: unevictable folios are skipped
-		 * unless vm.compact_unevictable_allowed (v6.18 mm/compaction.c) */
-		return L->pm->unevictable_movable ? SIM_SEED_MOVABLE : SIM_SEED_UNMOVABLE;
+		/* isolate_migratepages_block skips them unless
+		 * vm.compact_unevictable_allowed (v6.18 mm/compaction.c) */
+		return SIM_KIND_UNEVICTABLE;
 	case FS_PC_HUGETLB:
-		return SIM_SEED_HUGETLB;
+		return SIM_KIND_HUGETLB;
 	case FS_PC_SLAB:
 	case FS_PC_PAGETABLE:
 	case FS_PC_OTHER:
-		return SIM_SEED_UNMOVABLE;
+		*mt = SIM_MT_UNMOVABLE;
+		return SIM_KIND_NORMAL;
 	default:   /* unused, reserved, hole (free is handled apart) */
-		return SIM_SEED_RESERVED;
+		*mt = SIM_MT_UNMOVABLE;
+		return SIM_KIND_RESERVED;
 	}
 }
 
@@ -212,7 +235,8 @@ int sim_layout_feed(struct sim_layout *L, const uint64_t *flags, const uint64_t 
 		bool ram = sim_layout_in_ram(L, L->pfn);
 		enum fs_pclass c = fs_pm_classify(L->pm, f, counts[i], ram, &L->head_class);
 		struct sim_layout_blk *b = &L->blk[(L->pfn - L->base) >> L->pbo];
-		enum sim_seed_kind k;
+		enum sim_kind k;
+		enum sim_mt mt;
 
 		L->st.pages[c]++;
 		if (c == FS_PC_FREE) {
@@ -227,10 +251,10 @@ int sim_layout_feed(struct sim_layout *L, const uint64_t *flags, const uint64_t 
 			L->run_len = 1;
 			continue;
 		}
-		k = sim_layout_kind(L, c);
-		if (k == SIM_SEED_MOVABLE)
+		k = sim_layout_kind(c, f, &mt);
+		if (c == FS_PC_MOVABLE || c == FS_PC_UNEVICTABLE)
 			b->mov++;
-		else if (k == SIM_SEED_UNMOVABLE)
+		else if (mt == SIM_MT_UNMOVABLE && k == SIM_KIND_NORMAL)
 			b->unmov++;
 		if (c == FS_PC_SLAB)
 			b->slab++;
@@ -239,18 +263,22 @@ int sim_layout_feed(struct sim_layout *L, const uint64_t *flags, const uint64_t 
 			L->run_len++;
 			continue;
 		}
-		if ((rc = sim_layout_flush(L)))
-			return rc;
-		if (head || tail) {   /* a head, or a tail without its head */
-			L->run = RUN_FOLIO;
-			L->run_start = L->pfn;
-			L->run_len = 1;
-			L->run_kind = k;
-			L->run_class = c;
+		if (!head && !tail && k == SIM_KIND_RESERVED && L->run == RUN_RESV) {
+			L->run_len++;
 			continue;
 		}
-		if (k != SIM_SEED_RESERVED &&
-		    (rc = sim_seed_alloc(L->m, L->zi, (uint32_t)(L->pfn - L->base), 0, k)))
+		if ((rc = sim_layout_flush(L)))
+			return rc;
+		/* a head, or a tail without its head, starts a compound run;
+		 * reserved pages gather into runs placed as aligned blocks */
+		L->run = head || tail ? RUN_FOLIO : k == SIM_KIND_RESERVED ? RUN_RESV : RUN_NONE;
+		L->run_start = L->pfn;
+		L->run_len = 1;
+		L->run_kind = k;
+		L->run_mt = mt;
+		L->run_class = c;
+		if (L->run == RUN_NONE &&
+		    (rc = sim_seed_alloc(L->m, L->zi, (uint32_t)(L->pfn - L->base), 0, mt, k)))
 			return rc;
 	}
 	return 0;
@@ -284,6 +312,23 @@ static int sim_layout_cmp_slab(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : 1;
 }
 
+/* Every free block onto the list of its pageblock's type, in pfn order
+ * (the types were chosen after the blocks were placed). */
+static void sim_layout_relist(struct sim_machine *m, unsigned zi)
+{
+	struct sim_zone *z = &m->zones[zi];
+
+	for (uint32_t p = 0; p < z->npages;) {
+		uint8_t b = z->info[p];
+		unsigned st = SIM_STATE(b), o = SIM_ORDER(b);
+		if (st == SIM_ST_FREE) {
+			sim_list_del(z, p, o, SIM_MTOF(b));
+			sim_list_add(z, p, o, sim_pbtype(m, z, p), true);
+		}
+		p += st == SIM_ST_NONE ? 1 : (uint32_t)1 << o;
+	}
+}
+
 int sim_layout_zone_end(struct sim_layout *L, const uint64_t *want, struct sim_layout_stats *st)
 {
 	uint8_t *type = NULL;
@@ -292,15 +337,20 @@ int sim_layout_zone_end(struct sim_layout *L, const uint64_t *want, struct sim_l
 
 	if (!L->active)
 		return -EINVAL;
-	/* past the end of the files: holes (pinned already) */
+	if ((rc = sim_layout_flush(L)))
+		return rc;
+	/* past the end of the files: holes */
 	if (L->pfn < L->end) {
 		L->st.pages[FS_PC_HOLE] += L->end - L->pfn;
+		L->run = RUN_RESV;
+		L->run_start = L->pfn;
+		L->run_len = L->end - L->pfn;
+		L->run_kind = SIM_KIND_RESERVED;
+		L->run_mt = SIM_MT_UNMOVABLE;
 		L->pfn = L->end;
 		if ((rc = sim_layout_flush(L)))
 			return rc;
 	}
-	if ((rc = sim_layout_flush(L)))
-		return rc;
 	L->active = false;
 	type = malloc(L->nblk);
 	idx = malloc((size_t)L->nblk * sizeof *idx);
@@ -342,7 +392,7 @@ int sim_layout_zone_end(struct sim_layout *L, const uint64_t *want, struct sim_l
 			goto out;
 		L->st.blocks[type[b]]++;
 	}
-	sim_seed_relist(L->m, L->zi);
+	sim_layout_relist(L->m, L->zi);
 	if (st)
 		*st = L->st;
 	rc = 0;

@@ -3,23 +3,28 @@
  * Pure: receives the per-page values of /proc/kpageflags and
  * /proc/kpagecount (kernel-facts-pages C) zone by zone, in pfn order, a
  * chunk at a time, and places every page where it is in the machine's zone
- * (sim_buddy.h layout seeding), with its class (pagemap.c fs_pm_classify):
+ * (sim_seed_alloc, sim_seed_free), with its class (pagemap.c fs_pm_classify)
+ * as a kind (sim_buddy.h enum sim_kind) and migratetype:
  *   free        maximal runs of KPF_BUDDY pages split greedily into the
  *               largest aligned blocks (kernel-facts-pages C.6: the real
  *               free blocks, since two free buddies of an order merge);
- *   movable     LRU / THP / large folios / movable_ops, with the folio's
- *               order from its KPF_COMPOUND_HEAD + KPF_COMPOUND_TAIL run;
- *               unevictable and mlocked ones only when
- *               vm.compact_unevictable_allowed is 1, else unmovable;
- *   unmovable   slab, page tables, other kernel pages (compound ones whole);
- *   hugetlb     pinned: compaction skips it whole and never frees it;
- *   reserved    PG_reserved pages, holes, offline and hwpoisoned pages, and
- *               "unused" pages (no flags, mapcount 0: per-cpu lists, raw
- *               kernel allocations, memory not initialised yet): pinned,
- *               never free and never moving. The kernel sees them this way
- *               during a compaction: not PageBuddy, so the free scanner
- *               skips them; not LRU, so the migrate scanner does too; and
- *               compact_memory does not drain the per-cpu lists.
+ *   movable     LRU / THP / large folios / movable_ops, Movable, kind file
+ *               (LRU without KPF_ANON) or normal, with the folio's order
+ *               from its KPF_COMPOUND_HEAD + KPF_COMPOUND_TAIL run;
+ *               unevictable and mlocked ones kind unevictable (compaction
+ *               moves them when vm.compact_unevictable_allowed is 1);
+ *   unmovable   slab, page tables, other kernel pages (compound ones whole):
+ *               Unmovable, kind normal;
+ *   hugetlb     kind hugetlb: compaction skips it whole, never a target;
+ *   reserved    kind reserved, never free and never moving: PG_reserved
+ *               pages, holes, offline and hwpoisoned pages, pfns before
+ *               the zone's first in its aligned block, and "unused" pages
+ *               (no flags, mapcount 0: per-cpu lists, raw kernel
+ *               allocations, memory not initialised yet). The kernel sees
+ *               unused pages this way during a compaction: not PageBuddy,
+ *               so the free scanner skips them; not LRU, so the migrate
+ *               scanner does too; and compact_memory does not drain the
+ *               per-cpu lists.
  * The kernel does not export pageblock types; at the end of a zone they
  * are chosen from the pages (sim_layout_zone_end).
  *
@@ -41,7 +46,7 @@ struct sim_layout_stats {
 	uint64_t pages[FS_PC_COUNT];   /* pages by class (pagemap.h) */
 	uint64_t free_blocks;          /* free blocks placed */
 	uint64_t large_folios;         /* movable folios of order >= 1 placed whole */
-	uint64_t hugetlb_blocks;       /* hugetlb blocks placed (pinned) */
+	uint64_t hugetlb_blocks;       /* hugetlb folios placed */
 	uint64_t irregular;            /* compound runs that are not a naturally aligned
 					* power of two (a capture racing a split): their
 					* pages placed as smaller aligned blocks */
@@ -60,7 +65,7 @@ void sim_layout_free(struct sim_layout *L);
 /* Start zone zi, which spans the absolute pfns [start_pfn, start_pfn +
  * spanned): the machine's zone must have (start_pfn mod 2^(orders-1)) +
  * spanned pages (sim_layout_zone_pages); its sim pfn 0 is the aligned pfn
- * below start_pfn, and the pages before start_pfn stay pinned. -EINVAL. */
+ * below start_pfn, and the pages before start_pfn are reserved. -EINVAL. */
 int sim_layout_zone_begin(struct sim_layout *L, unsigned zi, uint64_t start_pfn,
 			  uint64_t spanned);
 /* The zone size sim_layout_zone_begin needs. */

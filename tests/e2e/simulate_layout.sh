@@ -88,6 +88,11 @@ for name in x86_64-6.18-dma32 x86_64-6.18-window; do
 	same_file real.json real5.json "$name: another seed gives the same run"
 done
 
+# A workload on a seeded layout never frees a reserved page or a hugetlb
+# folio (sim_free refuses reserved pages: the run would fail).
+run $FRAGSTAT simulate --from "$FIX/simfrom/x86_64-6.18-window" -w random --ops 3000 --seed 3
+is "$rc" 0 "window: a random workload over the seeded layout runs"
+
 # Bad layouts: an error naming the file, exit 2.
 mkdir -p bad
 cp -r rle/. bad/

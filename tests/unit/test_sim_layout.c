@@ -129,9 +129,30 @@ static unsigned mt_of(const struct sim_machine *m, uint32_t pfn)
 	return SIM_MTOF(Z(m)->info[pfn]);
 }
 
+static int kind_of(const struct sim_machine *m, uint32_t pfn)
+{
+	enum sim_kind k;
+	struct sim_ref r = { .pfn = pfn, .zone = 0 };
+	return sim_alloc_kind(m, r, &k) ? -1 : (int)k;
+}
+
+/* Pages held by allocations of kind k. */
+static uint64_t kind_pages(const struct sim_machine *m, enum sim_kind k)
+{
+	uint64_t n = 0;
+	for (uint32_t p = 0; p < Z(m)->npages;) {
+		uint8_t b = Z(m)->info[p];
+		if (SIM_STATE(b) == SIM_ST_ALLOC && kind_of(m, p) == (int)k)
+			n += (uint64_t)1 << SIM_ORDER(b);
+		p += SIM_STATE(b) == SIM_ST_NONE ? 1 : (uint32_t)1 << SIM_ORDER(b);
+	}
+	return n;
+}
+
 /* Live allocations: order-1 and order-2 movable ones counted. */
 struct census {
-	unsigned movable[5], unmovable[5];
+	const struct sim_machine *m;
+	unsigned movable[5], unmovable[5], held;
 	uint32_t at[8];
 	unsigned n;
 };
@@ -142,7 +163,9 @@ static int count_alloc(void *ctx, unsigned zone, uint32_t pfn, unsigned order, e
 	struct census *c = ctx;
 	(void)zone;
 	(void)tag;
-	if (mt == SIM_MT_MOVABLE)
+	if (kind_of(c->m, pfn) == SIM_KIND_HUGETLB || kind_of(c->m, pfn) == SIM_KIND_RESERVED)
+		c->held++;
+	else if (mt == SIM_MT_MOVABLE)
 		c->movable[order]++;
 	else
 		c->unmovable[order]++;
@@ -162,7 +185,6 @@ int main(void)
 
 	layout();
 	pm->kver = 618;
-	pm->unevictable_movable = true;
 
 	is_u64(sim_layout_zone_pages(5, 1, N), 48, "zone of pfns [1, 48): 48 sim pages from pfn 0");
 	is_u64(sim_layout_zone_pages(11, 4096, 100), 100, "aligned start: no leading pages");
@@ -187,20 +209,26 @@ int main(void)
 	ok(st_of(m, 28) == SIM_ST_FREE && ord_of(m, 28) == 2, "pfn 28: free order 2");
 	ok(st_of(m, 32) == SIM_ST_FREE && ord_of(m, 32) == 4, "pfn 32: free order 4");
 	/* allocations with their folio order */
-	ok(st_of(m, 8) == SIM_ST_ALLOC && ord_of(m, 8) == 2 && mt_of(m, 8) == SIM_MT_MOVABLE,
-	   "pfn 8: the THP is one movable order-2 allocation");
-	ok(st_of(m, 12) == SIM_ST_ALLOC && ord_of(m, 12) == 1 && mt_of(m, 12) == SIM_MT_MOVABLE,
-	   "pfn 12: the anon folio is one movable order-1 allocation");
-	ok(st_of(m, 16) == SIM_ST_PINNED && ord_of(m, 16) == 3, "pfn 16: hugetlb pinned, order 3");
+	ok(st_of(m, 8) == SIM_ST_ALLOC && ord_of(m, 8) == 2 && mt_of(m, 8) == SIM_MT_MOVABLE &&
+	   kind_of(m, 8) == SIM_KIND_FILE,
+	   "pfn 8: the THP (LRU without ANON) is one movable order-2 page-cache allocation");
+	ok(st_of(m, 12) == SIM_ST_ALLOC && ord_of(m, 12) == 1 && mt_of(m, 12) == SIM_MT_MOVABLE &&
+	   kind_of(m, 12) == SIM_KIND_NORMAL,
+	   "pfn 12: the anon folio is one movable order-1 allocation, kind normal");
+	ok(st_of(m, 16) == SIM_ST_ALLOC && ord_of(m, 16) == 3 && kind_of(m, 16) == SIM_KIND_HUGETLB,
+	   "pfn 16: one hugetlb allocation of order 3");
 	for (uint32_t p = 24; p < 27; p++)
 		ok(st_of(m, p) == SIM_ST_ALLOC && ord_of(m, p) == 0 && mt_of(m, p) == SIM_MT_UNMOVABLE,
 		   "pfn %u: unmovable order 0 (slab, page table, other)", p);
-	ok(st_of(m, 27) == SIM_ST_ALLOC && mt_of(m, 27) == SIM_MT_MOVABLE, "pfn 27: file page movable");
-	ok(st_of(m, 0) == SIM_ST_PINNED, "pfn 0 (outside the zone) pinned");
-	is_u64(sim_zone_pinned_pages(m, 0), 9, "pinned: pfn 0 and the 8 hugetlb pages");
+	ok(st_of(m, 27) == SIM_ST_ALLOC && mt_of(m, 27) == SIM_MT_MOVABLE &&
+	   kind_of(m, 27) == SIM_KIND_FILE, "pfn 27: file page movable, kind file");
+	ok(kind_of(m, 0) == SIM_KIND_RESERVED, "pfn 0 (before the zone's first pfn): reserved");
+	is_u64(kind_pages(m, SIM_KIND_RESERVED), 1, "reserved: pfn 0 only");
+	is_u64(kind_pages(m, SIM_KIND_HUGETLB), 8, "hugetlb: 8 pages");
 	memset(&c, 0, sizeof c);
+	c.m = m;
 	sim_foreach_alloc(m, count_alloc, &c);
-	is_int(c.n, 6, "six live allocations (pinned pages are none)");
+	is_int(c.n, 8, "eight live allocations (with the hugetlb and reserved ones)");
 	/* stats */
 	is_u64(st.pages[FS_PC_FREE], 29, "stats: 29 free pages");
 	is_u64(st.pages[FS_PC_MOVABLE], 7, "stats: 7 movable pages");
@@ -223,11 +251,18 @@ int main(void)
 	sim_compact_memory(m);
 	is_int(sim_check(m, msg, sizeof msg), 0, "invariants hold after compaction (%s)", msg);
 	memset(&c, 0, sizeof c);
+	c.m = m;
 	sim_foreach_alloc(m, count_alloc, &c);
 	is_int(c.movable[2], 1, "after compaction: still one movable order-2 folio (not split)");
 	is_int(c.movable[1], 1, "after compaction: still one movable order-1 folio (not split)");
 	is_int(c.movable[0], 1, "after compaction: one movable order-0 page");
-	ok(st_of(m, 16) == SIM_ST_PINNED && ord_of(m, 16) == 3, "after compaction: hugetlb still at 16");
+	{
+		struct sim_ref r0 = { .pfn = 0, .zone = 0 };
+		is_int(sim_free(m, r0), -EPERM, "a reserved page cannot be freed");
+	}
+	ok(st_of(m, 16) == SIM_ST_ALLOC && ord_of(m, 16) == 3 && kind_of(m, 16) == SIM_KIND_HUGETLB,
+	   "after compaction: hugetlb still at 16");
+	ok(kind_of(m, 0) == SIM_KIND_RESERVED, "after compaction: pfn 0 still reserved");
 	for (uint32_t p = 17; p < 24; p++)
 		if (Z(m)->info[p] != 0)
 			ok(0, "after compaction: pfn %u inside the hugetlb block changed", p);
@@ -278,7 +313,7 @@ int main(void)
 		sim_machine_free(m);
 	}
 
-	/* unevictable pages stay when vm.compact_unevictable_allowed is 0;
+	/* an unevictable page is kind unevictable (compaction decides by the sysctl);
 	 * an irregular compound run (head + 2 tails at 8) is placed as 8/o1 +
 	 * 10/o0; pages outside System RAM are holes */
 	{
@@ -286,7 +321,6 @@ int main(void)
 		fl[27 - 1] = LRU | B(FS_KPF_UNEVICTABLE);
 		fl[10] = LRU;   /* pfn 11: a plain page ends the THP early */
 		ct[10] = 1;
-		pm->unevictable_movable = false;
 		struct fs_pfn_range ram[1] = { { 0, 40 } };
 		pm->ram = ram;
 		pm->nram = 1;
@@ -295,20 +329,19 @@ int main(void)
 		pm->nram = 0;
 		ok(m != NULL, "variant seeds");
 		if (m) {
-			ok(st_of(m, 27) == SIM_ST_ALLOC && mt_of(m, 27) == SIM_MT_UNMOVABLE,
-			   "unevictable page with the sysctl 0: unmovable");
+			ok(st_of(m, 27) == SIM_ST_ALLOC && kind_of(m, 27) == SIM_KIND_UNEVICTABLE,
+			   "unevictable page: kind unevictable");
 			ok(ord_of(m, 8) == 1 && st_of(m, 10) == SIM_ST_ALLOC && ord_of(m, 10) == 0,
 			   "a 3-page compound run: order 1 at 8, order 0 at 10");
 			is_u64(st.irregular, 1, "counted as irregular");
 			is_u64(st.pages[FS_PC_HOLE], 8, "pfns 40..47 outside System RAM: holes");
-			ok(st_of(m, 40) == SIM_ST_PINNED, "pfn 40: a hole, pinned");
+			ok(kind_of(m, 40) == SIM_KIND_RESERVED, "pfn 40: a hole, reserved");
 			is_u64(sim_zone_free_pages(m, 0), 29 - 16 + 8, "the free run stops at 40: 21 pages");
 			is_int(sim_check(m, msg, sizeof msg), 0, "invariants hold (%s)", msg);
 		}
 		sim_machine_free(m);
 		fl[10] = sf;
 		ct[10] = sc;
-		pm->unevictable_movable = true;
 		layout();
 	}
 
@@ -319,8 +352,8 @@ int main(void)
 		ok(L && sim_layout_zone_begin(L, 0, 1, N) == 0 && sim_layout_feed(L, fl, ct, 20) == 0 &&
 		   sim_layout_zone_end(L, NULL, &st) == 0, "a short feed closes");
 		is_u64(st.pages[FS_PC_HOLE], N - 20, "the unfed pfns are holes");
-		is_u64(sim_zone_pinned_pages(mm, 0), 1 + 5 + N - 20,
-		       "pinned: pfn 0, hugetlb pfns 16..20 fed as a cut run, and the holes");
+		is_u64(kind_pages(mm, SIM_KIND_RESERVED), 1 + N - 20, "reserved: pfn 0 and the holes");
+		is_u64(kind_pages(mm, SIM_KIND_HUGETLB), 5, "hugetlb: pfns 16..20 fed as a cut run");
 		is_int(sim_check(mm, msg, sizeof msg), 0, "invariants hold (%s)", msg);
 		ok(sim_layout_zone_begin(L, 0, 1, N + 1) == -EINVAL, "a span that does not fit the zone: -EINVAL");
 		ok(sim_layout_feed(L, fl, ct, 1) == -EINVAL, "feeding a closed zone: -EINVAL");
