@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "rd_kpage.h"
 #include "rng.h"
+#include "sim_internal.h"
 #include "sim_layout.h"
 
 /* Map a pagetypeinfo column name onto a simulated type. */
@@ -30,6 +31,7 @@ struct sim_from_zone {
 	uint64_t free[FS_MAX_ORDERS][SIM_NR_MT];
 	uint64_t blocks[SIM_NR_MT];
 	uint64_t npb;
+	uint64_t reserved;            /* present - managed: at the top of the zone */
 };
 
 static int sim_from_counts(const struct fs_snapshot *s, const struct fs_zone *z, unsigned orders,
@@ -67,11 +69,18 @@ static int sim_from_counts(const struct fs_snapshot *s, const struct fs_zone *z,
 	{
 		/* room for every free block next to an allocated buddy of its size */
 		uint64_t need = 0;
+		/* (a block of the largest order has no buddy to keep apart) */
 		for (unsigned o = 0; o < orders; o++)
 			for (unsigned t = 0; t < SIM_NR_MT; t++)
-				need += fz->free[o][t] << (o + 1);
-		if (n < need)
-			n = need;
+				need += fz->free[o][t] << (o + (o + 1 < orders ? 1 : 0));
+		/* present - managed (memblock reservations: the memmap, the
+		 * kernel image, firmware) are never free and never move */
+		if (z->has_zoneinfo && (z->zi_have & (FS_ZI_PRESENT | FS_ZI_MANAGED)) ==
+					       (FS_ZI_PRESENT | FS_ZI_MANAGED) &&
+		    z->present > z->managed && z->present - z->managed < (UINT64_C(1) << 31))
+			fz->reserved = z->present - z->managed;
+		if (n < need + fz->reserved)
+			n = need + fz->reserved;
 	}
 	n = (n + pb - 1) / pb * pb;
 	if (n == 0)
@@ -248,11 +257,21 @@ out:
 	return rc;
 }
 
+/* Huge folios a synthesized zone holds: hugetlb pages of 2^horder pages
+ * and THP of the pageblock order, one per pageblock. */
+struct sim_from_folios {
+	uint64_t hugetlb, thp;
+	unsigned horder;
+};
+
 static int sim_from_zone(struct sim_machine *m, unsigned zi, struct sim_from_zone *fz,
-			 uint64_t npages, struct fs_rng *rng, struct sim_from_info *info)
+			 uint64_t npages, struct fs_rng *rng, const struct sim_from_folios *fol,
+			 struct sim_from_info *info)
 {
+	uint32_t *fblk = NULL, nfblk = 0;
 	unsigned orders = sim_machine_orders(m), pbo = sim_machine_pageblock_order(m);
-	uint32_t npb = (uint32_t)fz->npb, top = (uint32_t)npages;
+	uint32_t npb = (uint32_t)fz->npb, top = (uint32_t)(npages - fz->reserved);
+	uint32_t resv_block = top >> sim_machine_pageblock_order(m);   /* first block touching them */
 	uint8_t *btype = NULL;
 	uint32_t *order_blocks = NULL, *cursor = NULL, *rr = NULL, *lastpos = NULL;
 	uint8_t *lastord = NULL;
@@ -311,6 +330,11 @@ static int sim_from_zone(struct sim_machine *m, unsigned zi, struct sim_from_zon
 			}
 	/* 2. the other pageblocks get the remaining types, shuffled */
 	nrest = 0;
+	for (uint32_t b = resv_block; fz->reserved && b < npb; b++)
+		if (btype[b] == 0xff) {   /* memmap_init_zone: Movable; no small free block */
+			btype[b] = SIM_MT_MOVABLE;
+			sim_from_take_blocks(fz, SIM_MT_MOVABLE, 1);
+		}
 	for (uint32_t b = 0; b < npb; b++)
 		if (btype[b] == 0xff)
 			rest[nrest++] = b;
@@ -326,6 +350,30 @@ static int sim_from_zone(struct sim_machine *m, unsigned zi, struct sim_from_zon
 			uint8_t x = btype[rest[i - 1]];
 			btype[rest[i - 1]] = btype[rest[j]];
 			btype[rest[j]] = x;
+		}
+	}
+	/* 2b. whole Movable pageblocks for the huge folios, drawn by the seed,
+	 * as long as the small free blocks of Movable keep room (twice their
+	 * pages: each beside an allocated buddy) */
+	if (fol && (fol->hugetlb || fol->thp)) {
+		uint64_t mov = 0, small = 0, want = fol->hugetlb + fol->thp, spare;
+		for (uint32_t i = 0; i < nrest; i++)
+			mov += btype[rest[i]] == SIM_MT_MOVABLE;
+		for (unsigned o = 0; o < pbo; o++)
+			small += fz->free[o][SIM_MT_MOVABLE] << o;
+		small = (2 * small + ((UINT64_C(1) << pbo) - 1)) >> pbo;
+		spare = mov > small + 1 ? mov - small - 1 : 0;
+		if (want > spare)
+			want = spare;
+		fblk = malloc((size_t)(want ? want : 1) * sizeof *fblk);
+		if (!fblk)
+			goto out;
+		for (uint64_t tries = 0; nfblk < want && nrest && tries < 64 * want; tries++) {
+			uint32_t j = (uint32_t)fs_rng_below(rng, nrest);
+			if (btype[rest[j]] != SIM_MT_MOVABLE)
+				continue;
+			fblk[nfblk++] = rest[j];
+			rest[j] = rest[--nrest];
 		}
 	}
 	for (uint32_t b = 0; b < npb; b++)
@@ -376,6 +424,27 @@ static int sim_from_zone(struct sim_machine *m, unsigned zi, struct sim_from_zon
 			info->free_pages += (uint64_t)1 << plan[i].order;
 		}
 	}
+	/* 4. the huge folios, hugetlb first */
+	for (uint32_t i = 0; i < nfblk; i++) {
+		bool h = i < fol->hugetlb;
+		if ((rc = sim_seed_alloc(m, zi, fblk[i] << pbo, h ? fol->horder : pbo, SIM_MT_MOVABLE,
+					 h ? SIM_KIND_HUGETLB : SIM_KIND_NORMAL)))
+			goto out;
+		if (h)
+			info->synth_hugetlb++;
+		else
+			info->synth_thp++;
+	}
+	/* 5. the reserved pages at the top, as aligned blocks */
+	for (uint64_t p = npages - fz->reserved; p < npages;) {
+		unsigned o = orders - 1;
+		while (o > 0 && ((p & ((UINT64_C(1) << o) - 1)) || p + (UINT64_C(1) << o) > npages))
+			o--;
+		if ((rc = sim_seed_alloc(m, zi, (uint32_t)p, o, SIM_MT_UNMOVABLE, SIM_KIND_RESERVED)))
+			goto out;
+		p += UINT64_C(1) << o;
+	}
+	info->reserved_pages += fz->reserved;
 	rc = 0;
 out:
 	free(btype);
@@ -387,6 +456,7 @@ out:
 	free(lastord);
 	free(big);
 	free(plan);
+	free(fblk);
 	return rc;
 }
 
@@ -425,6 +495,58 @@ static void sim_from_note(struct sim_from_info *info, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Without a layout: meminfo's hugetlb pool (HugePages_Total of
+ * Hugepagesize, at most a pageblock) and transparent huge pages
+ * (AnonHugePages) go to the node's highest zone (hugetlb and THP
+ * allocations are GFP_HIGHUSER_MOVABLE: highest zone first). */
+static void sim_from_folios_of(const struct fs_snapshot *s, uint64_t psize, unsigned pbo,
+			       struct sim_from_folios *f)
+{
+	uint64_t total = 0, hpkb = 0, thpkb = 0;
+
+	memset(f, 0, sizeof *f);
+	if (fs_kv_get(&s->meminfo, "HugePages_Total", &total) && total &&
+	    fs_kv_get(&s->meminfo, "Hugepagesize", &hpkb) && hpkb) {
+		uint64_t pages = hpkb * 1024 / psize;
+		unsigned o = 0;
+		while (o < 63 && (UINT64_C(1) << o) < pages)
+			o++;
+		if ((UINT64_C(1) << o) == pages && o <= pbo) {
+			f->hugetlb = total;
+			f->horder = o;
+		}
+	}
+	if (fs_kv_get(&s->meminfo, "AnonHugePages", &thpkb) && thpkb)
+		f->thp = thpkb * 1024 / (psize << pbo);
+}
+
+/* The sentences saying what a synthesized layout assumes. */
+static void sim_from_synth_notes(const struct fs_snapshot *s, const struct fs_zone *const *zsrc,
+				 unsigned nzones, struct sim_from_info *info)
+{
+	(void)s;
+	(void)zsrc;
+	(void)nzones;
+	sim_from_note(info, "no page layout in the capture: the layout is synthesized from the "
+		      "free lists and differs by seed; free blocks of the pageblock order and "
+		      "more at the top of each zone, smaller ones spread over the pageblocks "
+		      "of their type, every other page an order-0 allocation of its "
+		      "pageblock's type (movable in Movable blocks)");
+	if (info->reserved_pages)
+		sim_from_note(info, "%" PRIu64 " reserved pages (present - managed) at the top of "
+			      "their zone, never free and never moving (memblock allocates top "
+			      "down; on the 6.18 VM the memmap sits at the top of Normal)",
+			      info->reserved_pages);
+	if (info->synth_hugetlb)
+		sim_from_note(info, "%" PRIu64 " hugetlb pages (meminfo HugePages_Total) placed "
+			      "on Movable pageblocks of the highest zone drawn by the seed",
+			      info->synth_hugetlb);
+	if (info->synth_thp)
+		sim_from_note(info, "%" PRIu64 " transparent huge pages (meminfo AnonHugePages) "
+			      "placed whole on Movable pageblocks of the highest zone drawn by the seed",
+			      info->synth_thp);
+}
+
 int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_config *base,
 		      uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
 		      char *err, size_t errsize)
@@ -434,6 +556,7 @@ int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_co
 	struct sim_from_zone *fz = NULL;
 	const struct fs_zone *zsrc[FS_MAX_ZONES];
 	struct sim_machine *m = NULL;
+	struct sim_from_folios fol;
 	struct fs_rng rng;
 	unsigned pbo;
 	int rc;
@@ -493,9 +616,11 @@ int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_co
 		goto out;
 	}
 	fs_rng_seed(&rng, seed);
+	sim_from_folios_of(s, c.page_size, pbo, &fol);
 	for (unsigned i = 0; i < c.nzones; i++) {
 		const struct fs_zone *z = zsrc[i];
-		rc = sim_from_zone(m, i, &fz[i], c.zones[i].pages, &rng, info);
+		rc = sim_from_zone(m, i, &fz[i], c.zones[i].pages, &rng,
+				   i + 1 == c.nzones ? &fol : NULL, info);
 		if (rc) {
 			snprintf(err, errsize, "zone %s: cannot lay out the free lists: %s", z->name,
 				 strerror(-rc));
@@ -504,6 +629,7 @@ int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_co
 		info->pages += c.zones[i].pages;
 		sim_from_wmarks(m, i, zsrc, c.nzones);
 	}
+	sim_from_synth_notes(s, zsrc, c.nzones, info);
 	*out = m;
 	m = NULL;
 	rc = 0;

@@ -39,6 +39,10 @@ struct sim_from_info {
 	 * not a whole folio (placed as smaller blocks). */
 	uint64_t layout_pages[FS_PC_COUNT];
 	uint64_t large_folios, hugetlb_blocks, irregular_folios;
+	/* Without it: pages placed as reserved (present - managed), hugetlb
+	 * folios (meminfo HugePages_Total) and transparent huge pages
+	 * (AnonHugePages) placed on allocated pageblocks drawn by the seed. */
+	uint64_t reserved_pages, synth_hugetlb, synth_thp;
 	/* The assumptions the seeded layout rests on, as sentences. */
 	unsigned nnotes;
 	char notes[SIM_FROM_MAX_NOTES][SIM_FROM_NOTE_LEN];

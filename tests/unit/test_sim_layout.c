@@ -8,7 +8,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "../tap.h"
+#include "collect.h"
+#include "load.h"
+#include "sim_from.h"
 #include "pagemap.h"
 #include "sim_buddy.h"
 #include "sim_compact.h"
@@ -361,5 +367,70 @@ int main(void)
 		sim_machine_free(mm);
 	}
 	fs_pagemap_free(pm);
+
+	/* Without a layout (sim_from_snapshot): the real window fixture's free
+	 * lists, with 1000 reserved pages (present - managed), 3 hugetlb pages
+	 * and 4 MiB of THP in meminfo: reserved at the zone's top, hugetlb
+	 * and THP folios whole on allocated blocks drawn by the seed. */
+	{
+		char path[4096];
+		const char *top = getenv("top_srcdir");
+		struct fs_snapshot *s = NULL;
+		struct fs_diag d = { 0 };
+		struct sim_config base;
+		struct sim_from_info info;
+		struct sim_machine *a = NULL, *b = NULL;
+		char err[256];
+		uint32_t ha = UINT32_MAX, hb = UINT32_MAX;
+		snprintf(path, sizeof path, "%s/tests/fixtures/simfrom/x86_64-6.18-window", top ? top : ".");
+		ok(fs_load_state_ex(path, false, false, NULL, &s, &d) == 0, "window fixture loads (%s)", d.msg);
+		if (s) {
+			struct fs_zone *z = fs_node_zone(fs_snapshot_node(s, 0), "Normal");
+			z->managed = z->present - 1000;
+			fs_kv_set(&s->meminfo, "HugePages_Total", 3);
+			fs_kv_set(&s->meminfo, "Hugepagesize", 2048);
+			fs_kv_set(&s->meminfo, "AnonHugePages", 4096);
+			sim_config_default(&base);
+			ok(sim_from_snapshot(s, -1, &base, 1, &a, &info, err, sizeof err) == 0,
+			   "synthesized: seeds (%s)", err);
+			if (a) {
+				uint64_t np = sim_zone_pages(a, 0);
+				is_int(sim_check(a, msg, sizeof msg), 0, "synthesized: invariants hold (%s)", msg);
+				ok(!info.layout, "synthesized: not from a layout");
+				is_u64(info.reserved_pages, 1000, "synthesized: 1000 reserved pages");
+				is_u64(kind_pages(a, SIM_KIND_RESERVED), 1000, "synthesized: held as kind reserved");
+				{
+					uint64_t low = 0;
+					for (uint32_t p = 0; p < np - 1000; p++)
+						low += kind_of(a, p) == SIM_KIND_RESERVED;
+					ok(low == 0 && kind_of(a, (uint32_t)(np - 1000)) == SIM_KIND_RESERVED,
+					   "synthesized: the reserved pages are the zone's top 1000");
+				}
+				is_u64(info.synth_hugetlb, 3, "synthesized: 3 hugetlb folios");
+				is_u64(kind_pages(a, SIM_KIND_HUGETLB), 3 * 512, "synthesized: 3 x 512 hugetlb pages");
+				is_u64(info.synth_thp, 2, "synthesized: 2 THP");
+				is_u64(sim_zone_free_pages(a, 0), 96177, "synthesized: every free page placed");
+				ok(info.nnotes >= 3, "synthesized: assumptions stated (%u)", info.nnotes);
+				for (uint32_t p = 0; p < np; p += 512)
+					if (kind_of(a, p) == SIM_KIND_HUGETLB) {
+						ha = p;
+						break;
+					}
+			}
+			ok(sim_from_snapshot(s, -1, &base, 2, &b, &info, err, sizeof err) == 0,
+			   "synthesized, seed 2: seeds");
+			if (b)
+				for (uint32_t p = 0; p < sim_zone_pages(b, 0); p += 512)
+					if (kind_of(b, p) == SIM_KIND_HUGETLB) {
+						hb = p;
+						break;
+					}
+			ok(ha != UINT32_MAX && hb != UINT32_MAX && ha != hb,
+			   "synthesized: another seed places the hugetlb pages elsewhere (%u, %u)", ha, hb);
+		}
+		sim_machine_free(a);
+		sim_machine_free(b);
+		fs_snapshot_free(s);
+	}
 	return done_testing();
 }
