@@ -752,8 +752,10 @@ int rd_kpage_stream(const char *root, const struct fs_snapshot *s, int node,
 	if (!root)
 		return -ENOENT;
 	r = rd_kpage_open(root, &fsrc, &csrc, pf, pc, sizeof pf, &which, d);
-	if (r == -ENOENT || r == -EACCES || r == -EPERM)
+	if (r == -ENOENT || r == -ENOTDIR)
 		return -ENOENT;
+	if (r == -EACCES || r == -EPERM)
+		return -EACCES;
 	if (r)
 		return r;
 	if ((r = pagemap_header(s, root, pf, &pm, d)) == 0)

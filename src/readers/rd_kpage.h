@@ -99,9 +99,10 @@ struct rd_kpage_sink {
 
 /* Stream the page layout of node `node` of s from the tree `root` (a
  * capture: raw kpageflags + kpagecount, or kpage.rle) to sink. Returns 0;
- * -ENOENT when the tree has no page layout, or it cannot be read
- * (denied): nothing was fed; -EINVAL with *d (malformed, not a regular
- * file), -ENOMEM, another -errno with *d, or a sink's negative return. */
+ * -ENOENT when the tree has no page layout and -EACCES when the user may
+ * not read it (nothing was fed); -EINVAL with *d (malformed, not a regular
+ * file), -EXDEV/-ELOOP with *d (a link leaving the tree), -ENOMEM, another
+ * -errno with *d, or a sink's negative return. */
 int rd_kpage_stream(const char *root, const struct fs_snapshot *s, int node,
 		    const struct rd_kpage_sink *sink, struct fs_diag *d);
 

@@ -521,17 +521,12 @@ static void sim_from_folios_of(const struct fs_snapshot *s, uint64_t psize, unsi
 }
 
 /* The sentences saying what a synthesized layout assumes. */
-static void sim_from_synth_notes(const struct fs_snapshot *s, const struct fs_zone *const *zsrc,
-				 unsigned nzones, struct sim_from_info *info)
+static void sim_from_synth_notes(const char *why, struct sim_from_info *info)
 {
-	(void)s;
-	(void)zsrc;
-	(void)nzones;
-	sim_from_note(info, "no page layout in the capture: the layout is synthesized from the "
-		      "free lists and differs by seed; free blocks of the pageblock order and "
-		      "more at the top of each zone, smaller ones spread over the pageblocks "
-		      "of their type, every other page an order-0 allocation of its "
-		      "pageblock's type (movable in Movable blocks)");
+	sim_from_note(info, "%s: the layout is synthesized from the free lists and differs by "
+		      "seed; free blocks of the pageblock order and more at the top of each zone, "
+		      "smaller ones spread over the pageblocks of their type, every other page an "
+		      "order-0 allocation of its pageblock's type (movable in Movable blocks)", why);
 	if (info->reserved_pages)
 		sim_from_note(info, "%" PRIu64 " reserved pages (present - managed) at the top of "
 			      "their zone, never free and never moving (memblock allocates top "
@@ -547,9 +542,22 @@ static void sim_from_synth_notes(const struct fs_snapshot *s, const struct fs_zo
 			      info->synth_thp);
 }
 
+static int sim_from_synth(const struct fs_snapshot *s, int node, const struct sim_config *base,
+			  uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
+			  char *err, size_t errsize, const char *why);
+
 int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_config *base,
 		      uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
 		      char *err, size_t errsize)
+{
+	return sim_from_synth(s, node, base, seed, out, info, err, errsize,
+			      s->kind == FS_KIND_ROOT ? "no page layout in the capture"
+						      : "no page layout in the snapshot");
+}
+
+static int sim_from_synth(const struct fs_snapshot *s, int node, const struct sim_config *base,
+			  uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
+			  char *err, size_t errsize, const char *why)
 {
 	const struct fs_node *n = NULL;
 	struct sim_config c = *base;
@@ -629,7 +637,7 @@ int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_co
 		info->pages += c.zones[i].pages;
 		sim_from_wmarks(m, i, zsrc, c.nzones);
 	}
-	sim_from_synth_notes(s, zsrc, c.nzones, info);
+	sim_from_synth_notes(why, info);
 	*out = m;
 	m = NULL;
 	rc = 0;
@@ -800,7 +808,9 @@ int sim_from_capture(const struct fs_snapshot *s, int node, const struct sim_con
 			continue;
 		if (!z->has_zoneinfo || (z->zi_have & need) != need || z->spanned == 0 ||
 		    z->start_pfn > UINT64_MAX - z->spanned)   /* no span: no layout */
-			return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
+			return sim_from_synth(s, node, base, seed, out, info, err, errsize,
+					      "zoneinfo gives no span (start_pfn, spanned) for "
+					      "every zone, so no page layout can be placed");
 		pages = sim_layout_zone_pages(c.orders, z->start_pfn, z->spanned);
 		if (pages > (UINT64_C(1) << 31)) {
 			snprintf(err, errsize, "zone %s is too large to simulate (%" PRIu64
@@ -835,9 +845,12 @@ int sim_from_capture(const struct fs_snapshot *s, int node, const struct sim_con
 	for (unsigned i = 0; rc == 0 && i < c.nzones; i++)
 		if (!st.seen[i])
 			rc = -ENOENT;   /* a zone the layout does not cover */
-	if (rc == -ENOENT) {
+	if (rc == -ENOENT || rc == -EACCES) {
 		sim_machine_free(m);
-		return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
+		return sim_from_synth(s, node, base, seed, out, info, err, errsize,
+				      rc == -EACCES ? "the capture's page layout may not be read by "
+						      "this user"
+						    : "no page layout in the capture");
 	}
 	if (rc) {
 		char text[FS_DIAG_TEXT_MAX];
