@@ -187,7 +187,7 @@ int main(void)
 	struct sim_layout_stats st;
 	struct sim_machine *m;
 	struct census c;
-	char msg[256];
+	char msg[256] = "";
 
 	layout();
 	pm->kver = 618;
@@ -380,7 +380,7 @@ int main(void)
 		struct sim_config base;
 		struct sim_from_info info;
 		struct sim_machine *a = NULL, *b = NULL;
-		char err[256];
+		char err[256] = "";
 		uint32_t ha = UINT32_MAX, hb = UINT32_MAX;
 		snprintf(path, sizeof path, "%s/tests/fixtures/simfrom/x86_64-6.18-window", top ? top : ".");
 		ok(fs_load_state_ex(path, false, false, NULL, &s, &d) == 0, "window fixture loads (%s)", d.msg);
