@@ -263,6 +263,20 @@ static int open_beneath(int dirfd, const char *rel)
 	return open_walk(dirfd, rel, flags);
 }
 
+int fs_open_beneath(const char *root, const char *rel)
+{
+	int dfd, fd;
+
+	do
+		dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	while (dfd < 0 && errno == EINTR);
+	if (dfd < 0)
+		return -errno;
+	fd = open_beneath(dfd, rel);
+	close(dfd);
+	return fd;
+}
+
 int fs_read_beneath(const char *root, const char *rel, struct fs_buf *out, struct fs_diag *d)
 {
 	char path[4096];

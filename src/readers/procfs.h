@@ -60,6 +60,13 @@ int fs_file_read_user(const char *path, struct fs_buf *out);
  * joined path and says what went wrong. */
 int fs_read_beneath(const char *root, const char *rel, struct fs_buf *out, struct fs_diag *d);
 
+/* Open root/rel for reading without leaving root (the rules of
+ * fs_read_beneath(); root must name a directory other than "/"): a file
+ * descriptor (O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, not yet checked
+ * to be a regular file) or -errno (-EXDEV, -ELOOP refusals). For files
+ * read in pieces, such as /proc/kpageflags in a capture. */
+int fs_open_beneath(const char *root, const char *rel);
+
 /* True for the errors of fs_read_beneath() that refuse a path (an attack or
  * a wrong tree), which are never treated as a merely missing file. */
 bool fs_read_refused(int err);

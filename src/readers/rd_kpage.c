@@ -326,15 +326,26 @@ int rd_iomem_parse(const char *file, const char *data, size_t len, uint64_t page
 }
 
 /* Open a page file: a regular file (or the proc file), never a FIFO or a
- * device that could block or grow without end. */
-static int open_page_file(const char *path, int *fd)
+ * device that could block or grow without end. Below a --root tree it is
+ * opened beneath the root (fs_open_beneath): a link or ".." leaving the
+ * tree is refused (-EXDEV, -ELOOP). */
+static int open_page_file(const char *root, const char *rel, int *fd)
 {
 	int f;
-	do
-		f = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	while (f < 0 && errno == EINTR);
-	if (f < 0)
-		return -errno;
+	if (root && *root && strcmp(root, "/") != 0) {
+		f = fs_open_beneath(root, rel);
+		if (f < 0)
+			return f;
+	} else {
+		char path[4096];
+		if (!fs_path_join(path, sizeof path, root, rel))
+			return -ENAMETOOLONG;
+		do
+			f = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		while (f < 0 && errno == EINTR);
+		if (f < 0)
+			return -errno;
+	}
 	struct stat st;
 	if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(f);
@@ -342,6 +353,21 @@ static int open_page_file(const char *path, int *fd)
 	}
 	*fd = f;
 	return 0;
+}
+
+/* What an open_page_file() failure means, for a diagnostic. */
+static const char *open_msg(int r)
+{
+	switch (r) {
+	case -EINVAL:
+		return "not a regular file";
+	case -EXDEV:
+		return "refused: the path leaves the --root tree (a symbolic link or \"..\" pointing outside it)";
+	case -ELOOP:
+		return "refused: a symbolic link in the --root tree that cannot be followed safely";
+	default:
+		return strerror(-r);
+	}
 }
 
 int rd_kpage_rle_write(void *out, struct rd_kpage_src *flags, struct rd_kpage_src *count,
@@ -431,22 +457,22 @@ int rd_kpage_open(const char *root, struct rd_kpage_src *flags, struct rd_kpage_
 	}
 	flags->path = pf;
 	count->path = pc;
-	int r = open_page_file(pf, &ffd);
+	int r = open_page_file(root, "proc/kpageflags", &ffd);
 	if (r == -ENOENT && root) {
 		/* A capture: the compact form instead of the raw pair. */
 		if (!fs_path_join(pf, size, root, RD_KPAGE_RLE) || !fs_path_join(pc, size, root, RD_KPAGE_RLE))
 			return -ENAMETOOLONG;
-		int r1 = open_page_file(pf, &ffd);
+		int r1 = open_page_file(root, RD_KPAGE_RLE, &ffd);
 		if (r1 == -ENOENT) {
 			fs_path_join(pf, size, root, "proc/kpageflags");
 			fs_path_join(pc, size, root, "proc/kpagecount");
 			fs_diag_set(d, pf, 0, 0, "%s", strerror(ENOENT));
 			return -ENOENT;
 		}
-		if (r1 == 0 && (r1 = open_page_file(pc, &cfd)) != 0)
+		if (r1 == 0 && (r1 = open_page_file(root, RD_KPAGE_RLE, &cfd)) != 0)
 			close(ffd);
 		if (r1) {
-			fs_diag_set(d, pf, 0, 0, "%s", r1 == -EINVAL ? "not a regular file" : strerror(-r1));
+			fs_diag_set(d, pf, 0, 0, "%s", open_msg(r1));
 			return r1;
 		}
 		FILE *a = fdopen(ffd, "r"), *b = a ? fdopen(cfd, "r") : NULL;
@@ -468,13 +494,13 @@ int rd_kpage_open(const char *root, struct rd_kpage_src *flags, struct rd_kpage_
 		return 0;
 	}
 	if (r) {
-		fs_diag_set(d, pf, 0, 0, "%s", r == -EINVAL ? "not a regular file" : strerror(-r));
+		fs_diag_set(d, pf, 0, 0, "%s", open_msg(r));
 		return r;
 	}
-	if ((r = open_page_file(pc, &cfd))) {
+	if ((r = open_page_file(root, "proc/kpagecount", &cfd))) {
 		close(ffd);
 		*which = 1;
-		fs_diag_set(d, pc, 0, 0, "%s", r == -EINVAL ? "not a regular file" : strerror(-r));
+		fs_diag_set(d, pc, 0, 0, "%s", open_msg(r));
 		return r;
 	}
 	flags->fd = ffd;
@@ -485,10 +511,8 @@ int rd_kpage_open(const char *root, struct rd_kpage_src *flags, struct rd_kpage_
 /* vm.compact_unevictable_allowed: "0" or "1" (mm/compaction.c, proc_dointvec_minmax 0..1). */
 static void read_unevictable(struct fs_pagemap *pm, const char *root)
 {
-	char path[4096];
 	struct fs_buf b;
-	if (!fs_path_join(path, sizeof path, root, "proc/sys/vm/compact_unevictable_allowed") ||
-	    fs_file_read(path, &b) != 0)
+	if (fs_read_beneath(root, "proc/sys/vm/compact_unevictable_allowed", &b, NULL) != 0)
 		return;
 	if ((b.len == 2 && b.data[1] == '\n') || b.len == 1) {
 		if (b.data[0] == '0' || b.data[0] == '1') {
@@ -517,12 +541,12 @@ int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 		s->kpage_src[!which] = which ? FS_ST_OK : FS_ST_UNREAD;
 		if (!which && !fsrc.rle && r != -EINVAL) {
 			/* Say how kpagecount fares too (non-root: denied as well). */
-			int fd = -1, rc = open_page_file(pc, &fd);
+			int fd = -1, rc = open_page_file(root, "proc/kpagecount", &fd);
 			s->kpage_src[1] = fs_src_status_of(rc);
 			if (fd >= 0)
 				close(fd);
 		}
-		if (r == -EINVAL || r == -ENOMEM || r == -ENAMETOOLONG)
+		if (r == -EINVAL || r == -ENOMEM || r == -ENAMETOOLONG || r == -EXDEV || r == -ELOOP)
 			return r;
 		/* Optional: a non-root user reads neither (mode 0400); nothing
 		 * else changes. */
@@ -550,7 +574,7 @@ int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 	pm->kver = fs_pm_kernel_version(s->kernel);
 	read_unevictable(pm, root);
 	struct fs_buf ib;
-	if (fs_file_read(pi, &ib) == 0) {
+	if (fs_read_beneath(root, "proc/iomem", &ib, NULL) == 0) {
 		r = rd_iomem_parse(pi, ib.data, ib.len, s->page_size, &pm->ram, &pm->nram, d);
 		fs_buf_free(&ib);
 		if (r)
@@ -566,6 +590,137 @@ int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 	s->pagemap = pm;
 	pm = NULL;
 out:
+	fs_pagemap_free(pm);
+	rd_kpage_close(&fsrc);
+	rd_kpage_close(&csrc);
+	return r;
+}
+
+/* The header of a page map for the tree: pageblock order, kernel era,
+ * vm.compact_unevictable_allowed and System RAM, as rd_kpage_collect. */
+static int pagemap_header(const struct fs_snapshot *s, const char *root, const char *pf,
+			  struct fs_pagemap **out, struct fs_diag *d)
+{
+	char pi[4096];
+	struct fs_buf ib;
+	struct fs_pagemap *pm;
+	int order = s->pageblock_order, r = 0;
+	bool assumed = order < 0;
+
+	*out = NULL;
+	if (assumed) {
+		uint64_t ptrs = s->page_size / 8;
+		order = 0;
+		while (ptrs > 1) {
+			ptrs >>= 1;
+			order++;
+		}
+	}
+	if (!(pm = fs_pagemap_new(order, assumed)))
+		return order < 1 || order > 20
+			       ? fs_diag_set(d, pf, 0, 0, "pageblock order %d out of range", order)
+			       : -ENOMEM;
+	pm->kver = fs_pm_kernel_version(s->kernel);
+	read_unevictable(pm, root);
+	if (fs_path_join(pi, sizeof pi, root, "proc/iomem") &&
+	    fs_read_beneath(root, "proc/iomem", &ib, NULL) == 0) {
+		r = rd_iomem_parse(pi, ib.data, ib.len, s->page_size, &pm->ram, &pm->nram, d);
+		fs_buf_free(&ib);
+	}
+	if (r) {
+		fs_pagemap_free(pm);
+		return r;
+	}
+	*out = pm;
+	return 0;
+}
+
+int rd_kpage_stream_src(const struct fs_pagemap *pm, const struct fs_snapshot *s, int node,
+			struct rd_kpage_src *fsrc, struct rd_kpage_src *csrc,
+			const struct rd_kpage_sink *sink, struct fs_diag *d)
+{
+	const struct fs_node *n = NULL;
+	uint64_t *fb = NULL, *cb = NULL;
+	int r;
+
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (s->nodes[i].id == node)
+			n = &s->nodes[i];
+	if (!n)
+		return -ENOENT;
+	fb = malloc(RD_KPAGE_CHUNK * sizeof *fb);
+	cb = malloc(RD_KPAGE_CHUNK * sizeof *cb);
+	if (!fb || !cb) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (unsigned zi = 0; zi < n->nzones; zi++) {
+		const struct fs_zone *z = &n->zones[zi];
+		const unsigned need = FS_ZI_START_PFN | FS_ZI_SPANNED;
+		uint64_t pfn, end;
+		if ((z->zi_have & need) != need || z->spanned == 0)
+			continue;
+		if (z->start_pfn > UINT64_MAX - z->spanned) {
+			r = fs_diag_set(d, fsrc->path, 0, 0, "zone %s of node %d in zoneinfo: start_pfn %llu + spanned %llu overflows",
+					z->name, n->id, (unsigned long long)z->start_pfn,
+					(unsigned long long)z->spanned);
+			goto out;
+		}
+		r = sink->zone(sink->ctx, pm, zi, z->start_pfn, z->spanned);
+		if (r > 0)
+			continue;
+		if (r < 0)
+			goto out;
+		end = z->start_pfn + z->spanned;
+		for (pfn = z->start_pfn; pfn < end;) {
+			uint64_t left = end - pfn;
+			size_t want = left < RD_KPAGE_CHUNK ? (size_t)left : RD_KPAGE_CHUNK, gf, gc;
+			if ((r = src_read(fsrc, pfn, fb, want, &gf, d)) ||
+			    (r = src_read(csrc, pfn, cb, want, &gc, d)))
+				goto out;
+			if (gf != gc) {
+				r = fs_diag_set(d, gf < gc ? fsrc->path : csrc->path, 0, 0,
+						"ends at pfn %llu, but %s goes on to pfn %llu (both files cover the same pfns)",
+						(unsigned long long)(pfn + (gf < gc ? gf : gc)),
+						gf < gc ? csrc->path : fsrc->path,
+						(unsigned long long)(pfn + (gf < gc ? gc : gf)));
+				goto out;
+			}
+			if (gf && (r = sink->feed(sink->ctx, fb, cb, gf)))
+				goto out;
+			pfn += gf;
+			if (gf < want)
+				break;   /* past max_dump_pfn: no page */
+		}
+		if ((r = sink->zone_end(sink->ctx)))
+			goto out;
+	}
+	r = 0;
+out:
+	free(fb);
+	free(cb);
+	return r;
+}
+
+int rd_kpage_stream(const char *root, const struct fs_snapshot *s, int node,
+		    const struct rd_kpage_sink *sink, struct fs_diag *d)
+{
+	char pf[4096], pc[4096];
+	struct rd_kpage_src fsrc, csrc;
+	struct fs_pagemap *pm = NULL;
+	int which, r;
+
+	if (!root)
+		return -ENOENT;
+	r = rd_kpage_open(root, &fsrc, &csrc, pf, pc, sizeof pf, &which, d);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return -ENOENT;
+	if (r == -EACCES || r == -EPERM)
+		return -EACCES;
+	if (r)
+		return r;
+	if ((r = pagemap_header(s, root, pf, &pm, d)) == 0)
+		r = rd_kpage_stream_src(pm, s, node, &fsrc, &csrc, sink, d);
 	fs_pagemap_free(pm);
 	rd_kpage_close(&fsrc);
 	rd_kpage_close(&csrc);

@@ -82,6 +82,37 @@ int rd_kpage_scan(struct fs_pagemap *pm, const struct fs_snapshot *s,
 		  struct rd_kpage_src *flags, struct rd_kpage_src *count,
 		  struct fs_diag *d);
 
+/* A consumer of the raw per-page values of one node's zones (simulate
+ * --from seeds a machine from them). zone() is called for each zone with a
+ * zoneinfo span (idx: its index in the node's zones); a positive return
+ * skips the zone, a negative one stops. feed() receives consecutive pfns
+ * from start_pfn on, a chunk at a time; zone_end() closes the zone (pfns
+ * not fed lie past the end of the files). pm carries the kernel era,
+ * vm.compact_unevictable_allowed and the System RAM ranges of the tree. */
+struct rd_kpage_sink {
+	void *ctx;
+	int (*zone)(void *ctx, const struct fs_pagemap *pm, unsigned idx, uint64_t start_pfn,
+		    uint64_t spanned);
+	int (*feed)(void *ctx, const uint64_t *flags, const uint64_t *counts, size_t n);
+	int (*zone_end)(void *ctx);
+};
+
+/* Stream the page layout of node `node` of s from the tree `root` (a
+ * capture: raw kpageflags + kpagecount, or kpage.rle) to sink. Returns 0;
+ * -ENOENT when the tree has no page layout and -EACCES when the user may
+ * not read it (nothing was fed); -EINVAL with *d (malformed, not a regular
+ * file), -EXDEV/-ELOOP with *d (a link leaving the tree), -ENOMEM, another
+ * -errno with *d, or a sink's negative return. */
+int rd_kpage_stream(const char *root, const struct fs_snapshot *s, int node,
+		    const struct rd_kpage_sink *sink, struct fs_diag *d);
+
+/* The same from two open sources, with the page map header pm (kernel
+ * era, compact_unevictable_allowed, System RAM); -ENOENT when s has no
+ * node `node`. */
+int rd_kpage_stream_src(const struct fs_pagemap *pm, const struct fs_snapshot *s, int node,
+			struct rd_kpage_src *flags, struct rd_kpage_src *count,
+			const struct rd_kpage_sink *sink, struct fs_diag *d);
+
 /* Parse /proc/iomem: the top-level "System RAM" ranges, as pfn ranges of
  * page_size pages, sorted. *n = 0 when every address reads 0 (the file as
  * a non-root user sees it). Returns 0, -EINVAL with *d, -ENOMEM. */

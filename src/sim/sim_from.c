@@ -3,11 +3,17 @@
 #include "sim_from.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
+#include "rd_kpage.h"
 #include "rng.h"
+#include "sim_internal.h"
+#include "sim_layout.h"
 
 /* Map a pagetypeinfo column name onto a simulated type. */
 static enum sim_mt sim_from_mt(const char *name)
@@ -25,6 +31,7 @@ struct sim_from_zone {
 	uint64_t free[FS_MAX_ORDERS][SIM_NR_MT];
 	uint64_t blocks[SIM_NR_MT];
 	uint64_t npb;
+	uint64_t reserved;            /* present - managed: at the top of the zone */
 };
 
 static int sim_from_counts(const struct fs_snapshot *s, const struct fs_zone *z, unsigned orders,
@@ -62,11 +69,18 @@ static int sim_from_counts(const struct fs_snapshot *s, const struct fs_zone *z,
 	{
 		/* room for every free block next to an allocated buddy of its size */
 		uint64_t need = 0;
+		/* (a block of the largest order has no buddy to keep apart) */
 		for (unsigned o = 0; o < orders; o++)
 			for (unsigned t = 0; t < SIM_NR_MT; t++)
-				need += fz->free[o][t] << (o + 1);
-		if (n < need)
-			n = need;
+				need += fz->free[o][t] << (o + (o + 1 < orders ? 1 : 0));
+		/* present - managed (memblock reservations: the memmap, the
+		 * kernel image, firmware) are never free and never move */
+		if (z->has_zoneinfo && (z->zi_have & (FS_ZI_PRESENT | FS_ZI_MANAGED)) ==
+					       (FS_ZI_PRESENT | FS_ZI_MANAGED) &&
+		    z->present > z->managed && z->present - z->managed < (UINT64_C(1) << 31))
+			fz->reserved = z->present - z->managed;
+		if (n < need + fz->reserved)
+			n = need + fz->reserved;
 	}
 	n = (n + pb - 1) / pb * pb;
 	if (n == 0)
@@ -243,11 +257,21 @@ out:
 	return rc;
 }
 
+/* Huge folios a synthesized zone holds: hugetlb pages of 2^horder pages
+ * and THP of the pageblock order, one per pageblock. */
+struct sim_from_folios {
+	uint64_t hugetlb, thp;
+	unsigned horder;
+};
+
 static int sim_from_zone(struct sim_machine *m, unsigned zi, struct sim_from_zone *fz,
-			 uint64_t npages, struct fs_rng *rng, struct sim_from_info *info)
+			 uint64_t npages, struct fs_rng *rng, const struct sim_from_folios *fol,
+			 struct sim_from_info *info)
 {
+	uint32_t *fblk = NULL, nfblk = 0;
 	unsigned orders = sim_machine_orders(m), pbo = sim_machine_pageblock_order(m);
-	uint32_t npb = (uint32_t)fz->npb, top = (uint32_t)npages;
+	uint32_t npb = (uint32_t)fz->npb, top = (uint32_t)(npages - fz->reserved);
+	uint32_t resv_block = top >> sim_machine_pageblock_order(m);   /* first block touching them */
 	uint8_t *btype = NULL;
 	uint32_t *order_blocks = NULL, *cursor = NULL, *rr = NULL, *lastpos = NULL;
 	uint8_t *lastord = NULL;
@@ -306,6 +330,11 @@ static int sim_from_zone(struct sim_machine *m, unsigned zi, struct sim_from_zon
 			}
 	/* 2. the other pageblocks get the remaining types, shuffled */
 	nrest = 0;
+	for (uint32_t b = resv_block; fz->reserved && b < npb; b++)
+		if (btype[b] == 0xff) {   /* memmap_init_zone: Movable; no small free block */
+			btype[b] = SIM_MT_MOVABLE;
+			sim_from_take_blocks(fz, SIM_MT_MOVABLE, 1);
+		}
 	for (uint32_t b = 0; b < npb; b++)
 		if (btype[b] == 0xff)
 			rest[nrest++] = b;
@@ -321,6 +350,30 @@ static int sim_from_zone(struct sim_machine *m, unsigned zi, struct sim_from_zon
 			uint8_t x = btype[rest[i - 1]];
 			btype[rest[i - 1]] = btype[rest[j]];
 			btype[rest[j]] = x;
+		}
+	}
+	/* 2b. whole Movable pageblocks for the huge folios, drawn by the seed,
+	 * as long as the small free blocks of Movable keep room (twice their
+	 * pages: each beside an allocated buddy) */
+	if (fol && (fol->hugetlb || fol->thp)) {
+		uint64_t mov = 0, small = 0, want = fol->hugetlb + fol->thp, spare;
+		for (uint32_t i = 0; i < nrest; i++)
+			mov += btype[rest[i]] == SIM_MT_MOVABLE;
+		for (unsigned o = 0; o < pbo; o++)
+			small += fz->free[o][SIM_MT_MOVABLE] << o;
+		small = (2 * small + ((UINT64_C(1) << pbo) - 1)) >> pbo;
+		spare = mov > small + 1 ? mov - small - 1 : 0;
+		if (want > spare)
+			want = spare;
+		fblk = malloc((size_t)(want ? want : 1) * sizeof *fblk);
+		if (!fblk)
+			goto out;
+		for (uint64_t tries = 0; nfblk < want && nrest && tries < 64 * want; tries++) {
+			uint32_t j = (uint32_t)fs_rng_below(rng, nrest);
+			if (btype[rest[j]] != SIM_MT_MOVABLE)
+				continue;
+			fblk[nfblk++] = rest[j];
+			rest[j] = rest[--nrest];
 		}
 	}
 	for (uint32_t b = 0; b < npb; b++)
@@ -371,6 +424,27 @@ static int sim_from_zone(struct sim_machine *m, unsigned zi, struct sim_from_zon
 			info->free_pages += (uint64_t)1 << plan[i].order;
 		}
 	}
+	/* 4. the huge folios, hugetlb first */
+	for (uint32_t i = 0; i < nfblk; i++) {
+		bool h = i < fol->hugetlb;
+		if ((rc = sim_seed_alloc(m, zi, fblk[i] << pbo, h ? fol->horder : pbo, SIM_MT_MOVABLE,
+					 h ? SIM_KIND_HUGETLB : SIM_KIND_NORMAL)))
+			goto out;
+		if (h)
+			info->synth_hugetlb++;
+		else
+			info->synth_thp++;
+	}
+	/* 5. the reserved pages at the top, as aligned blocks */
+	for (uint64_t p = npages - fz->reserved; p < npages;) {
+		unsigned o = orders - 1;
+		while (o > 0 && ((p & ((UINT64_C(1) << o) - 1)) || p + (UINT64_C(1) << o) > npages))
+			o--;
+		if ((rc = sim_seed_alloc(m, zi, (uint32_t)p, o, SIM_MT_UNMOVABLE, SIM_KIND_RESERVED)))
+			goto out;
+		p += UINT64_C(1) << o;
+	}
+	info->reserved_pages += fz->reserved;
 	rc = 0;
 out:
 	free(btype);
@@ -382,18 +456,115 @@ out:
 	free(lastord);
 	free(big);
 	free(plan);
+	free(fblk);
 	return rc;
 }
+
+/* The real machine's watermarks (without boost) and lowmem_reserve, when
+ * zoneinfo has them. */
+static void sim_from_wmarks(struct sim_machine *m, unsigned i, const struct fs_zone *const *zsrc,
+			    unsigned nzones)
+{
+	const struct fs_zone *z = zsrc[i];
+	int64_t res[FS_MAX_ZONES] = { 0 };
+
+	if (!z->has_zoneinfo || (z->zi_have & (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) !=
+					(FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH))
+		return;
+	for (unsigned j = 0; j < nzones; j++) {
+		int zj = zsrc[j]->zi_index;
+		if ((z->zi_have & FS_ZI_PROTECTION) && zj >= 0 && (unsigned)zj < z->nprotection)
+			res[j] = z->protection[zj];
+	}
+	sim_zone_set_wmarks(m, i, z->min - (z->min >= z->boost ? z->boost : 0),
+			    z->low - (z->low >= z->boost ? z->boost : 0),
+			    z->high - (z->high >= z->boost ? z->boost : 0), res, nzones);
+}
+
+/* Add an assumption sentence to info. */
+static void sim_from_note(struct sim_from_info *info, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void sim_from_note(struct sim_from_info *info, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (info->nnotes >= SIM_FROM_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(info->notes[info->nnotes++], SIM_FROM_NOTE_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* Without a layout: meminfo's hugetlb pool (HugePages_Total of
+ * Hugepagesize, at most a pageblock) and transparent huge pages
+ * (AnonHugePages) go to the node's highest zone (hugetlb and THP
+ * allocations are GFP_HIGHUSER_MOVABLE: highest zone first). */
+static void sim_from_folios_of(const struct fs_snapshot *s, uint64_t psize, unsigned pbo,
+			       struct sim_from_folios *f)
+{
+	uint64_t total = 0, hpkb = 0, thpkb = 0;
+
+	memset(f, 0, sizeof *f);
+	if (fs_kv_get(&s->meminfo, "HugePages_Total", &total) && total &&
+	    fs_kv_get(&s->meminfo, "Hugepagesize", &hpkb) && hpkb) {
+		uint64_t pages = hpkb * 1024 / psize;
+		unsigned o = 0;
+		while (o < 63 && (UINT64_C(1) << o) < pages)
+			o++;
+		if ((UINT64_C(1) << o) == pages && o <= pbo) {
+			f->hugetlb = total;
+			f->horder = o;
+		}
+	}
+	if (fs_kv_get(&s->meminfo, "AnonHugePages", &thpkb) && thpkb)
+		f->thp = thpkb * 1024 / (psize << pbo);
+}
+
+/* The sentences saying what a synthesized layout assumes. */
+static void sim_from_synth_notes(const char *why, struct sim_from_info *info)
+{
+	sim_from_note(info, "%s: the layout is synthesized from the free lists and differs by "
+		      "seed; free blocks of the pageblock order and more at the top of each zone, "
+		      "smaller ones spread over the pageblocks of their type, every other page an "
+		      "order-0 allocation of its pageblock's type (movable in Movable blocks)", why);
+	if (info->reserved_pages)
+		sim_from_note(info, "%" PRIu64 " reserved pages (present - managed) at the top of "
+			      "their zone, never free and never moving (memblock allocates top "
+			      "down; on the 6.18 VM the memmap sits at the top of Normal)",
+			      info->reserved_pages);
+	if (info->synth_hugetlb)
+		sim_from_note(info, "%" PRIu64 " hugetlb pages (meminfo HugePages_Total) placed "
+			      "on Movable pageblocks of the highest zone drawn by the seed",
+			      info->synth_hugetlb);
+	if (info->synth_thp)
+		sim_from_note(info, "%" PRIu64 " transparent huge pages (meminfo AnonHugePages) "
+			      "placed whole on Movable pageblocks of the highest zone drawn by the seed",
+			      info->synth_thp);
+}
+
+static int sim_from_synth(const struct fs_snapshot *s, int node, const struct sim_config *base,
+			  uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
+			  char *err, size_t errsize, const char *why);
 
 int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_config *base,
 		      uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
 		      char *err, size_t errsize)
+{
+	return sim_from_synth(s, node, base, seed, out, info, err, errsize,
+			      s->kind == FS_KIND_ROOT ? "no page layout in the capture"
+						      : "no page layout in the snapshot");
+}
+
+static int sim_from_synth(const struct fs_snapshot *s, int node, const struct sim_config *base,
+			  uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
+			  char *err, size_t errsize, const char *why)
 {
 	const struct fs_node *n = NULL;
 	struct sim_config c = *base;
 	struct sim_from_zone *fz = NULL;
 	const struct fs_zone *zsrc[FS_MAX_ZONES];
 	struct sim_machine *m = NULL;
+	struct sim_from_folios fol;
 	struct fs_rng rng;
 	unsigned pbo;
 	int rc;
@@ -422,6 +593,8 @@ int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_co
 	c.pageblock_order = pbo;
 	c.page_size = s->page_size ? s->page_size : 4096;
 	c.nzones = 0;
+	if (s->compact_unevictable_allowed.present)
+		c.compact_unevictable_allowed = s->compact_unevictable_allowed.value != 0;
 	fz = calloc(FS_MAX_ZONES, sizeof *fz);
 	if (!fz)
 		return -ENOMEM;
@@ -451,30 +624,20 @@ int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_co
 		goto out;
 	}
 	fs_rng_seed(&rng, seed);
+	sim_from_folios_of(s, c.page_size, pbo, &fol);
 	for (unsigned i = 0; i < c.nzones; i++) {
 		const struct fs_zone *z = zsrc[i];
-		rc = sim_from_zone(m, i, &fz[i], c.zones[i].pages, &rng, info);
+		rc = sim_from_zone(m, i, &fz[i], c.zones[i].pages, &rng,
+				   i + 1 == c.nzones ? &fol : NULL, info);
 		if (rc) {
 			snprintf(err, errsize, "zone %s: cannot lay out the free lists: %s", z->name,
 				 strerror(-rc));
 			goto out;
 		}
 		info->pages += c.zones[i].pages;
-		if (z->has_zoneinfo && (z->zi_have & (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) ==
-					       (FS_ZI_MIN | FS_ZI_LOW | FS_ZI_HIGH)) {
-			int64_t res[FS_MAX_ZONES] = { 0 };
-			for (unsigned j = 0; j < c.nzones; j++) {
-				int zj = zsrc[j]->zi_index;
-				if ((z->zi_have & FS_ZI_PROTECTION) && zj >= 0 &&
-				    (unsigned)zj < z->nprotection)
-					res[j] = z->protection[zj];
-			}
-			sim_zone_set_wmarks(m, i, z->min - (z->min >= z->boost ? z->boost : 0),
-					    z->low - (z->low >= z->boost ? z->boost : 0),
-					    z->high - (z->high >= z->boost ? z->boost : 0), res,
-					    c.nzones);
-		}
+		sim_from_wmarks(m, i, zsrc, c.nzones);
 	}
+	sim_from_synth_notes(why, info);
 	*out = m;
 	m = NULL;
 	rc = 0;
@@ -482,4 +645,228 @@ out:
 	sim_machine_free(m);
 	free(fz);
 	return rc;
+}
+
+/* ---- the captured page layout (sim_layout.c, streamed by rd_kpage_stream) ---- */
+
+struct sim_from_stream {
+	struct sim_machine *m;
+	struct sim_layout *L;
+	const struct fs_snapshot *s;
+	const struct fs_zone *const *zsrc;
+	int map[FS_MAX_ZONES];        /* the node's zone index -> simulated zone, -1 */
+	int cur;                      /* simulated zone being fed */
+	bool seen[FS_MAX_ZONES];
+	struct sim_from_info *info;
+};
+
+static int sim_from_s_zone(void *ctx, const struct fs_pagemap *pm, unsigned idx,
+			   uint64_t start_pfn, uint64_t spanned)
+{
+	struct sim_from_stream *st = ctx;
+
+	if (idx >= FS_MAX_ZONES || st->map[idx] < 0)
+		return 1;
+	if (!st->L && !(st->L = sim_layout_new(st->m, pm)))
+		return -ENOMEM;
+	st->cur = st->map[idx];
+	return sim_layout_zone_begin(st->L, (unsigned)st->cur, start_pfn, spanned);
+}
+
+static int sim_from_s_feed(void *ctx, const uint64_t *flags, const uint64_t *counts, size_t n)
+{
+	struct sim_from_stream *st = ctx;
+
+	return sim_layout_feed(st->L, flags, counts, n);
+}
+
+static int sim_from_s_end(void *ctx)
+{
+	struct sim_from_stream *st = ctx;
+	const struct fs_zone *z = st->zsrc[st->cur];
+	struct sim_layout_stats ls;
+	uint64_t want[SIM_NR_MT] = { 0 };
+	int rc;
+
+	if (z->has_blocks)
+		for (unsigned t = 0; t < st->s->nmt && t < FS_MAX_MT; t++)
+			want[sim_from_mt(st->s->mt_names[t])] += z->blocks[t];
+	rc = sim_layout_zone_end(st->L, z->has_blocks ? want : NULL, &ls);
+	if (rc)
+		return rc;
+	st->seen[st->cur] = true;
+	for (unsigned c = 0; c < FS_PC_COUNT; c++)
+		st->info->layout_pages[c] += ls.pages[c];
+	st->info->large_folios += ls.large_folios;
+	st->info->hugetlb_blocks += ls.hugetlb_blocks;
+	st->info->irregular_folios += ls.irregular;
+	st->info->free_pages += sim_zone_free_pages(st->m, (unsigned)st->cur);
+	return 0;
+}
+
+/* The sentences saying what the layout-seeded machine assumes. */
+static void sim_from_layout_notes(const struct sim_config *c, const struct fs_snapshot *s,
+				  const struct fs_zone *const *zsrc, unsigned nzones,
+				  struct sim_from_info *info)
+{
+	const uint64_t *pg = info->layout_pages;
+	uint64_t pcp = 0, buddy = 0;
+	bool counts = true, have_pcp = true;
+
+	for (unsigned i = 0; i < nzones; i++) {
+		counts &= zsrc[i]->has_blocks;
+		have_pcp &= zsrc[i]->has_pcp;
+		pcp += zsrc[i]->pcp_count;
+		for (unsigned o = 0; o < s->orders; o++)
+			buddy += zsrc[i]->free[o] << o;
+	}
+	sim_from_note(info, "every page placed where the capture's page layout has it: %" PRIu64
+		      " free pages as their free blocks, %" PRIu64 " large folios whole, %" PRIu64
+		      " hugetlb folios where they are (compaction skips them)",
+		      info->free_pages, info->large_folios, info->hugetlb_blocks);
+	if (counts)
+		sim_from_note(info, "pageblock types are not in the capture: each zone keeps its "
+			      "number of blocks per type (pagetypeinfo); the blocks with the most "
+			      "unmovable pages (slab, page tables, other kernel pages) over movable "
+			      "ones are Unmovable, Reclaimable (the most slab) or HighAtomic, the "
+			      "rest Movable");
+	else
+		sim_from_note(info, "pageblock types are not in the capture: a block with more "
+			      "unmovable than movable pages is Unmovable, every other Movable");
+	if (pg[FS_PC_UNUSED]) {
+		if (have_pcp)
+			sim_from_note(info, "%" PRIu64 " pages with no flags and mapcount 0 (per-cpu "
+				      "lists, which zoneinfo says hold %" PRIu64 ", raw kernel memory "
+				      "or memory not initialised yet) are held like reserved pages: "
+				      "compaction neither frees nor moves them",
+				      pg[FS_PC_UNUSED], pcp);
+		else
+			sim_from_note(info, "%" PRIu64 " pages with no flags and mapcount 0 (per-cpu "
+				      "lists, raw kernel memory or memory not initialised yet) are "
+				      "held like reserved pages: compaction neither frees nor moves them",
+				      pg[FS_PC_UNUSED]);
+	}
+	if (pg[FS_PC_UNEVICTABLE])
+		sim_from_note(info, "%" PRIu64 " unevictable or mlocked pages %s: "
+			      "vm.compact_unevictable_allowed is %d%s",
+			      pg[FS_PC_UNEVICTABLE],
+			      c->compact_unevictable_allowed ? "can be migrated" : "stay where they are",
+			      c->compact_unevictable_allowed ? 1 : 0,
+			      s->compact_unevictable_allowed.present ? ""
+				      : " (not in the capture: the kernel default)");
+	if (info->irregular_folios)
+		sim_from_note(info, "%" PRIu64 " compound pages were not a whole aligned folio in "
+			      "the capture (read while being split or freed): placed as smaller blocks",
+			      info->irregular_folios);
+	if (buddy != info->free_pages)
+		sim_from_note(info, "the page layout holds %" PRIu64 " free pages, buddyinfo (read "
+			      "at another moment) %" PRIu64 ": the layout is used",
+			      info->free_pages, buddy);
+}
+
+int sim_from_capture(const struct fs_snapshot *s, int node, const struct sim_config *base,
+		     uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
+		     char *err, size_t errsize)
+{
+	const struct fs_node *n = NULL;
+	const struct fs_zone *zsrc[FS_MAX_ZONES];
+	struct sim_config c = *base;
+	struct sim_machine *m = NULL;
+	struct sim_from_stream st;
+	struct rd_kpage_sink sink;
+	struct fs_diag d = { 0 };
+	unsigned pbo;
+	int rc;
+
+	*out = NULL;
+	if (s->kind != FS_KIND_ROOT || !s->path)
+		return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (node < 0 || s->nodes[i].id == node) {
+			n = &s->nodes[i];
+			break;
+		}
+	if (!n || s->orders < 2 || s->orders > FS_MAX_ORDERS)
+		return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
+	pbo = s->pageblock_order > 0 && (unsigned)s->pageblock_order < s->orders
+		      ? (unsigned)s->pageblock_order
+		      : (s->orders - 1 < 9 ? s->orders - 1 : 9);
+	c.orders = s->orders;
+	c.pageblock_order = pbo;
+	c.page_size = s->page_size ? s->page_size : 4096;
+	c.nzones = 0;
+	if (s->compact_unevictable_allowed.present)
+		c.compact_unevictable_allowed = s->compact_unevictable_allowed.value != 0;
+	memset(&st, 0, sizeof st);
+	for (unsigned i = 0; i < FS_MAX_ZONES; i++)
+		st.map[i] = -1;
+	for (unsigned i = 0; i < n->nzones; i++) {
+		const struct fs_zone *z = &n->zones[i];
+		const unsigned need = FS_ZI_START_PFN | FS_ZI_SPANNED;
+		uint64_t pages;
+		if (!z->has_buddy)
+			continue;
+		if (!z->has_zoneinfo || (z->zi_have & need) != need || z->spanned == 0 ||
+		    z->start_pfn > UINT64_MAX - z->spanned)   /* no span: no layout */
+			return sim_from_synth(s, node, base, seed, out, info, err, errsize,
+					      "zoneinfo gives no span (start_pfn, spanned) for "
+					      "every zone, so no page layout can be placed");
+		pages = sim_layout_zone_pages(c.orders, z->start_pfn, z->spanned);
+		if (pages > (UINT64_C(1) << 31)) {
+			snprintf(err, errsize, "zone %s is too large to simulate (%" PRIu64
+				 " pages; at most 2^31)", z->name, pages);
+			return -ERANGE;
+		}
+		snprintf(c.zones[c.nzones].name, sizeof c.zones[c.nzones].name, "%s", z->name);
+		c.zones[c.nzones].pages = pages;
+		zsrc[c.nzones] = z;
+		st.map[i] = (int)c.nzones;
+		c.nzones++;
+	}
+	if (!c.nzones)
+		return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
+	rc = sim_machine_new(&c, &m);
+	if (rc) {
+		snprintf(err, errsize, "cannot build the machine: %s", strerror(-rc));
+		return rc;
+	}
+	memset(info, 0, sizeof *info);
+	info->node = n->id;
+	st.m = m;
+	st.s = s;
+	st.zsrc = zsrc;
+	st.info = info;
+	sink.ctx = &st;
+	sink.zone = sim_from_s_zone;
+	sink.feed = sim_from_s_feed;
+	sink.zone_end = sim_from_s_end;
+	rc = rd_kpage_stream(s->path, s, n->id, &sink, &d);
+	sim_layout_free(st.L);
+	for (unsigned i = 0; rc == 0 && i < c.nzones; i++)
+		if (!st.seen[i])
+			rc = -ENOENT;   /* a zone the layout does not cover */
+	if (rc == -ENOENT || rc == -EACCES) {
+		sim_machine_free(m);
+		return sim_from_synth(s, node, base, seed, out, info, err, errsize,
+				      rc == -EACCES ? "the capture's page layout may not be read by "
+						      "this user"
+						    : "no page layout in the capture");
+	}
+	if (rc) {
+		char text[FS_DIAG_TEXT_MAX];
+		if (d.msg[0])
+			snprintf(err, errsize, "page layout: %s", fs_diag_format(&d, text, sizeof text));
+		else
+			snprintf(err, errsize, "page layout: %s", strerror(-rc));
+		sim_machine_free(m);
+		return rc == -ENOMEM ? -ENOMEM : -EINVAL;
+	}
+	for (unsigned i = 0; i < c.nzones; i++) {
+		info->pages += c.zones[i].pages;
+		sim_from_wmarks(m, i, zsrc, c.nzones);
+	}
+	info->layout = true;
+	sim_from_layout_notes(&c, s, zsrc, c.nzones, info);
+	*out = m;
+	return 0;
 }

@@ -21,7 +21,11 @@
 #include <stdint.h>
 
 #include "sim_buddy.h"
+#include "pagemap.h"
 #include "snapshot.h"
+
+#define SIM_FROM_MAX_NOTES 12
+#define SIM_FROM_NOTE_LEN 320
 
 struct sim_from_info {
 	int node;                     /* the node used */
@@ -30,6 +34,18 @@ struct sim_from_info {
 	uint64_t pages;               /* pages simulated */
 	bool layout;                  /* every page placed from the captured page layout
 				       * (deterministic); false: synthesized from counts */
+	/* With the layout: pages by class (pagemap.h FS_PC_*), large movable
+	 * folios kept whole, hugetlb blocks pinned, compound runs that were
+	 * not a whole folio (placed as smaller blocks). */
+	uint64_t layout_pages[FS_PC_COUNT];
+	uint64_t large_folios, hugetlb_blocks, irregular_folios;
+	/* Without it: pages placed as reserved (present - managed), hugetlb
+	 * folios (meminfo HugePages_Total) and transparent huge pages
+	 * (AnonHugePages) placed on allocated pageblocks drawn by the seed. */
+	uint64_t reserved_pages, synth_hugetlb, synth_thp;
+	/* The assumptions the seeded layout rests on, as sentences. */
+	unsigned nnotes;
+	char notes[SIM_FROM_MAX_NOTES][SIM_FROM_NOTE_LEN];
 };
 
 /* Build a machine from node `node` (-1: the first) of snapshot s, with
@@ -38,5 +54,17 @@ struct sim_from_info {
 int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_config *base,
 		      uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
 		      char *err, size_t errsize);
+
+/* Like sim_from_snapshot, but when s was read from a --root tree that
+ * holds the page layout (DIR/proc/kpageflags + kpagecount, or
+ * DIR/proc/kpage.rle), every page is placed where it is with its class
+ * (sim_layout.h) and info->layout is true; the layout is streamed by the
+ * page reader (rd_kpage_stream), never held whole. Without a layout (a
+ * JSON snapshot, a tree without one, or one the user may not read) it is
+ * sim_from_snapshot. Same returns, and -EINVAL with err for a malformed
+ * layout. */
+int sim_from_capture(const struct fs_snapshot *s, int node, const struct sim_config *base,
+		     uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
+		     char *err, size_t errsize);
 
 #endif

@@ -62,12 +62,13 @@ static void sim_run_settings(struct sim_run *r)
 		"min_free_kbytes", "compact_unevictable_allowed",
 	};
 	int64_t v[SIM_VM_NR] = { c->extfrag_threshold, c->proactiveness,
-				 c->watermark_scale_factor, c->min_free_kbytes, 1 };
+				 c->watermark_scale_factor, c->min_free_kbytes,
+				 c->compact_unevictable_allowed };
 
 	for (unsigned i = 0; i < SIM_VM_NR; i++) {
 		struct sim_vm_setting *st = &r->res.vm[i];
 		st->name = names[i];
-		st->modelled = i != SIM_VM_COMPACT_UNEVICTABLE_ALLOWED;
+		st->modelled = true;
 		st->src = r->o.vm_given & (1u << i) ? SIM_VM_SRC_OPTION : SIM_VM_SRC_DEFAULT;
 		if (st->src == SIM_VM_SRC_DEFAULT && cap[i] && cap[i]->present) {
 			st->src = SIM_VM_SRC_CAPTURE;
@@ -79,6 +80,7 @@ static void sim_run_settings(struct sim_run *r)
 	c->proactiveness = (int)v[SIM_VM_PROACTIVENESS];
 	c->watermark_scale_factor = (unsigned)v[SIM_VM_WATERMARK_SCALE_FACTOR];
 	c->min_free_kbytes = v[SIM_VM_MIN_FREE_KBYTES];
+	c->compact_unevictable_allowed = v[SIM_VM_COMPACT_UNEVICTABLE_ALLOWED] != 0;
 }
 
 /* "4G", "512M", "4096", "16K": binary suffixes, an optional B or iB. */
@@ -181,7 +183,7 @@ static int sim_run_machine_new(struct sim_run *r, struct sim_run_err *e)
 	int rc;
 
 	if (o->from) {
-		rc = sim_from_snapshot(o->from, o->node, &o->cfg, o->seed, &r->m, &r->from_info,
+		rc = sim_from_capture(o->from, o->node, &o->cfg, o->seed, &r->m, &r->from_info,
 				       err, sizeof err);
 		if (rc)
 			return sim_fail(e, rc == -ENOMEM ? SIM_RUN_INTERNAL : SIM_RUN_INPUT, rc,

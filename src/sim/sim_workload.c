@@ -747,8 +747,15 @@ static int sim_wl_adopt_one(void *ctx, unsigned zone, uint32_t pfn, unsigned ord
 	struct sim_ref ref = { .pfn = pfn, .zone = (uint8_t)zone };
 	int rc;
 
+	enum sim_kind kind;
+
 	(void)mt;
 	(void)tag;
+	/* reserved pages and hugetlb folios of a seeded layout belong to no
+	 * process: the workload never frees them (simfrom) */
+	if (sim_alloc_kind(w->m, ref, &kind) == 0 &&
+	    (kind == SIM_KIND_RESERVED || kind == SIM_KIND_HUGETLB))
+		return 0;
 	w->used += (uint64_t)1 << order;
 	if (w->kind != SIM_WL_TRACE) {
 		if (sim_live_reserve(w))

@@ -44,6 +44,7 @@
 
 #include "pagemap.h"
 #include "rd_kpage.h"
+#include "sim_layout.h"
 #include "render_map.h"
 
 static const char *const target_names[FZ_COUNT] = {
@@ -627,6 +628,95 @@ static void run_trace(const char *data, size_t len)
 	sim_machine_free(m);
 }
 
+/* simulate --from a layout (sim_layout.c) over the same sources: every
+ * zone of node 0 seeded page by page; the machine's invariants hold and
+ * its free pages are the layout's free pages. */
+struct fz_seed {
+	struct sim_machine *m;
+	struct sim_layout *L;
+	int map[FS_MAX_ZONES];
+	int cur;
+	uint64_t spanned[FS_MAX_ZONES];
+	struct sim_layout_stats st[FS_MAX_ZONES];
+};
+
+static int fz_seed_zone(void *ctx, const struct fs_pagemap *pm, unsigned idx, uint64_t start,
+			uint64_t spanned)
+{
+	struct fz_seed *f = ctx;
+	if (idx >= FS_MAX_ZONES || f->map[idx] < 0)
+		return 1;
+	if (!f->L && !(f->L = sim_layout_new(f->m, pm)))
+		return -ENOMEM;
+	f->cur = f->map[idx];
+	f->spanned[f->cur] = spanned;
+	return sim_layout_zone_begin(f->L, (unsigned)f->cur, start, spanned);
+}
+
+static int fz_seed_feed(void *ctx, const uint64_t *fl, const uint64_t *ct, size_t n)
+{
+	struct fz_seed *f = ctx;
+	return sim_layout_feed(f->L, fl, ct, n);
+}
+
+static int fz_seed_end(void *ctx)
+{
+	struct fz_seed *f = ctx;
+	return sim_layout_zone_end(f->L, NULL, &f->st[f->cur]);
+}
+
+static void seed_layout(const struct fs_pagemap *pm, struct fs_snapshot *s, struct rd_kpage_src *fs,
+			struct rd_kpage_src *cs)
+{
+	const enum fuzz_target t = FZ_KPAGE;
+	struct fs_node *n = fs_snapshot_node(s, 0);
+	struct sim_config c;
+	struct fz_seed f;
+	struct fs_diag d = { 0 };
+	if (!n)
+		return;
+	memset(&f, 0, sizeof f);
+	sim_config_default(&c);
+	c.pageblock_order = (unsigned)pm->pageblock_order;
+	c.no_watermarks = true;
+	c.nzones = 0;
+	for (unsigned i = 0; i < FS_MAX_ZONES; i++)
+		f.map[i] = -1;
+	for (unsigned i = 0; i < n->nzones; i++) {
+		const struct fs_zone *z = &n->zones[i];
+		if ((z->zi_have & (FS_ZI_START_PFN | FS_ZI_SPANNED)) != (FS_ZI_START_PFN | FS_ZI_SPANNED) ||
+		    !z->spanned)
+			continue;
+		snprintf(c.zones[c.nzones].name, sizeof c.zones[c.nzones].name, "%s", z->name);
+		c.zones[c.nzones].pages = sim_layout_zone_pages(c.orders, z->start_pfn, z->spanned);
+		f.map[i] = (int)c.nzones++;
+	}
+	if (!c.nzones || sim_machine_new(&c, &f.m))
+		return;
+	struct rd_kpage_sink sink = { .ctx = &f, .zone = fz_seed_zone, .feed = fz_seed_feed,
+				      .zone_end = fz_seed_end };
+	int r = rd_kpage_stream_src(pm, s, 0, fs, cs, &sink, &d);
+	CHECK(t, r == 0 || r == -ENOMEM || (r == -EINVAL && d.msg[0]),
+	      "seeding from the layout returned %d (%s)", r, d.msg);
+	if (r == 0) {
+		char msg[256];
+		CHECK(t, sim_check(f.m, msg, sizeof msg) == 0, "seeded machine broken: %s", msg);
+		for (unsigned i = 0; i < c.nzones; i++) {
+			uint64_t pages = 0;
+			for (int k = 0; k < FS_PC_COUNT; k++)
+				pages += f.st[i].pages[k];
+			CHECK(t, pages == f.spanned[i], "zone %u: %llu pages classified of %llu", i,
+			      (unsigned long long)pages, (unsigned long long)f.spanned[i]);
+			CHECK(t, sim_zone_free_pages(f.m, i) == f.st[i].pages[FS_PC_FREE],
+			      "zone %u: %llu free pages seeded, the layout has %llu", i,
+			      (unsigned long long)sim_zone_free_pages(f.m, i),
+			      (unsigned long long)f.st[i].pages[FS_PC_FREE]);
+		}
+	}
+	sim_layout_free(f.L);
+	sim_machine_free(f.m);
+}
+
 /* FZ_KPAGE input: byte 0 chooses the kernel era (bits 0-1: 6.1, 6.12,
  * 6.18, unknown), compact_unevictable_allowed (bit 2) and the pageblock
  * order (bit 3: 3, else 2); bytes 1-8 two zones' start pfn and span (u16
@@ -701,6 +791,8 @@ static void run_kpage(const char *data, size_t len)
 	if (r == 0) {
 		r = rd_kpage_scan(pm, s, &fs, &cs, &d);
 		CHECK(t, r == 0 || r == -EINVAL || r == -ENOMEM, "rd_kpage_scan returned %d", r);
+		if (r == 0)
+			seed_layout(pm, s, &fs, &cs);
 		if (r == -EINVAL)
 			CHECK(t, d.msg[0] && d.file && (strcmp(d.file, "kpageflags") == 0 ||
 							strcmp(d.file, "kpagecount") == 0 ||
