@@ -61,3 +61,23 @@ int fs_json_dumpf(const json_t *doc, FILE *out, size_t flags)
 	free(t);
 	return wr == n ? 0 : -1;
 }
+
+size_t fs_json_dumpb(const json_t *doc, char **buf, size_t *cap, size_t flags)
+{
+	flags |= FS_JSON_DUMP_FLAGS;
+	size_t n = *cap ? json_dumpb(doc, *buf, *cap - 1, flags) : 0;
+	if (n == 0 || n > *cap - 1) {
+		/* longer than any text before: size the buffer, dump again */
+		size_t need = json_dumpb(doc, NULL, 0, flags);
+		size_t c = need + need / 4 + 1024;
+		char *p = need ? realloc(*buf, c) : NULL;
+		if (!p)
+			return 0;
+		*buf = p;
+		*cap = c;
+		n = json_dumpb(doc, *buf, *cap - 1, flags);
+		if (n == 0 || n > *cap - 1)
+			return 0;
+	}
+	return fs_json_u64_fixup(*buf, n);
+}

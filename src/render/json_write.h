@@ -29,9 +29,14 @@ int fs_json_dumpf(const struct json_t *doc, FILE *out, size_t flags);
  * in *len (may be NULL); NULL on ENOMEM. */
 char *fs_json_dumps(const struct json_t *doc, size_t flags, size_t *len);
 
+/* doc into the reusable buffer *buf of *cap bytes (both may start as
+ * NULL / 0; it grows with realloc() when the text does not fit, leaving
+ * room for one byte more, e.g. a newline); the text's length, 0 on ENOMEM
+ * (the buffer is then as it was). */
+size_t fs_json_dumpb(const struct json_t *doc, char **buf, size_t *cap, size_t flags);
+
 /* Rewrite the markers in dumped text buf[0..len) in place; the new length.
- * Only for the functions above and the writers still listed PENDING in
- * tests/e2e/json_writers.sh. */
+ * Only for the functions above. */
 size_t fs_json_u64_fixup(char *buf, size_t len);
 
 #endif

@@ -83,24 +83,10 @@ size_t fs_watch_json_line(const struct fs_watch_out *w, struct fs_watch_line *l)
 			l->cap = FS_WATCH_LINE_BUF;
 		}
 	}
-	size_t n = l->cap ? json_dumpb(doc, l->buf, l->cap - 1, flags) : 0;
-	if (n == 0 || n > l->cap - 1) {
-		/* A line longer than any before: size the buffer, dump again. */
-		size_t need = json_dumpb(doc, NULL, 0, flags);
-		size_t cap = need + need / 4 + 1024;
-		char *p = need ? realloc(l->buf, cap) : NULL;
-		if (p) {
-			l->buf = p;
-			l->cap = cap;
-			n = json_dumpb(doc, l->buf, l->cap - 1, flags);
-		} else {
-			n = 0;
-		}
-	}
+	size_t n = fs_json_dumpb(doc, &l->buf, &l->cap, flags);
 	json_decref(doc);
-	if (n == 0 || n > l->cap - 1 || fs_json_oom())
+	if (n == 0 || fs_json_oom())
 		return 0;
-	n = fs_json_u64_fixup(l->buf, n);   /* counters above INT64_MAX, exact */
 	l->buf[n++] = '\n';
 	return n;
 }

@@ -4,21 +4,16 @@
 # that prints fs_json_u64()'s 64-bit markers as exact integers and adds
 # FS_JSON_DUMP_FLAGS. Any other source file that calls jansson's
 # json_dump*() (or rewrites the markers itself) fails this test.
-#
-# PENDING: files that still dump by hand and are being rewritten on other
-# branches; each must move to json_write.h and then leave this list.
 . "${top_srcdir:-.}/tests/setup.sh"
 
 ONE=src/render/json_write.c
-PENDING='src/cmd/cmd_watch.c'
 
 # dumpers DIR: "FILE:LINE: text" for each call of json_dump*() or
-# fs_json_u64_fixup() outside $ONE, its header and PENDING, comments
+# fs_json_u64_fixup() outside $ONE and its header, comments
 # skipped.
 dumpers() {
 	(cd "$1" && find src -name '*.[ch]' | LC_ALL=C sort | while read -r f; do
 		case $f in "$ONE" | "${ONE%.c}.h") continue ;; esac
-		case " $PENDING " in *" $f "*) continue ;; esac
 		awk -v f="$f" '
 			{ line = $0 }
 			incomment { if (sub(/.*\*\//, "", line)) incomment = 0; else next }
@@ -55,7 +50,4 @@ ok "the one writer exists and dumps" -- grep -q 'json_dumps(' "$SRC/$ONE"
 dumpers "$SRC" > "$TMP/bad.txt"
 ok "no file but $ONE calls json_dump*() or rewrites the 64-bit markers" -- test ! -s "$TMP/bad.txt"
 sed 's/^/# /' "$TMP/bad.txt"
-for f in $PENDING; do
-	ok "pending file $f exists (drop it from PENDING once it is gone)" -- test -f "$SRC/$f"
-done
 done_testing
