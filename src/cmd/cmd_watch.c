@@ -45,17 +45,6 @@ struct watch {
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* A sample could not be had: say why; the exit status. */
-static int sample_failed(int r, const struct fs_diag *d)
-{
-	if (r == -ENOMEM) {
-		fs_err("out of memory");
-		return FS_EXIT_INTERNAL;
-	}
-	fs_err_diag(d);
-	return FS_EXIT_INPUT;
-}
-
 /* The output failed (emit()): say why; the exit status. */
 static int emit_failed(const struct watch *w, int r, bool say_oom)
 {
@@ -126,7 +115,7 @@ static int watch_loop(struct watch *w, struct ui_state *st, const char *source, 
 			if (r) {
 				if (w->mode != MODE_CURSES || r == -ENOMEM || !w->s.cur.snap) {
 					ui_stop();
-					*status = sample_failed(r, &d);
+					*status = fs_read_failed(r, &d);
 					return 0;
 				}
 				/* The dashboard keeps the last good sample, says what
@@ -242,7 +231,7 @@ static int watch_loop(struct watch *w, struct ui_state *st, const char *source, 
 		if ((flags & (UI_STEP | UI_JUMP)) && w->s.replay_path) {
 			if (watch_move(&w->s, st, flags)) {
 				ui_stop();
-				*status = sample_failed(-ENOMEM, NULL);
+				*status = fs_read_failed(-ENOMEM, NULL);
 				return 0;
 			}
 			dirty = true;
@@ -365,10 +354,7 @@ int cmd_watch_main(int argc, char **argv)
 			if ((w.s.cur.focus_order = (int)fs_opt_long(optarg, FS_MAX_ORDERS - 1)) < 0)
 				return fs_usage_error("watch", "--order takes an order 0..%d, not '%s'", FS_MAX_ORDERS - 1, optarg);
 			break;
-		case 'h': usage(stdout); return fs_finish(FS_EXIT_OK);
-		case 'V': printf("%s\n", PACKAGE_STRING); return fs_finish(FS_EXIT_OK);
-		case ':': return fs_usage_error("watch", "option '%s' needs a value", argv[optind - 1]);
-		default: return fs_usage_error("watch", "unknown option '%s'", argv[optind - 1]);
+		default: return fs_opt_other("watch", c, argv, usage);
 		}
 	}
 	if (optind < argc)
@@ -449,7 +435,7 @@ int cmd_watch_main(int argc, char **argv)
 	struct fs_diag d = { 0 };
 	int r = advance(&w, &d);
 	if (r) {
-		status = sample_failed(r, &d);
+		status = fs_read_failed(r, &d);
 		watch_free(&w);
 		return fs_finish(status);
 	}
