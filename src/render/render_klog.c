@@ -101,7 +101,7 @@ static void idx(char *buf, size_t n, bool ok, int v)
 	if (!ok)
 		snprintf(buf, n, "-");
 	else
-		snprintf(buf, n, "%s%d.%03d", v < 0 ? "-" : "", abs(v) / 1000, abs(v) % 1000);
+		fs_index_format(buf, n, v, false);
 }
 
 static const char *order_str(const struct fs_klog_report *r, char *buf, size_t n)

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fragindex.h"
+#include "kvocab.h"
+
 static enum ui_sev sev_unusable(int v)
 {
 	return v < 500 ? UI_SEV_OK : v < 900 ? UI_SEV_WARN : UI_SEV_BAD;
@@ -19,9 +22,10 @@ static enum ui_sev sev_fragidx(int v, int threshold)
 	return v < 0 ? UI_SEV_OK : v <= threshold ? UI_SEV_WARN : UI_SEV_BAD;
 }
 
+/* An index as every table prints it (fragindex.h). */
 static char *idx3(char *buf, size_t size, int v)
 {
-	snprintf(buf, size, "%s%d.%03d", v < 0 ? "-" : "", (v < 0 ? -v : v) / 1000, (v < 0 ? -v : v) % 1000);
+	fs_index_format(buf, size, v, false);
 	return buf;
 }
 
@@ -108,8 +112,8 @@ static void verdict_text(char *buf, size_t size, const struct fs_report *r, cons
 		break;
 	case FS_VERDICT_RECLAIM:
 		if (v->fragidx_rules && v->gap_ok)
-			snprintf(buf, size, "reclaim: fragindex %s <= threshold %d.%03d: short of memory, not fragmented",
-				 idx3(a, sizeof a, v->fragidx), r->extfrag_threshold / 1000, r->extfrag_threshold % 1000);
+			snprintf(buf, size, "reclaim: fragindex %s <= threshold %s: short of memory, not fragmented",
+				 idx3(a, sizeof a, v->fragidx), idx3(b, sizeof b, r->extfrag_threshold));
 		else
 			snprintf(buf, size, "reclaim: free %s below %s + compact gap %s + reserve %" PRId64,
 				 ui_count(a, sizeof a, v->free), ui_count(b, sizeof b, v->order0_mark),
@@ -307,12 +311,12 @@ void ui_view_migratetypes(const struct ui_state *st, const struct ui_frame *f, i
 		for (unsigned o = 0; o < r->orders; o++) {
 			char a[24], b[32];
 			ui_count(a, sizeof a, z->free_by_type[t][o]);
-			snprintf(b, sizeof b, "%s%s", a, z->capped[t][o] ? "+" : "");
+			snprintf(b, sizeof b, "%s%s", z->capped[t][o] ? FS_CAPPED_MARK : "", a);
 			x = ui_printf(y, x, z->free_by_type[t][o] ? UI_SEV_NONE : UI_SEV_DIM, "%*s", cw, b);
 		}
 	}
 	if (y < y1)
-		ui_puts(y++, 0, UI_SEV_DIM, "  (+: the kernel printed >100000, a lower bound)");
+		ui_puts(y++, 0, UI_SEV_DIM, "  (" FS_CAPPED_MARK "N: the kernel printed " FS_CAPPED_MARK "100000, a lower bound)");
 	if (!z->has_blocks || y >= y1)
 		return;
 	ui_rule(y++, "pageblocks by migratetype");
@@ -324,7 +328,7 @@ void ui_view_migratetypes(const struct ui_state *st, const struct ui_frame *f, i
 		char a[24];
 		x = ui_printf(y, 0, UI_SEV_NONE, "%-12.12s%9s %6.1f%% ", s->mt_names[t], ui_count(a, sizeof a, z->blocks[t]),
 			      total ? 100.0 * (double)z->blocks[t] / (double)total : 0.0);
-		bool polluting = strcmp(s->mt_names[t], "Unmovable") == 0 || strcmp(s->mt_names[t], "Reclaimable") == 0;
+		bool polluting = fs_mt_pollutes(s->mt_names[t]);
 		ui_bar(y, x, bw, (double)z->blocks[t], (double)total, polluting && z->blocks[t] ? UI_SEV_WARN : UI_SEV_BAR);
 	}
 }
