@@ -40,6 +40,8 @@
 
 #include "readers.h"
 
+#include "kvocab.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -52,8 +54,8 @@
 #define FREE_LABEL "Free pages count per migrate type at order"
 #define BLOCKS_LABEL "Number of blocks type"
 #define MIXED_LABEL "Number of mixed blocks"
-#define CAP_TEXT ">100000"
-#define CAP_VALUE 100000
+#define CAP_TEXT FS_CAPPED_MARK FS_PAGETYPE_COUNT_CAP_TEXT   /* ">100000" */
+#define CAP_VALUE FS_PAGETYPE_COUNT_CAP
 
 enum pt_st {
 	PT_PBO,        /* expect "Page block order: N" */

@@ -159,9 +159,11 @@ static int sim_write_pagetypeinfo(const struct sim_machine *m, FILE *f)
 				sim_mt_name((enum sim_mt)t));
 			for (unsigned o = 0; o < m->orders; o++) {
 				uint64_t v = m->zones[i].nr_mt[o][t];
-				/* the kernel stops counting at 100000 (5.4+) */
-				fprintf(f, "%s%6" PRIu64 " ", v > FS_PAGETYPE_COUNT_CAP ? FS_CAPPED_MARK : "",
-					v > FS_PAGETYPE_COUNT_CAP ? (uint64_t)FS_PAGETYPE_COUNT_CAP : v);
+				/* the kernel stops counting when the count reaches
+				 * 100000 and prints it capped (5.4+:
+				 * pagetypeinfo_showfree_print, ++freecount >= 100000) */
+				fprintf(f, "%s%6" PRIu64 " ", v >= FS_PAGETYPE_COUNT_CAP ? FS_CAPPED_MARK : "",
+					v >= FS_PAGETYPE_COUNT_CAP ? (uint64_t)FS_PAGETYPE_COUNT_CAP : v);
 			}
 			fputc('\n', f);
 		}
