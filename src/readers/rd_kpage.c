@@ -176,6 +176,26 @@ static int src_read(struct rd_kpage_src *s, uint64_t pfn, uint64_t *buf, size_t 
 	return 0;
 }
 
+/* Read the same n pfns from pfn onwards of both sources (flags into fb,
+ * counts into cb); *got = values read. Both must end at the same pfn. */
+static int src_read_both(struct rd_kpage_src *flags, struct rd_kpage_src *count, uint64_t pfn,
+			 uint64_t *fb, uint64_t *cb, size_t n, size_t *got, struct fs_diag *d)
+{
+	size_t gf, gc;
+	int r;
+
+	if ((r = src_read(flags, pfn, fb, n, &gf, d)) || (r = src_read(count, pfn, cb, n, &gc, d)))
+		return r;
+	if (gf != gc)
+		return fs_diag_set(d, gf < gc ? flags->path : count->path, 0, 0,
+				   "ends at pfn %llu, but %s goes on to pfn %llu (both files cover the same pfns)",
+				   (unsigned long long)(pfn + (gf < gc ? gf : gc)),
+				   gf < gc ? count->path : flags->path,
+				   (unsigned long long)(pfn + (gf < gc ? gc : gf)));
+	*got = gf;
+	return 0;
+}
+
 int rd_kpage_scan(struct fs_pagemap *pm, const struct fs_snapshot *s,
 		  struct rd_kpage_src *flags, struct rd_kpage_src *count,
 		  struct fs_diag *d)
@@ -210,19 +230,9 @@ int rd_kpage_scan(struct fs_pagemap *pm, const struct fs_snapshot *s,
 			while (f.pfn < end) {
 				uint64_t left = end - f.pfn;
 				size_t want = left < RD_KPAGE_CHUNK ? (size_t)left : RD_KPAGE_CHUNK;
-				size_t gf, gc;
-				uint64_t at = f.pfn;
-				if ((r = src_read(flags, at, fb, want, &gf, d)) ||
-				    (r = src_read(count, at, cb, want, &gc, d)))
+				size_t gf;
+				if ((r = src_read_both(flags, count, f.pfn, fb, cb, want, &gf, d)))
 					goto out;
-				if (gf != gc) {
-					r = fs_diag_set(d, gf < gc ? flags->path : count->path, 0, 0,
-							"ends at pfn %llu, but %s goes on to pfn %llu (both files cover the same pfns)",
-							(unsigned long long)(at + (gf < gc ? gf : gc)),
-							gf < gc ? count->path : flags->path,
-							(unsigned long long)(at + (gf < gc ? gc : gf)));
-					goto out;
-				}
 				fs_pm_feed(&f, fb, cb, gf);
 				if (gf < want) {   /* past max_dump_pfn: no page */
 					fs_pm_feed_eof(&f);
@@ -674,18 +684,9 @@ int rd_kpage_stream_src(const struct fs_pagemap *pm, const struct fs_snapshot *s
 		end = z->start_pfn + z->spanned;
 		for (pfn = z->start_pfn; pfn < end;) {
 			uint64_t left = end - pfn;
-			size_t want = left < RD_KPAGE_CHUNK ? (size_t)left : RD_KPAGE_CHUNK, gf, gc;
-			if ((r = src_read(fsrc, pfn, fb, want, &gf, d)) ||
-			    (r = src_read(csrc, pfn, cb, want, &gc, d)))
+			size_t want = left < RD_KPAGE_CHUNK ? (size_t)left : RD_KPAGE_CHUNK, gf;
+			if ((r = src_read_both(fsrc, csrc, pfn, fb, cb, want, &gf, d)))
 				goto out;
-			if (gf != gc) {
-				r = fs_diag_set(d, gf < gc ? fsrc->path : csrc->path, 0, 0,
-						"ends at pfn %llu, but %s goes on to pfn %llu (both files cover the same pfns)",
-						(unsigned long long)(pfn + (gf < gc ? gf : gc)),
-						gf < gc ? csrc->path : fsrc->path,
-						(unsigned long long)(pfn + (gf < gc ? gc : gf)));
-				goto out;
-			}
 			if (gf && (r = sink->feed(sink->ctx, fb, cb, gf)))
 				goto out;
 			pfn += gf;

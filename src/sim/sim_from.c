@@ -546,6 +546,24 @@ static int sim_from_synth(const struct fs_snapshot *s, int node, const struct si
 			  uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
 			  char *err, size_t errsize, const char *why);
 
+/* The machine's geometry and settings from the snapshot: orders, the
+ * pageblock order (the snapshot's, else the largest below 10), page size,
+ * vm.compact_unevictable_allowed; no zones yet. Returns the pageblock
+ * order. */
+static unsigned sim_from_geometry(const struct fs_snapshot *s, struct sim_config *c)
+{
+	unsigned pbo = s->pageblock_order > 0 && (unsigned)s->pageblock_order < s->orders
+			       ? (unsigned)s->pageblock_order
+			       : (s->orders - 1 < 9 ? s->orders - 1 : 9);
+	c->orders = s->orders;
+	c->pageblock_order = pbo;
+	c->page_size = s->page_size ? s->page_size : 4096;
+	c->nzones = 0;
+	if (s->compact_unevictable_allowed.present)
+		c->compact_unevictable_allowed = s->compact_unevictable_allowed.value != 0;
+	return pbo;
+}
+
 int sim_from_snapshot(const struct fs_snapshot *s, int node, const struct sim_config *base,
 		      uint64_t seed, struct sim_machine **out, struct sim_from_info *info,
 		      char *err, size_t errsize)
@@ -586,15 +604,7 @@ static int sim_from_synth(const struct fs_snapshot *s, int node, const struct si
 		return -EINVAL;
 	}
 	info->node = n->id;
-	pbo = s->pageblock_order > 0 && (unsigned)s->pageblock_order < s->orders
-		      ? (unsigned)s->pageblock_order
-		      : (s->orders - 1 < 9 ? s->orders - 1 : 9);
-	c.orders = s->orders;
-	c.pageblock_order = pbo;
-	c.page_size = s->page_size ? s->page_size : 4096;
-	c.nzones = 0;
-	if (s->compact_unevictable_allowed.present)
-		c.compact_unevictable_allowed = s->compact_unevictable_allowed.value != 0;
+	pbo = sim_from_geometry(s, &c);
 	fz = calloc(FS_MAX_ZONES, sizeof *fz);
 	if (!fz)
 		return -ENOMEM;
@@ -775,7 +785,6 @@ int sim_from_capture(const struct fs_snapshot *s, int node, const struct sim_con
 	struct sim_from_stream st;
 	struct rd_kpage_sink sink;
 	struct fs_diag d = { 0 };
-	unsigned pbo;
 	int rc;
 
 	*out = NULL;
@@ -788,15 +797,7 @@ int sim_from_capture(const struct fs_snapshot *s, int node, const struct sim_con
 		}
 	if (!n || s->orders < 2 || s->orders > FS_MAX_ORDERS)
 		return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
-	pbo = s->pageblock_order > 0 && (unsigned)s->pageblock_order < s->orders
-		      ? (unsigned)s->pageblock_order
-		      : (s->orders - 1 < 9 ? s->orders - 1 : 9);
-	c.orders = s->orders;
-	c.pageblock_order = pbo;
-	c.page_size = s->page_size ? s->page_size : 4096;
-	c.nzones = 0;
-	if (s->compact_unevictable_allowed.present)
-		c.compact_unevictable_allowed = s->compact_unevictable_allowed.value != 0;
+	sim_from_geometry(s, &c);
 	memset(&st, 0, sizeof st);
 	for (unsigned i = 0; i < FS_MAX_ZONES; i++)
 		st.map[i] = -1;
