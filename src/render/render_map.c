@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "render_json.h"
+#include "kvocab.h"
 
 /* Cells, their colours and the order "worst" follows: a group of blocks is
  * drawn as the class that does most to keep huge pages from forming. */
@@ -297,7 +298,7 @@ static json_t *map_zone(const struct fs_pagemap *pm, const struct fs_report *r,
 	json_t *o = json_object();
 	SET(o, "node", json_integer(nr->node));
 	SET(o, "zone", json_string(z->name));
-	SET(o, "start_pfn", fs_json_u64(z->start_pfn));
+	SET(o, fs_zi_fields[FS_ZF_START_PFN].key, fs_json_u64(z->start_pfn));
 	SET(o, "end_pfn", fs_json_u64(z->end_pfn));
 	SET(o, "first_block", fs_json_u64(z->first_block));
 	SET(o, "blocks", fs_json_u64(z->nblocks));

@@ -11,6 +11,7 @@
 #include "fragindex.h"
 #include "render_json.h"
 #include "render_map.h"
+#include "kvocab.h"
 
 /* An index as every table prints it (fragindex.h). */
 static void sim_fmt_index(char *buf, size_t size, int v)
@@ -218,10 +219,10 @@ static json_t *sim_json_run(const struct sim_result *ri)
 		const struct sim_result_zone *rz = &ri->zones[z];
 		json_object_set_new(zo, "zone", json_string(rz->name));
 		json_object_set_new(zo, "pages", json_integer((json_int_t)rz->pages));
-		json_object_set_new(zo, "start_pfn", json_integer((json_int_t)rz->start_pfn));
-		json_object_set_new(zo, "min", json_integer((json_int_t)rz->wmark[0]));
-		json_object_set_new(zo, "low", json_integer((json_int_t)rz->wmark[1]));
-		json_object_set_new(zo, "high", json_integer((json_int_t)rz->wmark[2]));
+		json_object_set_new(zo, fs_zi_fields[FS_ZF_START_PFN].key, json_integer((json_int_t)rz->start_pfn));
+		json_object_set_new(zo, fs_zi_fields[FS_ZF_MIN].key, json_integer((json_int_t)rz->wmark[0]));
+		json_object_set_new(zo, fs_zi_fields[FS_ZF_LOW].key, json_integer((json_int_t)rz->wmark[1]));
+		json_object_set_new(zo, fs_zi_fields[FS_ZF_HIGH].key, json_integer((json_int_t)rz->wmark[2]));
 		json_array_append_new(zones, zo);
 	}
 	json_object_set_new(o, "zones", zones);

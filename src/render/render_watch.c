@@ -13,6 +13,7 @@
 #include "render.h"
 #include "render_json.h"
 #include "timefmt.h"
+#include "kvocab.h"
 
 static json_t *rates_json(const struct fs_watch_out *w)
 {
@@ -38,8 +39,8 @@ static json_t *rates_json(const struct fs_watch_out *w)
 	json_t *win = json_object();
 	json_object_set_new_nocheck(win, "samples", json_integer(q.samples));
 	json_object_set_new_nocheck(win, "seconds", json_real(q.seconds));
-	json_object_set_new_nocheck(win, "compact_success", fs_json_u64(q.success));
-	json_object_set_new_nocheck(win, "compact_fail", fs_json_u64(q.fail));
+	json_object_set_new_nocheck(win, fs_vm_name(FS_VM_COMPACT_SUCCESS), fs_json_u64(q.success));
+	json_object_set_new_nocheck(win, fs_vm_name(FS_VM_COMPACT_FAIL), fs_json_u64(q.fail));
 	json_object_set_new_nocheck(win, "success_ratio", q.defined ? json_real(q.ratio) : json_null());
 	json_object_set_new_nocheck(o, "window", win);
 	return o;
