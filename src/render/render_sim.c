@@ -41,6 +41,10 @@ static void sim_header_from(FILE *out, const struct sim_result *ri)
 {
 	fprintf(out, "from: node %d, %" PRIu64 " free pages placed, %" PRIu64 " unplaced\n",
 		ri->from_info->node, ri->from_info->free_pages, ri->from_info->unplaced_pages);
+	fprintf(out, "layout: %s\n", ri->from_info->layout ? "the capture's page layout, every page where it is"
+							   : "synthesized from the capture's counts");
+	for (unsigned i = 0; i < ri->from_info->nnotes; i++)
+		fprintf(out, "  - %s\n", ri->from_info->notes[i]);
 	fprintf(out, "vm settings (the capture's unless given as options):\n");
 	for (unsigned i = 0; i < SIM_VM_NR; i++)
 		fprintf(out, "  %-28s %10" PRId64 "  %s%s\n", ri->vm[i].name, ri->vm[i].value,
@@ -233,6 +237,11 @@ static json_t *sim_json_run(const struct sim_result *ri)
 				    json_integer((json_int_t)ri->from_info->free_pages));
 		json_object_set_new(f, "free_pages_unplaced",
 				    json_integer((json_int_t)ri->from_info->unplaced_pages));
+		json_object_set_new(f, "basis", json_string(ri->from_info->layout ? "layout" : "synthesized"));
+		json_t *notes = json_array();
+		for (unsigned i = 0; i < ri->from_info->nnotes; i++)
+			json_array_append_new(notes, json_string(ri->from_info->notes[i]));
+		json_object_set_new(f, "assumptions", notes);
 		json_object_set_new(o, "from_layout", f);
 		json_t *vm = json_object();
 		for (unsigned i = 0; i < SIM_VM_NR; i++) {
