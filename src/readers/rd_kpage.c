@@ -533,6 +533,9 @@ static void read_unevictable(struct fs_pagemap *pm, const char *root)
 	fs_buf_free(&b);
 }
 
+static int pagemap_header(const struct fs_snapshot *s, const char *root, const char *pf,
+			  struct fs_pagemap **out, struct fs_diag *d);
+
 int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 {
 	char pf[4096], pc[4096], pi[4096];
@@ -564,32 +567,8 @@ int rd_kpage_collect(struct fs_snapshot *s, const char *root, struct fs_diag *d)
 	}
 	s->kpage_src[0] = s->kpage_src[1] = FS_ST_OK;
 
-	int order = s->pageblock_order;
-	bool assumed = order < 0;
-	if (assumed) {
-		/* pageblock_order = HUGETLB_PAGE_ORDER where huge pages exist:
-		 * a PMD maps page_size/8 pages (as report.c assumes). */
-		uint64_t ptrs = s->page_size / 8;
-		order = 0;
-		while (ptrs > 1) {
-			ptrs >>= 1;
-			order++;
-		}
-	}
-	if (!(pm = fs_pagemap_new(order, assumed))) {
-		r = order < 1 || order > 20 ? fs_diag_set(d, pf, 0, 0, "pageblock order %d out of range", order)
-					    : -ENOMEM;
+	if ((r = pagemap_header(s, root, pf, &pm, d)))
 		goto out;
-	}
-	pm->kver = fs_pm_kernel_version(s->kernel);
-	read_unevictable(pm, root);
-	struct fs_buf ib;
-	if (fs_read_beneath(root, "proc/iomem", &ib, NULL) == 0) {
-		r = rd_iomem_parse(pi, ib.data, ib.len, s->page_size, &pm->ram, &pm->nram, d);
-		fs_buf_free(&ib);
-		if (r)
-			goto out;
-	}
 	r = rd_kpage_scan(pm, s, &fsrc, &csrc, d);
 	if (r) {
 		bool count_file = d->file && strcmp(d->file, pc) == 0 && !csrc.rle;
@@ -619,6 +598,8 @@ static int pagemap_header(const struct fs_snapshot *s, const char *root, const c
 
 	*out = NULL;
 	if (assumed) {
+		/* pageblock_order = HUGETLB_PAGE_ORDER where huge pages exist:
+		 * a PMD maps page_size/8 pages (as report.c assumes). */
 		uint64_t ptrs = s->page_size / 8;
 		order = 0;
 		while (ptrs > 1) {
