@@ -40,6 +40,17 @@ static void sim_header_from(FILE *out, const struct sim_result *ri)
 {
 	fprintf(out, "from: node %d, %" PRIu64 " free pages placed, %" PRIu64 " unplaced\n",
 		ri->from_info->node, ri->from_info->free_pages, ri->from_info->unplaced_pages);
+	const struct sim_from_info *fi = ri->from_info;
+	char rel[4 * FS_RELEASE_MAX + 1];
+	fs_escape(rel, sizeof rel, fi->kernel_release);
+	fprintf(out, "kernel rules: %u.%u (%s%s%s)\n", fi->kernel_version / 256u,
+		fi->kernel_version % 256u,
+		fi->kernel_src == SIM_FROM_KVER_CAPTURE ? "the capture's kernel, "
+		: fi->kernel_src == SIM_FROM_KVER_NEWER ? "the newest the simulator models; the "
+							  "capture's kernel is "
+							: "the capture names no kernel: the newest "
+							  "the simulator models",
+		rel, "");
 	fprintf(out, "vm settings (the capture's unless given as options):\n");
 	for (unsigned i = 0; i < SIM_VM_NR; i++)
 		fprintf(out, "  %-28s %10" PRId64 "  %s%s\n", ri->vm[i].name, ri->vm[i].value,
@@ -242,6 +253,19 @@ static json_t *sim_json_run(const struct sim_result *ri)
 			json_object_set_new(vm, ri->vm[i].name, v);
 		}
 		json_object_set_new(o, "vm_settings", vm);
+		json_t *kr = json_object();
+		const struct sim_from_info *fi = ri->from_info;
+		char ver[32];
+		snprintf(ver, sizeof ver, "%u.%u", fi->kernel_version / 256u, fi->kernel_version % 256u);
+		json_object_set_new(kr, "version", json_string(ver));
+		json_object_set_new(kr, "source",
+				    json_string(fi->kernel_src == SIM_FROM_KVER_CAPTURE ? "capture"
+						: fi->kernel_src == SIM_FROM_KVER_NEWER ? "newest"
+											: "default"));
+		json_object_set_new(kr, "release", fi->kernel_release[0]
+							   ? json_string(fi->kernel_release)
+							   : json_null());
+		json_object_set_new(o, "kernel_rules", kr);
 	}
 	return o;
 }
