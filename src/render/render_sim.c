@@ -21,6 +21,17 @@ static void sim_fmt_index(char *buf, size_t size, int v)
 /* What a prediction assumes and what its range leaves out (table and JSON). */
 static const char *sim_prediction_assumptions(const struct sim_prediction *p)
 {
+	if (strcmp(p->basis, "layout") == 0 && p->any_early_stop)
+		return "The capture's page layout places every page. Where a zone's compaction "
+		       "stopped early on a folio that cannot be split (dirty or writeback page "
+		       "cache) and found no target, where the kernel stops depends on what the "
+		       "capture does not hold (which such folio it meets first, and when; per-cpu "
+		       "list contents), so that zone's range runs from the zone before compaction "
+		       "(free pages in blocks of the pageblock order only grow during a run) to "
+		       "the run where every folio can be split. The figures do not include "
+		       "the simulator's own error against the kernel: it is still being calibrated "
+		       "against real compaction runs (per-cpu lists, hugetlb and reserved pages "
+		       "count only as far as the simulator models them).";
 	if (strcmp(p->basis, "layout") == 0)
 		return "The capture's page layout places every page. The figures do not include "
 		       "the simulator's own error against the kernel: it is still being calibrated "

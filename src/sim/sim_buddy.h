@@ -124,6 +124,11 @@ struct sim_config {
 	/* vm.compact_unevictable_allowed (default 1): whether compaction
 	 * migrates SIM_KIND_UNEVICTABLE pages. */
 	bool compact_unevictable_allowed;
+	/* Split every large folio that finds no migration target, dirty or
+	 * writeback page cache too (default false: those cannot be split).
+	 * Not a kernel rule: the run where that obstacle is never met, the
+	 * upper end of a --from prediction whose run stopped on one. */
+	bool split_file_folios;
 };
 
 /* Fill a config with the kernel's defaults: 4 KiB pages, 11 orders,

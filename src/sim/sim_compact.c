@@ -591,7 +591,7 @@ static int sim_migrate_pages(struct sim_cc *cc)
 		dst = sim_compaction_alloc(cc, o);
 		if (dst == SIM_NIL) {
 			uint32_t first = UINT32_MAX;
-			if (o > 0 && kind != SIM_KIND_FILE &&
+			if (o > 0 && (kind != SIM_KIND_FILE || m->cfg.split_file_folios) &&
 			    (!m->split || m->split(m->split_ctx, tag, cc->zi, src, o, &first) == 0)) {
 				/* split after the walk (nothing else touches the
 				 * folio meanwhile); a tail's unused link keeps first */
