@@ -22,6 +22,17 @@ static void sim_fmt_index(char *buf, size_t size, int v)
 /* What a prediction assumes and what its range leaves out (table and JSON). */
 static const char *sim_prediction_assumptions(const struct sim_prediction *p)
 {
+	if (strcmp(p->basis, "layout") == 0 && p->any_early_stop)
+		return "The capture's page layout places every page. Where a zone's compaction "
+		       "stopped early on a folio that cannot be split (dirty or writeback page "
+		       "cache) and found no target, where the kernel stops depends on what the "
+		       "capture does not hold (which such folio it meets first, and when; per-cpu "
+		       "list contents), so that zone's range runs from the zone before compaction "
+		       "(free pages in blocks of the pageblock order only grow during a run) to "
+		       "the run where every folio can be split. The figures do not include "
+		       "the simulator's own error against the kernel: it is still being calibrated "
+		       "against real compaction runs (per-cpu lists, hugetlb and reserved pages "
+		       "count only as far as the simulator models them).";
 	if (strcmp(p->basis, "layout") == 0)
 		return "The capture's page layout places every page. The figures do not include "
 		       "the simulator's own error against the kernel: it is still being calibrated "
@@ -41,6 +52,17 @@ static void sim_header_from(FILE *out, const struct sim_result *ri)
 {
 	fprintf(out, "from: node %d, %" PRIu64 " free pages placed, %" PRIu64 " unplaced\n",
 		ri->from_info->node, ri->from_info->free_pages, ri->from_info->unplaced_pages);
+	const struct sim_from_info *fi = ri->from_info;
+	char rel[4 * FS_RELEASE_MAX + 1];
+	fs_escape(rel, sizeof rel, fi->kernel_release);
+	fprintf(out, "kernel rules: %u.%u (%s%s%s)\n", fi->kernel_version / 256u,
+		fi->kernel_version % 256u,
+		fi->kernel_src == SIM_FROM_KVER_CAPTURE ? "the capture's kernel, "
+		: fi->kernel_src == SIM_FROM_KVER_NEWER ? "the newest the simulator models; the "
+							  "capture's kernel is "
+							: "the capture names no kernel: the newest "
+							  "the simulator models",
+		rel, "");
 	fprintf(out, "layout: %s\n", ri->from_info->layout ? "the capture's page layout, every page where it is"
 							   : "synthesized from the capture's counts");
 	for (unsigned i = 0; i < ri->from_info->nnotes; i++)
@@ -252,6 +274,19 @@ static json_t *sim_json_run(const struct sim_result *ri)
 			json_object_set_new(vm, ri->vm[i].name, v);
 		}
 		json_object_set_new(o, "vm_settings", vm);
+		json_t *kr = json_object();
+		const struct sim_from_info *fi = ri->from_info;
+		char ver[32];
+		snprintf(ver, sizeof ver, "%u.%u", fi->kernel_version / 256u, fi->kernel_version % 256u);
+		json_object_set_new(kr, "version", json_string(ver));
+		json_object_set_new(kr, "source",
+				    json_string(fi->kernel_src == SIM_FROM_KVER_CAPTURE ? "capture"
+						: fi->kernel_src == SIM_FROM_KVER_NEWER ? "newest"
+											: "default"));
+		json_object_set_new(kr, "release", fi->kernel_release[0]
+							   ? json_string(fi->kernel_release)
+							   : json_null());
+		json_object_set_new(o, "kernel_rules", kr);
 	}
 	return o;
 }

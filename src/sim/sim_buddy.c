@@ -652,6 +652,12 @@ void sim_machine_set_moved(struct sim_machine *m, sim_moved_fn fn, void *ctx)
 	m->moved_ctx = ctx;
 }
 
+void sim_machine_set_split(struct sim_machine *m, sim_split_fn fn, void *ctx)
+{
+	m->split = fn;
+	m->split_ctx = ctx;
+}
+
 /* ---- allocation entry ------------------------------------------------------ */
 
 static inline int sim_get_page_inl(struct sim_machine *m, unsigned order, unsigned mt,

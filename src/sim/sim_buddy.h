@@ -124,6 +124,11 @@ struct sim_config {
 	/* vm.compact_unevictable_allowed (default 1): whether compaction
 	 * migrates SIM_KIND_UNEVICTABLE pages. */
 	bool compact_unevictable_allowed;
+	/* Split every large folio that finds no migration target, dirty or
+	 * writeback page cache too (default false: those cannot be split).
+	 * Not a kernel rule: the run where that obstacle is never met, the
+	 * upper end of a --from prediction whose run stopped on one. */
+	bool split_file_folios;
 };
 
 /* Fill a config with the kernel's defaults: 4 KiB pages, 11 orders,
@@ -143,6 +148,16 @@ void sim_machine_free(struct sim_machine *m);
 
 /* Register the callback compaction uses to report moved allocations. */
 void sim_machine_set_moved(struct sim_machine *m, sim_moved_fn fn, void *ctx);
+
+/* Called when compaction splits the allocation tagged tag (a large folio
+ * of `order` at head, now 2^order order-0 pages): the caller keeps tag on
+ * the head and returns 0 with *first the tag of head + 1 (head + k gets
+ * *first + k - 1), or -1 to refuse (the folio then stays whole and fails
+ * like an unsplittable one). Without a callback every split is allowed and
+ * the tails are untagged (UINT32_MAX). */
+typedef int (*sim_split_fn)(void *ctx, uint32_t tag, unsigned zone, uint32_t head,
+			    unsigned order, uint32_t *first);
+void sim_machine_set_split(struct sim_machine *m, sim_split_fn fn, void *ctx);
 
 /* A live allocation: zone index and zone-relative pfn. */
 struct sim_ref {
@@ -214,10 +229,11 @@ int sim_seed_free(struct sim_machine *m, unsigned z, uint32_t pfn, unsigned orde
  * sim_seed_alloc; sim_alloc always gives SIM_KIND_NORMAL). Compaction
  * migrates an allocation only when its migratetype is Movable and its
  * kind allows it (isolate_migratepages_block):
- *  NORMAL      anonymous or other LRU memory; large folios cannot be
- *              split by the simulator (as page cache below)
- *  FILE        page cache: migrated; a large folio that finds no target
- *              cannot be split, so migrate_pages() fails with -ENOMEM
+ *  NORMAL      anonymous, clean page cache or other LRU memory; a large
+ *              folio that finds no target is split (try_split_folio)
+ *  FILE        dirty or writeback page cache: migrated; a large folio
+ *              that finds no target cannot be split, so migrate_pages()
+ *              fails with -ENOMEM
  *  PINNED      pinned anonymous pages: skipped
  *  UNEVICTABLE mlocked: migrated when compact_unevictable_allowed
  *  HUGETLB     hugetlb folio: skipped whole, never a free target

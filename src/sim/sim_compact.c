@@ -2,6 +2,7 @@
 
 #include "sim_compact.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -498,18 +499,87 @@ again:
 	}
 }
 
-/* migrate_pages (v6.12 migrate_pages_batch): the list is walked from its
- * head, and isolate_migratepages_block adds at the head, so the last
- * isolated folio moves first. A folio without a target ends the call
- * with -ENOMEM: it counts as failed, the rest go back unmigrated (the
- * simulator never splits a large folio: page-cache folios cannot be
- * split, kernel-facts-compaction.md §1). Freed sources go to the per-cpu
- * lists (order <= 3) when configured. Returns false on -ENOMEM. */
-static bool sim_migrate_pages(struct sim_cc *cc)
+/* Migrate the order-0 pages of a split folio at [head, head + 2^o), as
+ * split_folio_to_list() leaves them on split_folios (v6.12
+ * mm/huge_memory.c __split_huge_page: tails from the last down, added at
+ * the tail, then the head moved after them): pfn head + 2^o - 1 first,
+ * head last. This is migrate_pages()'s second migrate_pages_batch() over
+ * split_folios (MIGRATE_ASYNC, one pass): a page without a target ends it
+ * with -ENOMEM (its page counted in pgmigrate_fail, the rest put back),
+ * and that return value is ignored. Returns false on such a stop. */
+static bool sim_migrate_split(struct sim_cc *cc, uint32_t head, unsigned o, unsigned mt,
+			      unsigned kind)
 {
 	struct sim_machine *m = cc->m;
 	struct sim_zone *z = cc->z;
-	bool ok = true;
+
+	for (uint32_t k = (uint32_t)1 << o; k-- > 0;) {
+		uint32_t src = head + k, dst = sim_compaction_alloc(cc, 0);
+		uint32_t tag = z->link[src].next;
+		if (dst == SIM_NIL) {
+			cc->failed++;
+			return false;
+		}
+		sim_mark_alloc(z, dst, 0, mt, tag);
+		if (z->kind) {
+			z->kind[dst] = (uint8_t)kind;
+			z->kind[src] = SIM_KIND_NORMAL;
+		}
+		z->info[src] = 0;
+		sim_release(m, z, src, 0);
+		cc->migrated++;
+		if (m->moved && tag != UINT32_MAX)
+			m->moved(m->moved_ctx, tag, cc->zi, dst);
+	}
+	return true;
+}
+
+/* split_huge_page_to_list_to_order(folio, list, 0) as the simulator does
+ * it: the folio at head becomes 2^o order-0 allocations of its type and
+ * kind; the head keeps the folio's tag, the others get first, first + 1,
+ * ... (UINT32_MAX: untagged). */
+static void sim_split_folio(struct sim_zone *z, uint32_t head, unsigned o, unsigned mt,
+			    unsigned kind, uint32_t first)
+{
+	uint32_t tag = z->link[head].next;
+
+	for (uint32_t p = head; p < head + ((uint32_t)1 << o); p++) {
+		sim_mark_alloc(z, p, 0, mt,
+			       p == head ? tag : first == UINT32_MAX ? UINT32_MAX
+								     : first + (p - head - 1));
+		if (z->kind)
+			z->kind[p] = (uint8_t)kind;
+	}
+}
+
+/* migrate_pages (v6.12 mm/migrate.c migrate_pages_batch): the list is
+ * walked from its head, and isolate_migratepages_block adds at the head,
+ * so the last isolated folio moves first. A folio without a target
+ * (compaction_alloc() NULL) is -ENOMEM:
+ *  - a large folio is split by try_split_folio() (migrate_pages_batch
+ *    case -ENOMEM, is_large && !nosplit; nosplit is only
+ *    MR_NUMA_MISPLACED): the walk goes on with the next folio, and its
+ *    order-0 pages are migrated after the batch (sim_migrate_split). It
+ *    counts as one failed folio (the return value), not in
+ *    pgmigrate_fail. Every large folio splits except dirty or writeback
+ *    page cache (SIM_KIND_FILE: split_huge_page_to_list_to_order needs
+ *    filemap_release_folio(), v6.12 mm/filemap.c, which fails for them;
+ *    the early stops on the 6.18 VM were on freshly written ext4 folios,
+ *    kernel-facts-compaction.md §1). A workload keeps its record of a
+ *    split folio on the head page (its tag); the other pages become
+ *    untracked order-0 allocations;
+ *  - any other folio ends the call: it counts as failed, the rest go back
+ *    unmigrated, and the split folios are put back split, unmigrated.
+ * Freed sources go to the per-cpu lists (order <= 3) when configured.
+ * Returns 0, -ENOMEM, or the number of folios that failed (split ones). */
+static int sim_migrate_pages(struct sim_cc *cc)
+{
+	struct sim_machine *m = cc->m;
+	struct sim_zone *z = cc->z;
+	int rc = 0, nsplit = 0;
+	/* split folios go to cc->migrate[w + 1 .. nmigrate - 1] (slots the
+	 * walk has passed), first split at the top */
+	unsigned w = cc->nmigrate;
 
 	for (unsigned i = cc->nmigrate; i-- > 0;) {
 		uint32_t src = cc->migrate[i], dst;
@@ -520,7 +590,17 @@ static bool sim_migrate_pages(struct sim_cc *cc)
 
 		dst = sim_compaction_alloc(cc, o);
 		if (dst == SIM_NIL) {
-			ok = false;
+			uint32_t first = UINT32_MAX;
+			if (o > 0 && (kind != SIM_KIND_FILE || m->cfg.split_file_folios) &&
+			    (!m->split || m->split(m->split_ctx, tag, cc->zi, src, o, &first) == 0)) {
+				/* split after the walk (nothing else touches the
+				 * folio meanwhile); a tail's unused link keeps first */
+				z->link[src + 1].next = first;
+				cc->migrate[--w] = src;   /* w >= i: a slot already read */
+				nsplit++;
+				continue;
+			}
+			rc = -ENOMEM;
 			cc->failed += n;
 			cc->fail_pfn = src;
 			cc->fail_order = o;
@@ -537,9 +617,20 @@ static bool sim_migrate_pages(struct sim_cc *cc)
 		if (m->moved)
 			m->moved(m->moved_ctx, tag, cc->zi, dst);
 	}
+	/* migrate_pages(): split_folios are retried only when the batch did
+	 * not fail with -ENOMEM; either way the folios stay split */
+	bool go = rc == 0;
+	for (unsigned k = cc->nmigrate; k-- > w;) {
+		uint32_t head = cc->migrate[k];
+		uint8_t b = z->info[head];
+		unsigned o = SIM_ORDER(b), mt = SIM_MTOF(b), kind = sim_kind_of(z, head);
+		sim_split_folio(z, head, o, mt, kind, z->link[head + 1].next);
+		if (go)
+			go = sim_migrate_split(cc, head, o, mt, kind);
+	}
 	cc->nmigrate = 0;
 	cc->nr_migratepages = 0;
-	return ok;
+	return rc ? rc : nsplit;
 }
 
 static bool sim_scanners_met(const struct sim_cc *cc)
@@ -657,8 +748,9 @@ rescan:
 		if (sim_isolate_migratepages(&cc)) {
 			uint64_t lm = z->start_pfn + (uint64_t)sim_pb_start(m, cc.migrate_pfn - 1);
 			last_migrated = (lm > z->start_pfn ? lm : z->start_pfn) + 1;
-			if (!sim_migrate_pages(&cc)) {
-				if (!sim_scanners_met(&cc)) {
+			int err = sim_migrate_pages(&cc);
+			if (err) {
+				if (err == -ENOMEM && !sim_scanners_met(&cc)) {
 					ret = SIM_COMPACT_CONTENDED;
 					why = SIM_CR_NO_TARGET;
 					break;

@@ -481,6 +481,35 @@ static void sim_from_wmarks(struct sim_machine *m, unsigned i, const struct fs_z
 			    z->high - (z->high >= z->boost ? z->boost : 0), res, nzones);
 }
 
+/* The kernel era of the capture: its release string (uname -r, s->kernel)
+ * as SIM_KVER into c->kernel_version, so the era rules (fallback order,
+ * per-cpu orders, large folios, ...) are those of the kernel that made the
+ * capture; a kernel newer than the simulator knows gets the newest rules;
+ * no release keeps base's. Returns the source for sim_from_kver_info(). */
+static enum sim_from_kver_src sim_from_kver(const struct fs_snapshot *s, struct sim_config *c)
+{
+	int v = fs_pm_kernel_version(s->kernel);   /* major*100+minor, 0 unknown */
+
+	if (v <= 0)
+		return SIM_FROM_KVER_DEFAULT;
+	unsigned k = SIM_KVER((unsigned)v / 100u, (unsigned)v % 100u);
+	if (k > SIM_KVER_NEWEST) {
+		c->kernel_version = SIM_KVER_NEWEST;
+		return SIM_FROM_KVER_NEWER;
+	}
+	c->kernel_version = k;
+	return SIM_FROM_KVER_CAPTURE;
+}
+
+static void sim_from_kver_info(const struct fs_snapshot *s, const struct sim_config *c,
+			       enum sim_from_kver_src src, struct sim_from_info *info)
+{
+	info->kernel_version = c->kernel_version;
+	info->kernel_src = src;
+	snprintf(info->kernel_release, sizeof info->kernel_release, "%s",
+		 s->kernel ? s->kernel : "");
+}
+
 /* Add an assumption sentence to info. */
 static void sim_from_note(struct sim_from_info *info, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -605,6 +634,7 @@ static int sim_from_synth(const struct fs_snapshot *s, int node, const struct si
 	}
 	info->node = n->id;
 	pbo = sim_from_geometry(s, &c);
+	sim_from_kver_info(s, &c, sim_from_kver(s, &c), info);
 	fz = calloc(FS_MAX_ZONES, sizeof *fz);
 	if (!fz)
 		return -ENOMEM;
@@ -798,6 +828,7 @@ int sim_from_capture(const struct fs_snapshot *s, int node, const struct sim_con
 	if (!n || s->orders < 2 || s->orders > FS_MAX_ORDERS)
 		return sim_from_snapshot(s, node, base, seed, out, info, err, errsize);
 	sim_from_geometry(s, &c);
+	enum sim_from_kver_src ksrc = sim_from_kver(s, &c);
 	memset(&st, 0, sizeof st);
 	for (unsigned i = 0; i < FS_MAX_ZONES; i++)
 		st.map[i] = -1;
@@ -833,6 +864,7 @@ int sim_from_capture(const struct fs_snapshot *s, int node, const struct sim_con
 	}
 	memset(info, 0, sizeof *info);
 	info->node = n->id;
+	sim_from_kver_info(s, &c, ksrc, info);
 	st.m = m;
 	st.s = s;
 	st.zsrc = zsrc;

@@ -43,6 +43,14 @@ struct sim_from_info {
 	 * folios (meminfo HugePages_Total) and transparent huge pages
 	 * (AnonHugePages) placed on allocated pageblocks drawn by the seed. */
 	uint64_t reserved_pages, synth_hugetlb, synth_thp;
+	/* The kernel era whose rules the run follows (SIM_KVER) and why:
+	 * the capture's kernel release (kernel_src CAPTURE), the newest rules
+	 * the simulator has when the capture's kernel is newer (NEWER), or
+	 * the default when the capture names no kernel (DEFAULT). */
+	unsigned kernel_version;
+	enum sim_from_kver_src { SIM_FROM_KVER_DEFAULT, SIM_FROM_KVER_CAPTURE,
+				 SIM_FROM_KVER_NEWER } kernel_src;
+	char kernel_release[FS_RELEASE_MAX + 1];   /* the capture's, "" unknown */
 	/* The assumptions the seeded layout rests on, as sentences. */
 	unsigned nnotes;
 	char notes[SIM_FROM_MAX_NOTES][SIM_FROM_NOTE_LEN];

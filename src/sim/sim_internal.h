@@ -105,6 +105,8 @@ struct sim_machine {
 	uint64_t cnt[SIM_CNT_NR];
 	sim_moved_fn moved;
 	void *moved_ctx;
+	sim_split_fn split;
+	void *split_ctx;
 };
 
 /* ---- free lists (inline: the allocation and free paths are hot) ---- */

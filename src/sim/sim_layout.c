@@ -194,6 +194,9 @@ static bool sim_layout_in_ram(struct sim_layout *L, uint64_t pfn)
 	return L->ram_idx < pm->nram && pm->ram[L->ram_idx].start <= pfn;
 }
 
+#define SIM_KPF_DIRTY 4
+#define SIM_KPF_WRITEBACK 8
+
 /* How a page of class c (flags f) is seeded: its kind and migratetype. */
 static enum sim_kind sim_layout_kind(enum fs_pclass c, uint64_t f, enum sim_mt *mt)
 {
@@ -203,8 +206,18 @@ static enum sim_kind sim_layout_kind(enum fs_pclass c, uint64_t f, enum sim_mt *
 		/* LRU pages without PageAnon are page cache (fs/proc/page.c:
 		 * KPF_ANON from folio_test_anon); movable_ops pages (balloon,
 		 * zsmalloc) migrate like anonymous ones */
-		return (f >> FS_KPF_LRU) & 1 && !((f >> FS_KPF_ANON) & 1) ? SIM_KIND_FILE
-									  : SIM_KIND_NORMAL;
+		if (!((f >> FS_KPF_LRU) & 1) || (f >> FS_KPF_ANON) & 1)
+			return SIM_KIND_NORMAL;
+		/* page cache: clean folios can be split when they find no
+		 * migration target (split_huge_page_to_list_to_order needs
+		 * filemap_release_folio(), which fails under writeback and,
+		 * through try_to_free_buffers/buffer_busy, with dirty buffers;
+		 * v6.12 mm/filemap.c, fs/buffer.c): they are kind normal; dirty
+		 * or writeback ones are kind file, unsplittable (KPF_DIRTY 4,
+		 * KPF_WRITEBACK 8, include/uapi/linux/kernel-page-flags.h) */
+		if ((f >> SIM_KPF_DIRTY) & 1 || (f >> SIM_KPF_WRITEBACK) & 1)
+			return SIM_KIND_FILE;
+		return SIM_KIND_NORMAL;
 	case FS_PC_UNEVICTABLE:
 		/* isolate_migratepages_block skips them unless
 		 * vm.compact_unevictable_allowed (v6.18 mm/compaction.c) */

@@ -476,6 +476,57 @@ static uint64_t sim_run_ge_pageblock(const struct sim_machine *m, unsigned z)
 	return n;
 }
 
+/* With the captured layout, a zone whose vm.compact_memory run stopped
+ * early (no_target: a folio that cannot be split met no target) is
+ * reported as a range: where the kernel stops depends on what the capture
+ * does not hold (which such folio is met first and when, per-cpu list
+ * contents). Free pages in blocks of order >= pageblock order only grow
+ * during a run without allocations (the free scanner takes no free block
+ * of pageblock order: suitable_migration_target, v6.12 mm/compaction.c;
+ * freed sources only merge), so a run stopping anywhere lies between the
+ * zone before compaction (low) and the same run with the obstacle never
+ * met, every folio split (high). Only when no operation ran. */
+static int sim_run_predict_early(struct sim_run *r, struct sim_run_err *e)
+{
+	struct sim_prediction *p = &r->res.prediction;
+	const struct sim_compaction *c = &r->res.compact;
+	unsigned nz = sim_machine_nzones(r->m);
+	bool any = false;
+	int rc = 0;
+
+	if (!c->compact_memory.present || sim_counter(r->m, SIM_CNT_ALLOC_SUCCESS) ||
+	    sim_counter(r->m, SIM_CNT_ALLOC_FAIL) || sim_counter(r->m, SIM_CNT_FREE))
+		return 0;
+	for (unsigned z = 0; z < nz; z++)
+		any |= c->compact_memory.end[z].reason == SIM_CR_NO_TARGET;
+	if (!any)
+		return 0;
+	for (unsigned pass = 0; pass < 2 && !rc; pass++) {
+		struct sim_run_opts o = r->o;
+		struct sim_run *x = NULL;
+		o.seeds = 1;
+		o.progress = NULL;
+		if (pass == 0)
+			o.cfg.compaction = SIM_COMPACT_NONE;   /* the zone before compaction */
+		else
+			o.cfg.split_file_folios = true;
+		if (!(rc = sim_run_new(&o, &x, e)) && !(rc = sim_run_exec(x, e)) &&
+		    sim_machine_nzones(x->m) != nz)
+			rc = sim_fail(e, SIM_RUN_INTERNAL, -EINVAL,
+				      "simulate: the bounding run gave another number of zones");
+		for (unsigned z = 0; !rc && z < nz; z++) {
+			if (c->compact_memory.end[z].reason != SIM_CR_NO_TARGET)
+				continue;
+			uint64_t v = sim_run_ge_pageblock(x->m, z);
+			p->early_stop[z] = p->any_early_stop = true;
+			p->low[z] = v < p->low[z] ? v : p->low[z];
+			p->high[z] = v > p->high[z] ? v : p->high[z];
+		}
+		sim_run_free(x);
+	}
+	return rc;
+}
+
 /* --from: the prediction. A captured layout gives one run; a synthesized
  * one is a guess per seed, so the same run is repeated with the next
  * seeds and the range reported. */
@@ -509,6 +560,8 @@ static int sim_run_predict(struct sim_run *r, struct sim_run_err *e)
 		}
 		sim_run_free(x);
 	}
+	if (!rc && r->from_info.layout && p->seeds == 1)
+		rc = sim_run_predict_early(r, e);
 	return rc;
 }
 

@@ -73,6 +73,11 @@ struct sim_prediction {
 	unsigned seeds;               /* runs the range is taken over */
 	uint64_t seed_first, seed_last;   /* seeds seed_first..seed_last */
 	uint64_t low[FS_MAX_ZONES], high[FS_MAX_ZONES];
+	/* with the layout, zones whose compact_memory run stopped on a folio
+	 * no target fits (no_target) and no operation ran: low is the zone
+	 * before compaction, high the run where every folio can be split */
+	bool early_stop[FS_MAX_ZONES];
+	bool any_early_stop;
 };
 
 /* How every zone's compact_zone() run of one compaction ended. */

@@ -199,6 +199,44 @@ static void sim_wl_moved(void *ctx, uint32_t tag, unsigned zone, uint32_t new_pf
 	w->npend++;
 }
 
+static int sim_live_reserve(struct sim_wl *w);
+
+/* Compaction split the live allocation tag (order `order` at head) into
+ * order-0 pages: the entry becomes the head's, each tail page gets a new
+ * entry (tags first, first + 1, ...), so frees and the used count stay
+ * right. Traces and untracked workloads refuse (their ids name the folio
+ * whole). */
+static int sim_wl_split(void *ctx, uint32_t tag, unsigned zone, uint32_t head, unsigned order,
+			uint32_t *first)
+{
+	struct sim_wl *w = ctx;
+	uint32_t n = ((uint32_t)1 << order) - 1;
+
+	if (w->kind == SIM_WL_TRACE || !w->track || tag >= w->nlive)
+		return -1;
+	sim_wl_flush_moved(w);
+	if (w->live[tag].pfn != head || w->live[tag].zone != zone || w->live[tag].order != order)
+		return -1;
+	/* room for n more entries (sim_live_reserve grows by one at a time) */
+	for (uint32_t k = 0; k < n; k++) {
+		if (sim_live_reserve(w)) {
+			w->nlive -= k;
+			return -1;
+		}
+		w->nlive++;
+	}
+	w->nlive -= n;
+	*first = w->nlive;
+	for (uint32_t k = 1; k <= n; k++) {
+		w->live[w->nlive].pfn = head + k;
+		w->live[w->nlive].zone = (uint8_t)zone;
+		w->live[w->nlive].order = 0;
+		w->nlive++;
+	}
+	w->live[tag].order = 0;
+	return 0;
+}
+
 static int sim_grow(void **p, uint32_t *cap, size_t elem, uint32_t need)
 {
 	uint32_t n;
@@ -294,6 +332,7 @@ static struct sim_wl *sim_wl_alloc(enum sim_wl_kind kind, struct sim_machine *m)
 	w->total = sim_machine_pages(m);
 	w->track = true;
 	sim_machine_set_moved(m, sim_wl_moved, w);
+	sim_machine_set_split(m, sim_wl_split, w);
 	return w;
 }
 
@@ -385,6 +424,7 @@ void sim_wl_free(struct sim_wl *w)
 	if (!w)
 		return;
 	sim_machine_set_moved(w->m, NULL, NULL);
+	sim_machine_set_split(w->m, NULL, NULL);
 	free(w->slots);
 	free(w->freeslots);
 	sim_live_release(w);

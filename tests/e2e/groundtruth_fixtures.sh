@@ -126,6 +126,35 @@ for truth in "$GT"/*/truth.json; do
 	else
 		is "$(val prediction_bad)" none "$name: every zones[].prediction has integers 0 <= low <= high <= the zone's free pages"
 	fi
+	# an early stop (no_target) is a range from the zone before compaction
+	# to the run where every folio splits; other zones one value
+	run $FRAGSTAT simulate --from "$d/before" --compaction none -o json
+	printf '%s\n' "$out" > "$TMP/none.json"
+	r=$(python3 - "$TMP/sim.json" "$TMP/none.json" <<'PY'
+import json, sys
+s, n = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+pb = s["simulation"]["pageblock_order"]
+ends = {z["zone"]: z["reason"] for z in s["compaction"]["compact_memory"]["zones"]}
+def ge(z):
+    return sum(c << o for o, c in enumerate(z["free_blocks"]) if o >= pb)
+none = {z["zone"]: ge(z) for z in n["final"]["nodes"][0]["zones"]}
+out = []
+for z in s["final"]["nodes"][0]["zones"]:
+    p = z.get("prediction")
+    if not p:
+        continue
+    lo, hi, a = p["free_pages_ge_pageblock_low"], p["free_pages_ge_pageblock_high"], p["assumptions"]
+    if ends.get(z["zone"]) == "no_target":
+        good = lo == none[z["zone"]] and hi >= ge(z) >= lo and "every folio can be split" in a
+    else:
+        good = lo == hi == ge(z)
+    out.append("%s:%s:%s" % (z["zone"], ends.get(z["zone"]), "ok" if good else "BAD(%d..%d)" % (lo, hi)))
+print(" ".join(out))
+PY
+)
+	echo "# $name: prediction per zone: $r"
+	ok "$name: an early stop is bracketed (before compaction .. every folio split), others one value" \
+		-- sh -c '! printf "%s\n" "$1" | grep -q BAD && [ -n "$1" ]' _ "$r"
 	run $FRAGSTAT simulate --from "$d/before" --compaction full --check -o json
 	is "$rc" 0 "$name: simulate --check finds every invariant kept"
 	python3 "$SRC/tests/groundtruth/compare.py" predict --fragstat "$FRAGSTAT_BIN" --before "$d/before" \

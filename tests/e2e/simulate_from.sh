@@ -23,6 +23,22 @@ is "$rc" 0 "--from a capture with vm settings"
 printf '%s\n' "$out" >"$TMP/a.json"
 is "$(jq -c '.simulation.vm_settings.extfrag_threshold' "$TMP/a.json")" \
 	'{"value":1000,"source":"capture","modelled":true}' "extfrag_threshold from the capture"
+is "$(jq -c '.simulation.kernel_rules' "$TMP/a.json")" \
+	'{"version":"6.18","source":"capture","release":"6.18.44-fc-v1272"}' \
+	"kernel rules: the capture's kernel"
+# the era rules follow the capture's kernel: older, newer, none
+cp -R "$cap" "$TMP/k"
+for rel in "6.1.0-13-amd64:6.1:capture" "7.3.1:6.18:newest" ":6.18:default"; do
+	r=${rel%%:*} rest=${rel#*:}
+	if [ -n "$r" ]; then printf '%s\n' "$r" >"$TMP/k/proc/sys/kernel/osrelease"
+	else rm -f "$TMP/k/proc/sys/kernel/osrelease"; fi
+	run $FRAGSTAT simulate --from "$TMP/k" --seeds 1 -o json
+	is "$(printf '%s\n' "$out" | jq -r '.simulation.kernel_rules | "\(.version):\(.source)"')" \
+		"$rest" "kernel rules for release '$r': $rest"
+done
+run $FRAGSTAT simulate --from "$TMP/k" --seeds 1
+ok "table: kernel rules without a release" -- has "$out" \
+	"kernel rules: 6.18 (the capture names no kernel: the newest the simulator models)"
 is "$(jq -c '.simulation.vm_settings.min_free_kbytes.source' "$TMP/a.json")" '"capture"' \
 	"min_free_kbytes from the capture"
 is "$(jq -c '.simulation.vm_settings.compact_unevictable_allowed' "$TMP/a.json")" \

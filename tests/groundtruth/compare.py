@@ -201,22 +201,21 @@ def find_prediction(sim, node, zone):
 
 
 def find_end_status(sim, node, zone):
-    hits = []
-
-    def walk(o):
-        if isinstance(o, dict):
-            if o.get("zone") == zone and o.get("node", node) == node:
-                if isinstance(o.get("end_status"), str):
-                    hits.append(o["end_status"])
-                elif isinstance(o.get("status"), str) and any("pfn" in k for k in o):
-                    hits.append(o["status"])
-            for v in o.values():
-                walk(v)
-        elif isinstance(o, list):
-            for v in o:
-                walk(v)
-    walk(sim)
-    return hits[-1] if hits else None
+    """The simulator's end of compact_memory's run on zone, as
+    "result/reason (m PFN f PFN)": render_sim.c prints it in
+    compaction.compact_memory.zones[] (else compaction.last_run.zones[]) as
+    {zone, result, reason, migrate_pfn, free_pfn}; None when absent."""
+    comp = sim.get("compaction") or {}
+    for run in ("compact_memory", "last_run"):
+        for z in (comp.get(run) or {}).get("zones", []):
+            if z.get("zone") == zone and z.get("node", node) == node and isinstance(z.get("result"), str):
+                txt = z["result"]
+                if isinstance(z.get("reason"), str):
+                    txt += "/" + z["reason"]
+                if z.get("migrate_pfn") is not None and z.get("free_pfn") is not None:
+                    txt += " (m %#x f %#x)" % (z["migrate_pfn"], z["free_pfn"])
+                return txt
+    return None
 
 
 def final_zone(sim, node, zone):

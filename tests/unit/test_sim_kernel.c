@@ -182,6 +182,62 @@ static void test_early_stop(void)
 	sim_machine_free(m);
 }
 
+/* The same machine with the order-2 folio at 0 anonymous (kind normal):
+ * migrate_pages_batch() (v6.12 mm/migrate.c, case -ENOMEM, is_large &&
+ * !nosplit) splits it with try_split_folio() instead of failing, and
+ * migrate_pages() migrates its order-0 pages after the batch (split_folios:
+ * 3, 2, 1, 0). Block 0: 7, 6, 5, 4 -> 57, 59, 61, 63 (block 7, first
+ * isolated first); the folio finds no order-2 target, isolate_freepages
+ * takes 49, 51, 53, 55 (block 6, stride back to 1), still no order 2:
+ * split; 3 -> 49, 2 -> 51, 1 -> 53, 0 -> 55. Nothing counts in
+ * pgmigrate_fail, and the run goes on (err 1, not -ENOMEM): block 0 is free
+ * (one order-3 block). Block 1 isolates 8..15; the free scanner goes down
+ * from block 5: 41 (stride 1), then nothing down to the migrate scanner:
+ * 15 -> 41, 14 finds no target, -ENOMEM with the scanners met: complete.
+ * 9 migrated, 1 failed. */
+static void test_split_anon(void)
+{
+	struct sim_machine *m = mk(4, 3, 64);
+	struct sim_compact_end e;
+	enum sim_compact_result r;
+	static const uint32_t frees[] = { 57, 59, 61, 63, 49, 51, 53, 55, 41 };
+
+	if (!m) {
+		ok(0, "machine");
+		return;
+	}
+	sim_seed_begin(m, 0);
+	ok(sim_seed_alloc(m, 0, 0, 2, SIM_MT_MOVABLE, SIM_KIND_NORMAL) == 0,
+	   "split: seed an anonymous order-2 folio");
+	for (unsigned i = 0; i < 9; i++)
+		sim_seed_free(m, 0, frees[i], 0);
+	for (uint32_t p = 0; p < 64; p++)
+		if (SIM_STATE(m->zones[0].info[p]) == SIM_ST_ALLOC)
+			sim_set_tag(m, (struct sim_ref){ .pfn = p, .zone = 0 }, p);
+	ok(checked(m), "split: seeded state is consistent");
+	r = sim_compact_zone(m, 0, -1, SIM_MT_MOVABLE, true, false, &e);
+	is_str(sim_compact_result_name(r), "complete", "split: the run completes");
+	is_str(sim_compact_reason_name(e.reason), "scanners_met", "split: the scanners met");
+	is_u64(e.migrated, 9, "split: 4 + 4 split pages + 1 migrated");
+	is_u64(e.failed, 1, "split: only page 14 failed (the split folio is not pgmigrate_fail)");
+	is_int(e.fail_pfn, 14, "split: the last failure is page 14 (order 0)");
+	is_int(e.fail_order, 0, "split: of order 0");
+	for (uint32_t p = 49, want = 3; p <= 55; p += 2, want--) {
+		uint8_t b = m->zones[0].info[p];
+		ok(SIM_STATE(b) == SIM_ST_ALLOC && SIM_ORDER(b) == 0, "split: %u is an order-0 page", p);
+		if (p == 55)
+			is_u64(m->zones[0].link[p].next, 0, "split: the head (0, tag 0) went to 55");
+		else
+			is_u64(m->zones[0].link[p].next, UINT32_MAX,
+			       "split: tail page %u (untracked) went to %u", want, p);
+	}
+	ok(SIM_STATE(m->zones[0].info[0]) == SIM_ST_FREE && SIM_ORDER(m->zones[0].info[0]) == 3,
+	   "split: block 0 free, one order-3 block");
+	is_u64(m->zones[0].link[41].next, 15, "split: 15 went to 41");
+	ok(checked(m), "split: invariants hold");
+	sim_machine_free(m);
+}
+
 /* Kinds: 32 pages, pageblock order 3. Block 0 is an Unmovable pageblock:
  * 0 movable, 1 pinned, 2 reserved, 3 unmovable, 4 unevictable, 5..7
  * movable. Block 1: hugetlb order 2 at 8, movable 12..15. Free 25, 27,
@@ -601,6 +657,7 @@ int main(void)
 	test_stride_reset(SIM_KVER(6, 18));
 	test_stride_reset(SIM_KVER(6, 1));
 	test_early_stop();
+	test_split_anon();
 	test_kinds(true);
 	test_kinds(false);
 	test_pcp();
