@@ -79,11 +79,13 @@ static void sim_table_prediction(FILE *out, const struct sim_result *ri)
 
 	fprintf(out, "\nprediction (free pages in blocks of order >= %u after the run):\n",
 		ri->pageblock_order);
+	const char *basis = strcmp(p->basis, "layout") == 0 ? "the capture's page layout"
+							    : "synthesized layout";
 	if (p->seeds > 1)
-		fprintf(out, "  range over %u seeds (%" PRIu64 "..%" PRIu64 "), %s layout\n", p->seeds,
-			p->seed_first, p->seed_last, p->basis);
+		fprintf(out, "  range over %u seeds (%" PRIu64 "..%" PRIu64 "), %s\n", p->seeds,
+			p->seed_first, p->seed_last, basis);
 	else
-		fprintf(out, "  one run (seed %" PRIu64 "), %s layout\n", p->seed_first, p->basis);
+		fprintf(out, "  one run (seed %" PRIu64 "), %s\n", p->seed_first, basis);
 	for (unsigned z = 0; z < ri->nzones; z++)
 		fprintf(out, "  zone %-8s %12" PRIu64 " .. %" PRIu64 "\n", ri->zones[z].name,
 			p->low[z], p->high[z]);
